@@ -1,0 +1,93 @@
+package dev.researchmon.monitoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Prometheus configuration, rules and rule unit tests, as Debian's promtool sees them. */
+class PromtoolIT {
+    private final Path prometheus = MonitoringFiles.prometheus();
+
+    @Test
+    void prometheusConfig_passesPromtoolCheckConfig() throws Exception {
+        // check config also loads and checks every rule file the config names.
+        Promtool.Result result = Promtool.run(prometheus, "check", "config", "prometheus.yml");
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("rules found"), "the config must load its rule files:\n" + result.output());
+    }
+
+    @Test
+    void ruleFiles_passPromtoolCheckRules() throws Exception {
+        List<String> args = new ArrayList<>(List.of("check", "rules"));
+        args.addAll(relativeYamlFiles("rules"));
+        Promtool.Result result = Promtool.run(prometheus, args.toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result.output());
+    }
+
+    @Test
+    void ruleUnitTests_passPromtoolTestRules() throws Exception {
+        List<String> args = new ArrayList<>(List.of("test", "rules"));
+        args.addAll(relativeYamlFiles("tests"));
+        Promtool.Result result = Promtool.run(prometheus, args.toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(!result.output().contains("FAILED"), result.output());
+    }
+
+    /** Guards the guard: a rule test that expects the wrong thing must make this suite red. */
+    @Test
+    void ruleUnitTest_expectingAnAlertThatCannotFire_fails(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("tests"));
+        Files.writeString(dir.resolve("tests/wrong_test.yml"), """
+                rule_files:
+                  - %s
+                evaluation_interval: 1m
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: 'up{job="research", instance="research:9464"}'
+                        values: '1x10'
+                    alert_rule_test:
+                      - eval_time: 10m
+                        alertname: TargetDown
+                        exp_alerts:
+                          - exp_labels: {severity: warning, job: research, instance: 'research:9464'}
+                """.formatted(prometheus.resolve("rules/alerts.yml")));
+        Promtool.Result result = Promtool.run(dir, "test", "rules", "tests/wrong_test.yml");
+        assertNotEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("FAILED"), result.output());
+    }
+
+    @Test
+    void ruleWithInvalidExpression_isRejectedByCheckRules(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("broken.yml"), """
+                groups:
+                  - name: broken
+                    rules:
+                      - alert: Broken
+                        expr: rate(up[5m]
+                """);
+        Promtool.Result result = Promtool.run(dir, "check", "rules", "broken.yml");
+        assertNotEquals(0, result.exitCode(), result.output());
+    }
+
+    private List<String> relativeYamlFiles(String folder) throws IOException {
+        try (Stream<Path> files = Files.list(prometheus.resolve(folder))) {
+            List<String> names = files
+                    .filter(p -> p.getFileName().toString().endsWith(".yml"))
+                    .map(p -> prometheus.relativize(p).toString())
+                    .sorted()
+                    .toList();
+            assertTrue(!names.isEmpty(), "no .yml files under " + folder);
+            return names;
+        }
+    }
+}
