@@ -9,4 +9,9 @@ import java.util.List;
  */
 public interface MagicProvider {
     List<Magic> magics();
+
+    /** Repairs the kernel may try when a snippet throws; see {@link SnippetRecovery}. */
+    default List<SnippetRecovery> recoveries() {
+        return List.of();
+    }
 }
