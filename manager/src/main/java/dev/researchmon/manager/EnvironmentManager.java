@@ -1,0 +1,270 @@
+package dev.researchmon.manager;
+
+import dev.researchmon.manager.docker.DockerConnection;
+import dev.researchmon.manager.docker.DockerRuntime;
+import dev.researchmon.manager.local.LocalRuntime;
+import dev.researchmon.manager.stack.ComposeFile;
+import dev.researchmon.manager.stack.StackDescription;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code environment-manager}: one switch for the monitoring stack, on Docker where an engine
+ * answers and as local processes where none does.
+ *
+ * <pre>
+ * bin/environment-manager --enable-monitoring            # up, and wait until every part is healthy
+ * bin/environment-manager --status                       # each part, its URL and health
+ * bin/environment-manager --no-monitoring                # down; data volumes are kept
+ * bin/environment-manager --enable-monitoring --runtime local --prometheus-port 19090
+ * </pre>
+ *
+ * Exit status: 0 done (for --status: every available part healthy), 1 error, 2 bad usage,
+ * 3 --status found a part that is not healthy.
+ */
+@Command(name = "environment-manager", mixinStandardHelpOptions = true, version = "environment-manager 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Starts, stops or shows the research monitoring stack described by docker/compose.yaml.")
+public final class EnvironmentManager implements Callable<Integer> {
+    static final int EXIT_ERROR = 1;
+    static final int EXIT_NOT_HEALTHY = 3;
+
+    enum RuntimeChoice { auto, docker, local }
+
+    static final class Action {
+        @Option(names = "--enable-monitoring", required = true,
+                description = "Bring the stack up and wait until each part is healthy.")
+        boolean enable;
+        @Option(names = "--no-monitoring", required = true,
+                description = "Take the stack down; data volumes and folders are kept.")
+        boolean disable;
+        @Option(names = "--status", required = true, description = "Show each part, its URL and health.")
+        boolean status;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Action action;
+
+    @Option(names = "--runtime", defaultValue = "auto", paramLabel = "auto|docker|local",
+            description = "docker: a Docker API; local: local processes; auto (default): docker where a Docker API answers, local otherwise.")
+    RuntimeChoice runtime;
+
+    @Option(names = "--grafana-user", paramLabel = "USER", description = "Grafana admin user (default: $GRAFANA_USER, else admin).")
+    String grafanaUser;
+
+    @Option(names = "--grafana-password", paramLabel = "PASSWORD",
+            description = "Grafana admin password. Prefer $GRAFANA_PASSWORD: a password given here shows in the process list.")
+    String grafanaPassword;
+
+    @Option(names = "--docker-host", paramLabel = "URL", description = "Docker API address (default: $DOCKER_HOST, else " + DockerConnection.DEFAULT_HOST + ").")
+    String dockerHost;
+
+    @Option(names = "--compose-file", paramLabel = "FILE", description = "The stack description (default: docker/compose.yaml of this checkout).")
+    Path composeFile;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Local runtime: pid files, logs, generated config and data (default: $RESEARCH_MONITOR_STATE, else ~/.local/share/research-monitor/stack).")
+    Path stateDir;
+
+    @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "How long to wait for the parts to be healthy (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--prometheus-port", paramLabel = "PORT", description = "Host port of Prometheus (default 9090).")
+    Integer prometheusPort;
+    @Option(names = "--grafana-port", paramLabel = "PORT", description = "Host port of Grafana (default 3000).")
+    Integer grafanaPort;
+    @Option(names = "--node-exporter-port", paramLabel = "PORT", description = "Host port of node-exporter (default 9100).")
+    Integer nodeExporterPort;
+    @Option(names = "--cadvisor-port", paramLabel = "PORT", description = "Host port of cAdvisor (default 8080).")
+    Integer cadvisorPort;
+    @Option(names = "--jupyter-port", paramLabel = "PORT", description = "Host port of Jupyter (default 8888).")
+    Integer jupyterPort;
+    @Option(names = "--sidecar-port", paramLabel = "PORT", description = "Host port of the metrics sidecar (default 9464).")
+    Integer sidecarPort;
+
+    private final Map<String, String> environment;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    EnvironmentManager(Map<String, String> environment, PrintWriter out, PrintWriter err) {
+        this.environment = environment;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(run(args, System.getenv(), out, err));
+    }
+
+    /** Runs one command line; errors become one message on {@code err} and an exit status. */
+    public static int run(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new EnvironmentManager(environment, out, err))
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setOut(out)
+                .setErr(err)
+                .setExecutionExceptionHandler((e, line, parsed) -> {
+                    if (e instanceof ManagerException) {
+                        err.println("environment-manager: " + e.getMessage());
+                        err.flush();
+                        return EXIT_ERROR;
+                    }
+                    throw e;
+                });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    @Override
+    public Integer call() {
+        validatePorts();
+        if (grafanaPassword != null) {
+            err.println("warning: --grafana-password puts the password in this process's command line, where other "
+                    + "users can read it (ps, /proc) and your shell history keeps it; set GRAFANA_PASSWORD instead");
+        }
+        StackRuntime stack = chooseRuntime();
+        out.println("runtime: " + stack.name());
+        if (action.enable) {
+            warnAboutDefaultPassword(stack);
+            List<PartStatus> parts = stack.enable();
+            printStatus(parts);
+            out.println("monitoring is on");
+            return 0;
+        }
+        if (action.disable) {
+            stack.disable();
+            out.println("monitoring is off");
+            return 0;
+        }
+        List<PartStatus> parts = stack.status();
+        printStatus(parts);
+        boolean allHealthy = parts.stream()
+                .allMatch(p -> p.healthy() || p.state() == PartStatus.State.NOT_AVAILABLE);
+        return allHealthy ? 0 : EXIT_NOT_HEALTHY;
+    }
+
+    private void validatePorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("--prometheus-port", prometheusPort);
+        ports.put("--grafana-port", grafanaPort);
+        ports.put("--node-exporter-port", nodeExporterPort);
+        ports.put("--cadvisor-port", cadvisorPort);
+        ports.put("--jupyter-port", jupyterPort);
+        ports.put("--sidecar-port", sidecarPort);
+        ports.forEach((option, port) -> {
+            if (port != null && (port < 1 || port > 65535)) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        option + " must be a port number in 1..65535, not " + port);
+            }
+        });
+        if (timeoutSeconds < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--timeout must be at least 1 second");
+        }
+    }
+
+    private StackRuntime chooseRuntime() {
+        String host = Optional.ofNullable(dockerHost).or(() -> Optional.ofNullable(environment.get("DOCKER_HOST")))
+                .filter(h -> !h.isBlank()).orElse(DockerConnection.DEFAULT_HOST);
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        Path compose = composeFile();
+        switch (runtime) {
+            case docker:
+                return new DockerRuntime(host, gpus -> loadStack(compose, gpus), timeout, out);
+            case local:
+                return local(compose, timeout);
+            default:
+                Optional<String> why = DockerConnection.whyNotAnswering(host);
+                if (why.isEmpty()) {
+                    return new DockerRuntime(host, gpus -> loadStack(compose, gpus), timeout, out);
+                }
+                out.println("no Docker API answers at " + host + ": running the stack as local processes");
+                return local(compose, timeout);
+        }
+    }
+
+    private LocalRuntime local(Path compose, Duration timeout) {
+        Path state = Optional.ofNullable(stateDir)
+                .or(() -> Optional.ofNullable(environment.get("RESEARCH_MONITOR_STATE")).map(Path::of))
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".local/share/research-monitor/stack"));
+        return new LocalRuntime(loadStack(compose, false), repoRoot(), state.toAbsolutePath().normalize(), timeout, out);
+    }
+
+    private StackDescription loadStack(Path compose, boolean gpus) {
+        Map<String, String> variables = new HashMap<>(environment);
+        putIfSet(variables, "PROMETHEUS_PORT", prometheusPort);
+        putIfSet(variables, "GRAFANA_PORT", grafanaPort);
+        putIfSet(variables, "NODE_EXPORTER_PORT", nodeExporterPort);
+        putIfSet(variables, "CADVISOR_PORT", cadvisorPort);
+        putIfSet(variables, "JUPYTER_PORT", jupyterPort);
+        putIfSet(variables, "SIDECAR_PORT", sidecarPort);
+        putIfSet(variables, "GRAFANA_USER", grafanaUser);
+        putIfSet(variables, "GRAFANA_PASSWORD", grafanaPassword);
+        return ComposeFile.load(compose, variables, gpus);
+    }
+
+    private static void putIfSet(Map<String, String> variables, String name, Object value) {
+        if (value != null) {
+            variables.put(name, value.toString());
+        }
+    }
+
+    private void warnAboutDefaultPassword(StackRuntime stack) {
+        String password = grafanaPassword != null ? grafanaPassword : environment.get("GRAFANA_PASSWORD");
+        if (stack.name().equals("docker") && (password == null || password.isEmpty() || password.equals("admin"))) {
+            err.println("warning: Grafana keeps the default password 'admin' for its admin user; "
+                    + "set GRAFANA_PASSWORD to change it");
+        }
+    }
+
+    private Path composeFile() {
+        Path compose = composeFile != null ? composeFile : repoRoot().resolve("docker/compose.yaml");
+        if (!Files.isRegularFile(compose)) {
+            throw new ManagerException("no stack description at " + compose + " (give one with --compose-file)");
+        }
+        return compose;
+    }
+
+    /**
+     * The checkout this manager belongs to: {@code researchmon.home} when the launcher sets it, else
+     * found from where this class was loaded ({@code manager/target/classes} or the shaded jar in
+     * {@code manager/target}), both three levels below the root.
+     */
+    static Path repoRoot() {
+        String home = System.getProperty("researchmon.home");
+        if (home != null) {
+            return Path.of(home).toAbsolutePath().normalize();
+        }
+        try {
+            Path loadedFrom = Path.of(EnvironmentManager.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return loadedFrom.getParent().getParent().getParent();
+        } catch (URISyntaxException e) {
+            throw new ManagerException("cannot tell where this checkout is; set -Dresearchmon.home", e);
+        }
+    }
+
+    private void printStatus(List<PartStatus> parts) {
+        String format = "%-14s %-14s %-40s %s%n";
+        out.printf(format, "PART", "STATE", "URL", "DETAIL");
+        for (PartStatus part : parts) {
+            out.printf(format, part.part(), part.state().name().toLowerCase().replace('_', ' '), part.url(),
+                    part.detail());
+        }
+        out.flush();
+    }
+}
