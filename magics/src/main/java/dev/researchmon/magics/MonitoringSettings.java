@@ -1,0 +1,70 @@
+package dev.researchmon.magics;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the monitoring services are, as the environment says, with the project's defaults.
+ *
+ * <pre>{@code
+ * MonitoringSettings s = MonitoringSettings.fromEnvironment(System.getenv());
+ * s.sidecarUrl();   // $RESEARCH_MONITOR_SIDECAR_URL or http://127.0.0.1:9464
+ * }</pre>
+ *
+ * @param sidecarUrl    the sidecar, {@code $RESEARCH_MONITOR_SIDECAR_URL}
+ * @param prometheusUrl Prometheus, {@code $RESEARCH_MONITOR_PROMETHEUS_URL}
+ * @param grafanaUrl    Grafana, {@code $RESEARCH_MONITOR_GRAFANA_URL}
+ * @param stateDir      {@code $RESEARCH_MONITOR_HOME} or {@code ~/.local/share/research-monitor}:
+ *                      the sidecar's token and, when a kernel starts one, its log
+ * @param sidecarJar    {@code $RESEARCH_MONITOR_SIDECAR_JAR} when set: the jar a kernel starts
+ *                      when no sidecar answers
+ */
+public record MonitoringSettings(URI sidecarUrl, URI prometheusUrl, URI grafanaUrl, Path stateDir,
+                                 Optional<Path> sidecarJar) {
+
+    public static final String SIDECAR_URL = "RESEARCH_MONITOR_SIDECAR_URL";
+    public static final String PROMETHEUS_URL = "RESEARCH_MONITOR_PROMETHEUS_URL";
+    public static final String GRAFANA_URL = "RESEARCH_MONITOR_GRAFANA_URL";
+    public static final String HOME = "RESEARCH_MONITOR_HOME";
+    public static final String SIDECAR_JAR = "RESEARCH_MONITOR_SIDECAR_JAR";
+
+    /** Reads the settings; a malformed URL is an {@link IllegalArgumentException} naming the variable. */
+    public static MonitoringSettings fromEnvironment(Map<String, String> env) {
+        String home = env.get(HOME);
+        Path stateDir = home != null && !home.isBlank()
+                ? Path.of(home)
+                : Path.of(System.getProperty("user.home"), ".local", "share", "research-monitor");
+        String jar = env.get(SIDECAR_JAR);
+        return new MonitoringSettings(
+                url(env, SIDECAR_URL, "http://127.0.0.1:9464"),
+                url(env, PROMETHEUS_URL, "http://127.0.0.1:9090"),
+                url(env, GRAFANA_URL, "http://127.0.0.1:3000"),
+                stateDir,
+                jar == null || jar.isBlank() ? Optional.empty() : Optional.of(Path.of(jar)));
+    }
+
+    private static URI url(Map<String, String> env, String name, String fallback) {
+        String value = env.getOrDefault(name, "");
+        if (value.isBlank()) {
+            value = fallback;
+        }
+        // A trailing slash would double up when paths are appended.
+        value = value.replaceAll("/+$", "");
+        try {
+            URI uri = URI.create(value);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + "=" + value + " is not a usable URL: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code base} with {@code path} appended. */
+    public static URI resolve(URI base, String path) {
+        return URI.create(base.toString() + path);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.researchmon.magics.command;
+
+import dev.researchmon.magics.api.Display;
+import dev.researchmon.magics.api.Magic;
+import dev.researchmon.magics.api.MagicCall;
+import dev.researchmon.magics.api.MagicContext;
+import dev.researchmon.magics.api.MagicException;
+import dev.researchmon.magics.api.MagicUsageException;
+import dev.researchmon.magics.monitor.MonitoringSession;
+import dev.researchmon.magics.prometheus.PrometheusClient;
+import dev.researchmon.magics.prometheus.Series;
+import dev.researchmon.magics.render.Numbers;
+import dev.researchmon.magics.render.SnapshotTable;
+import dev.researchmon.magics.render.SvgLineChart;
+import dev.researchmon.magics.render.Table;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code %metrics}: this kernel's metrics now; {@code %metrics query PROMQL}: an instant query as a
+ * table; {@code %metrics plot PROMQL [--range 30m] [--step 15s]}: a range query as a line chart.
+ *
+ * <pre>{@code
+ * %metrics plot rate(notebook_cells_executed_total[1m]) --range 10m
+ * }</pre>
+ */
+public final class MetricsMagic implements Magic {
+    static final String USAGE = "usage: %metrics | %metrics query PROMQL | %metrics plot PROMQL [--range 30m] [--step 15s]";
+
+    private final MonitoringSession session;
+
+    public MetricsMagic(MonitoringSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public String name() {
+        return "metrics";
+    }
+
+    @Override
+    public String usage() {
+        return USAGE;
+    }
+
+    @Override
+    public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
+        MetricsArgs args = MetricsArgs.parse(call.argLine());
+        return switch (args.mode()) {
+            case LOCAL -> local();
+            case QUERY -> query(args.promql());
+            case PLOT -> plot(args);
+        };
+    }
+
+    private Display local() {
+        Table t = SnapshotTable.of(session.scrape());
+        String note = session.isOn() ? "" : "\n(monitoring is off: these values are not being reported; %monitoring on)";
+        return new Display(java.util.Map.of("text/html", t.html() + (note.isEmpty() ? "" : "<p>" + note.trim() + "</p>"),
+                "text/plain", t.text() + note));
+    }
+
+    private Display query(String promql) throws MagicException {
+        List<Series> result = prometheus().instant(promql);
+        if (result.isEmpty()) {
+            return Display.text("No series match " + promql + " at " + prometheus().base() + ".");
+        }
+        Table t = new Table(List.of("series", "value"));
+        for (Series s : result) {
+            t.row(s.displayName(), Numbers.format(s.samples().get(0).value()));
+        }
+        return t.display();
+    }
+
+    private Display plot(MetricsArgs args) throws MagicException {
+        Instant end = Instant.now();
+        Instant start = end.minus(args.range());
+        List<Series> result = prometheus().range(args.promql(), start, end, args.step());
+        if (result.isEmpty()) {
+            return Display.text("No data for " + args.promql() + " in the last " + args.rangeText() + " at "
+                    + prometheus().base() + ".");
+        }
+        String svg = new SvgLineChart(args.promql() + "  (last " + args.rangeText() + ", step "
+                + args.stepText() + ")").render(result, start.toEpochMilli() / 1000.0, end.toEpochMilli() / 1000.0);
+        StringBuilder plain = new StringBuilder("Line chart of " + result.size() + " series of " + args.promql()
+                + " over the last " + args.rangeText() + ":");
+        for (Series s : result) {
+            Series.Sample last = s.samples().get(s.samples().size() - 1);
+            plain.append("\n  ").append(s.displayName()).append("  last ").append(Numbers.format(last.value()));
+        }
+        return Display.svg(svg, plain.toString());
+    }
+
+    private PrometheusClient prometheus() throws MagicException {
+        return new PrometheusClient(session.settings().prometheusUrl(), Duration.ofSeconds(15));
+    }
+}

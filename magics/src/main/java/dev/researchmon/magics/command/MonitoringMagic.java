@@ -1,0 +1,89 @@
+package dev.researchmon.magics.command;
+
+import dev.researchmon.magics.MonitoringSettings;
+import dev.researchmon.magics.api.Display;
+import dev.researchmon.magics.api.Magic;
+import dev.researchmon.magics.api.MagicCall;
+import dev.researchmon.magics.api.MagicContext;
+import dev.researchmon.magics.api.MagicException;
+import dev.researchmon.magics.api.MagicUsageException;
+import dev.researchmon.magics.monitor.MonitoringSession;
+import dev.researchmon.magics.monitor.ReporterStatus;
+import dev.researchmon.magics.monitor.SidecarProbe;
+import dev.researchmon.magics.render.Table;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * {@code %monitoring on|off|status}.
+ *
+ * <pre>{@code
+ * %monitoring on
+ * }</pre>
+ */
+public final class MonitoringMagic implements Magic {
+    static final String USAGE = "usage: %monitoring on|off|status";
+
+    private final MonitoringSession session;
+    private final SidecarProbe probe = new SidecarProbe(Duration.ofSeconds(1));
+
+    public MonitoringMagic(MonitoringSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public String name() {
+        return "monitoring";
+    }
+
+    @Override
+    public String usage() {
+        return USAGE;
+    }
+
+    @Override
+    public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
+        if (call.args().size() != 1) {
+            throw new MagicUsageException(USAGE);
+        }
+        return switch (call.args().get(0)) {
+            case "on" -> Display.text(session.on(ctx));
+            case "off" -> Display.text(session.off(ctx));
+            case "status" -> status(ctx);
+            default -> throw new MagicUsageException(USAGE + " (got \"" + call.args().get(0) + "\")");
+        };
+    }
+
+    private Display status(MagicContext ctx) throws MagicException {
+        MonitoringSettings s = session.settings();
+        Table t = new Table(List.of("", "state", "where"));
+        t.row("monitoring", session.isOn() ? "on" : "off",
+                "kernel_id=" + ctx.identity().kernelId()
+                        + (ctx.identity().notebook().isEmpty() ? "" : ", notebook=" + ctx.identity().notebook()));
+        t.row("sidecar", answers(probe.answers(s.sidecarUrl())), s.sidecarUrl().toString());
+        t.row("prometheus", answers(probe.answers(s.prometheusUrl())), s.prometheusUrl().toString());
+        t.row("grafana", answers(probe.answers(s.grafanaUrl(), "/api/health")), s.grafanaUrl().toString());
+        ReporterStatus r = session.reporterStatus().orElse(null);
+        if (r == null) {
+            t.row("last report", "-", "not reporting");
+        } else {
+            String last = r.lastSuccess()
+                    .map(at -> at.truncatedTo(ChronoUnit.SECONDS) + " (" + ageSeconds(at) + " s ago)")
+                    .orElse("none yet");
+            t.row("last report", last, r.reportsSent() + " sent, " + r.failures() + " failed"
+                    + r.lastError().map(e -> "; last error: " + e).orElse(""));
+        }
+        return t.display();
+    }
+
+    private static String answers(boolean up) {
+        return up ? "answers" : "does not answer";
+    }
+
+    private static long ageSeconds(Instant at) {
+        return Math.max(0, Duration.between(at, Instant.now()).toSeconds());
+    }
+}

@@ -1,0 +1,164 @@
+package dev.researchmon.magics.monitor;
+
+import dev.researchmon.magics.MonitoringSettings;
+import dev.researchmon.magics.api.CellListener;
+import dev.researchmon.magics.api.CellOutcome;
+import dev.researchmon.magics.api.KernelIdentity;
+import dev.researchmon.magics.api.MagicContext;
+import dev.researchmon.magics.api.MagicException;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * This kernel's monitoring: the built-in metrics, the reporter while monitoring is on, and the
+ * {@code %%timed} histograms. One per kernel, shared by the magics.
+ *
+ * <pre>{@code
+ * MonitoringSession session = new MonitoringSession(System.getenv(), PrometheusRegistry.defaultRegistry);
+ * String said = session.on(ctx);    // finds or starts the sidecar, starts reporting
+ * session.off(ctx);                 // stops reporting; the sidecar forgets this kernel
+ * }</pre>
+ */
+public final class MonitoringSession {
+
+    /** How often reports go out while nothing happens; the sidecar forgets a kernel after 30 s. */
+    static final Duration REPORT_INTERVAL = Duration.ofSeconds(5);
+    /** Cells finishing within this window share one report. */
+    static final Duration COALESCE = Duration.ofMillis(100);
+    static final Duration SIDECAR_START_WAIT = Duration.ofSeconds(30);
+
+    private final Map<String, String> env;
+    private final PrometheusRegistry notebookRegistry;
+    private final NotebookMetrics metrics = new NotebookMetrics(Clock.systemUTC());
+    private final SidecarProbe probe = new SidecarProbe(Duration.ofSeconds(1));
+    private final Map<String, Histogram> timed = new ConcurrentHashMap<>();
+    private final Function<KernelIdentity, ReportSink> sinks;
+
+    private Reporter reporter;
+    private CellListener listener;
+    private SidecarLauncher.Started startedSidecar;
+
+    /** A session reporting to the sidecar the environment names. */
+    public MonitoringSession(Map<String, String> env, PrometheusRegistry notebookRegistry) {
+        this(env, notebookRegistry, null);
+    }
+
+    /** As above, with the reports going to {@code sinks} instead of the sidecar's report API. */
+    MonitoringSession(Map<String, String> env, PrometheusRegistry notebookRegistry,
+                      Function<KernelIdentity, ReportSink> sinks) {
+        this.env = Map.copyOf(env);
+        this.notebookRegistry = notebookRegistry;
+        this.sinks = sinks;
+    }
+
+    /** The settings from the environment; a malformed variable is a one-sentence error. */
+    public MonitoringSettings settings() throws MagicException {
+        try {
+            return MonitoringSettings.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            throw new MagicException(e.getMessage());
+        }
+    }
+
+    /**
+     * Turns monitoring on: makes sure a sidecar answers (starting one if needed), counts cells from
+     * now on and reports every few seconds.
+     *
+     * @return what to tell the user
+     */
+    public synchronized String on(MagicContext ctx) throws MagicException {
+        MonitoringSettings settings = settings();
+        if (reporter != null) {
+            return "Monitoring is already on, reporting to the sidecar at " + settings.sidecarUrl() + ".";
+        }
+        String where;
+        if (probe.answers(settings.sidecarUrl())) {
+            where = "reporting to the sidecar at " + settings.sidecarUrl() + ".";
+        } else {
+            startedSidecar = new SidecarLauncher(settings, env, probe).start(SIDECAR_START_WAIT);
+            where = "no sidecar answered, so one was started at " + settings.sidecarUrl() + " (pid "
+                    + startedSidecar.pid() + ", log " + startedSidecar.log() + "); it keeps running after this"
+                    + " kernel ends.";
+        }
+        ReportSink sink = sinks != null ? sinks.apply(ctx.identity()) : sidecarSink(settings, ctx.identity());
+        Reporter r = new Reporter(this::scrape, sink, REPORT_INTERVAL, COALESCE, Clock.systemUTC());
+        CellListener l = new CellListener() {
+            @Override
+            public void cellFinished(int executionCount, CellOutcome outcome, Duration duration) {
+                metrics.cellFinished(executionCount, outcome, duration);
+                r.nudge();
+            }
+        };
+        ctx.addCellListener(l);
+        r.start();
+        reporter = r;
+        listener = l;
+        KernelIdentity id = ctx.identity();
+        return "Monitoring on: " + where + " This kernel is kernel_id=\"" + id.kernelId() + "\""
+                + (id.notebook().isEmpty() ? "" : ", notebook=\"" + id.notebook() + "\"") + ".";
+    }
+
+    /** Turns monitoring off: no more reports, and the sidecar drops this kernel's series now. */
+    public synchronized String off(MagicContext ctx) throws MagicException {
+        if (reporter == null) {
+            return "Monitoring is already off.";
+        }
+        ctx.removeCellListener(listener);
+        Reporter r = reporter;
+        reporter = null;
+        listener = null;
+        try {
+            r.stop();
+        } catch (Exception e) {
+            return "Monitoring off. The sidecar could not be told to drop this kernel's series ("
+                    + e.getMessage() + "); it forgets them within 30 s.";
+        }
+        return "Monitoring off: this kernel's series have left the sidecar's /metrics.";
+    }
+
+    public synchronized boolean isOn() {
+        return reporter != null;
+    }
+
+    /** The reporter's record, empty while monitoring is off. */
+    public synchronized Optional<ReporterStatus> reporterStatus() {
+        return Optional.ofNullable(reporter).map(Reporter::status);
+    }
+
+    /** The sidecar this session started, if it had to. */
+    public synchronized Optional<SidecarLauncher.Started> startedSidecar() {
+        return Optional.ofNullable(startedSidecar);
+    }
+
+    /** Everything this kernel reports: built-ins, {@code %%timed} histograms and the notebook's metrics. */
+    public MetricSnapshots scrape() {
+        return new CombinedScrape(metrics.registry(), notebookRegistry).get();
+    }
+
+    /**
+     * The histogram {@code %%timed NAME} records into, created on first use.
+     *
+     * @throws IllegalArgumentException when client_java refuses the name
+     */
+    public Histogram timedHistogram(String name) {
+        return timed.computeIfAbsent(name, n -> Histogram.builder()
+                .name(n)
+                .help("Duration of cells run with %%timed " + n)
+                .classicOnly()
+                .classicUpperBounds(NotebookMetrics.CELL_BUCKETS)
+                .register(metrics.registry()));
+    }
+
+    private ReportSink sidecarSink(MonitoringSettings settings, KernelIdentity id) {
+        var tokenFile = settings.stateDir().resolve(dev.researchmon.report.SidecarEndpoints.TOKEN_FILE_NAME);
+        return new SidecarReportSink(new dev.researchmon.report.ReportClient(settings.sidecarUrl(), tokenFile), id);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.researchmon.magics.command;
+
+import dev.researchmon.magics.TestContext;
+import dev.researchmon.magics.api.Display;
+import dev.researchmon.magics.api.MagicCall;
+import dev.researchmon.magics.api.MagicException;
+import dev.researchmon.magics.monitor.MonitoringSession;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A service that does not answer gets one clear sentence naming its URL, never a stack trace. */
+class ServicesDownTest {
+    static String deadUrl;
+
+    @TempDir
+    Path home;
+
+    @BeforeAll
+    static void findAPortNobodyListensOn() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadUrl = "http://127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    private MonitoringSession session(Map<String, String> extra) {
+        var env = new java.util.HashMap<>(Map.of(
+                "RESEARCH_MONITOR_SIDECAR_URL", deadUrl,
+                "RESEARCH_MONITOR_PROMETHEUS_URL", deadUrl,
+                "RESEARCH_MONITOR_GRAFANA_URL", deadUrl,
+                "RESEARCH_MONITOR_HOME", home.toString(),
+                "PATH", home.toString()));
+        env.putAll(extra);
+        return new MonitoringSession(env, new PrometheusRegistry());
+    }
+
+    private static MagicCall line(String name, String argLine, String... args) {
+        return new MagicCall(name, argLine, List.of(args), null);
+    }
+
+    private static void assertOneSentence(MagicException e, String mentions) {
+        assertTrue(e.getMessage().contains(mentions), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertFalse(e.getMessage().contains("Exception"), e.getMessage());
+    }
+
+    @Test
+    void metricsQuery_prometheusDown_saysSoWithItsUrl() {
+        var e = assertThrows(MagicException.class,
+                () -> new MetricsMagic(session(Map.of())).execute(line("metrics", "query up"), new TestContext("k", "")));
+        assertOneSentence(e, "Prometheus does not answer at " + deadUrl);
+    }
+
+    @Test
+    void metricsPlot_prometheusDown_saysSoWithItsUrl() {
+        var e = assertThrows(MagicException.class,
+                () -> new MetricsMagic(session(Map.of())).execute(line("metrics", "plot up"), new TestContext("k", "")));
+        assertOneSentence(e, "Prometheus does not answer at " + deadUrl);
+    }
+
+    @Test
+    void gpu_sidecarDown_saysSoWithItsUrl() {
+        var e = assertThrows(MagicException.class,
+                () -> new GpuMagic(session(Map.of())).execute(line("gpu", ""), new TestContext("k", "")));
+        assertOneSentence(e, "The sidecar does not answer at " + deadUrl);
+    }
+
+    @Test
+    void monitoringOn_noSidecarAndNoneToStart_saysHowToGetOne() {
+        TestContext ctx = new TestContext("k", "");
+        var e = assertThrows(MagicException.class,
+                () -> new MonitoringMagic(session(Map.of())).execute(line("monitoring", "on", "on"), ctx));
+        assertOneSentence(e, "RESEARCH_MONITOR_SIDECAR_JAR");
+        assertTrue(ctx.listeners.isEmpty(), "no cell listener is left behind by a failed %monitoring on");
+    }
+
+    @Test
+    void monitoringOn_sidecarJarMissing_namesTheFile() {
+        Path missing = home.resolve("no-such-sidecar.jar");
+        var e = assertThrows(MagicException.class,
+                () -> new MonitoringMagic(session(Map.of("RESEARCH_MONITOR_SIDECAR_JAR", missing.toString())))
+                        .execute(line("monitoring", "on", "on"), new TestContext("k", "")));
+        assertOneSentence(e, missing.toString());
+    }
+
+    @Test
+    void monitoringStatus_everythingDown_isATableSayingSo() throws Exception {
+        Display d = new MonitoringMagic(session(Map.of())).execute(line("monitoring", "status", "status"),
+                new TestContext("k", "nb.ipynb"));
+        String text = d.data().get("text/plain");
+        assertTrue(text.contains("monitoring   off"), text);
+        assertEquals(3, text.split("does not answer", -1).length - 1, text);
+        assertTrue(d.data().get("text/html").contains("<table>"));
+    }
+
+    @Test
+    void dashboard_grafanaDown_stillGivesTheLinkAndSaysGrafanaIsDown() throws Exception {
+        Display d = new DashboardMagic(session(Map.of())).execute(line("dashboard", ""), new TestContext("k", "a b.ipynb"));
+        String text = d.data().get("text/plain");
+        assertTrue(text.contains(deadUrl + "/d/" + DashboardMagic.DASHBOARD_UID + "/"), text);
+        assertTrue(text.contains("var-notebook=a+b.ipynb"), text);
+        assertTrue(text.contains("Grafana does not answer at " + deadUrl), text);
+    }
+}

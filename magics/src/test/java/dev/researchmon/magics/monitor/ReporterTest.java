@@ -1,0 +1,82 @@
+package dev.researchmon.magics.monitor;
+
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The reporter's threading: it never makes the cell wait and it counts failures. The real sidecar
+ * on the other end is exercised by the notebooks' ITs; here the sink is a latch so that "the
+ * sidecar hangs" can be held for as long as the test needs.
+ */
+class ReporterTest {
+
+    @Test
+    void nudge_returnsAtOnce_evenWhileASendHangs_andManyNudgesCoalesce() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstSendStarted = new CountDownLatch(1);
+        AtomicInteger sends = new AtomicInteger();
+        ReportSink hanging = new ReportSink() {
+            @Override
+            public void send(MetricSnapshots snapshots, long sequence) throws Exception {
+                sends.incrementAndGet();
+                firstSendStarted.countDown();
+                release.await();
+            }
+
+            @Override
+            public void forget() {
+            }
+        };
+        Reporter r = new Reporter(MetricSnapshots::of, hanging, Duration.ofHours(1), Duration.ofMillis(10),
+                Clock.systemUTC());
+        r.start();
+        assertTrue(firstSendStarted.await(5, TimeUnit.SECONDS));
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 1000; i++) {
+            r.nudge();
+        }
+        long tookMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(tookMillis < 1000, "1000 nudges took " + tookMillis + " ms while the sidecar hung");
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (r.status().reportsSent() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        r.stop();
+        assertEquals(2, sends.get(), "1000 nudges during one hanging send coalesce into one more report");
+    }
+
+    @Test
+    void failingSends_areCountedWithTheirMessage_notThrown() throws Exception {
+        ReportSink down = new ReportSink() {
+            @Override
+            public void send(MetricSnapshots snapshots, long sequence) throws Exception {
+                throw new java.io.IOException("sidecar at http://127.0.0.1:1 is down");
+            }
+
+            @Override
+            public void forget() {
+            }
+        };
+        Reporter r = new Reporter(MetricSnapshots::of, down, Duration.ofMillis(20), Duration.ofMillis(10),
+                Clock.systemUTC());
+        r.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (r.status().failures() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        r.stop();
+        assertTrue(r.status().failures() >= 3);
+        assertEquals(0, r.status().reportsSent());
+        assertEquals("sidecar at http://127.0.0.1:1 is down", r.status().lastError().orElseThrow());
+    }
+}
