@@ -84,7 +84,7 @@ public final class LocalRuntime implements StackRuntime {
     @Override
     public List<PartStatus> enable() {
         List<Part> toStart = new ArrayList<>();
-        for (String name : START_ORDER) {
+        for (String name : runnableParts()) {
             Part part = part(name);
             supervisor.forgetIfDead(name);
             Optional<ProcessHandle> running = supervisor.running(name);
@@ -101,15 +101,26 @@ public final class LocalRuntime implements StackRuntime {
                 throw PortGuard.taken(part.port(), part.name(), "--" + part.name() + "-port");
             }
         }
-        for (Part part : toStart) {
-            List<String> command = command(part);
-            ProcessHandle process = supervisor.start(part.name(), command, environment(part), part.port());
-            out.println(part.name() + ": started (pid " + process.pid() + "), " + part.url()
-                    + ", log " + supervisor.logFile(part.name()));
+        try {
+            for (Part part : toStart) {
+                List<String> command = command(part);
+                ProcessHandle process = supervisor.start(part.name(), command, environment(part), part.port());
+                out.println(part.name() + ": started (pid " + process.pid() + "), " + part.url()
+                        + ", log " + supervisor.logFile(part.name()));
+            }
+            out.flush();
+            awaitHealthy();
+        } catch (RuntimeException e) {
+            // what this call started goes down again, so a failed enable leaves things as they were
+            toStart.forEach(p -> supervisor.stop(p.name()));
+            throw e;
         }
-        out.flush();
+        return status();
+    }
+
+    private void awaitHealthy() {
         Map<String, URI> endpoints = new LinkedHashMap<>();
-        START_ORDER.forEach(n -> endpoints.put(n, part(n).url()));
+        runnableParts().forEach(n -> endpoints.put(n, part(n).url()));
         Map<String, URI> unhealthy = probe.awaitHealthy(endpoints, healthTimeout, this::diedPart);
         String died = diedPart();
         if (died != null) {
@@ -121,7 +132,6 @@ public final class LocalRuntime implements StackRuntime {
                     + unhealthy.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ", log "
                     + supervisor.logFile(e.getKey()) + ")").collect(Collectors.joining(", ")));
         }
-        return status();
     }
 
     @Override
@@ -142,9 +152,9 @@ public final class LocalRuntime implements StackRuntime {
         for (ServiceSpec service : stack.services()) {
             for (HealthEndpoint health : service.health()) {
                 String name = health.part();
-                if (!START_ORDER.contains(name)) {
-                    parts.add(new PartStatus(name, "-", PartStatus.State.NOT_AVAILABLE,
-                            NOT_LOCAL.getOrDefault(service.name(), "not available locally: no local equivalent")));
+                Optional<String> unavailable = whyNotRunnable(service, name);
+                if (unavailable.isPresent()) {
+                    parts.add(new PartStatus(name, "-", PartStatus.State.NOT_AVAILABLE, unavailable.get()));
                     continue;
                 }
                 Part part = part(name);
@@ -179,12 +189,36 @@ public final class LocalRuntime implements StackRuntime {
         throw new ManagerException("docker/compose.yaml has no x-health entry for part '" + name + "'");
     }
 
+    /** The local parts that can run here, in start order. */
+    private List<String> runnableParts() {
+        return START_ORDER.stream().filter(n -> whyNotRunnable(part(n).service(), n).isEmpty()).toList();
+    }
+
+    /**
+     * Why a part cannot run locally: no local form (Grafana, cAdvisor), or the sidecar's jar is not
+     * built yet. The sidecar is optional here so that the rest of the stack still comes up from a
+     * checkout where only part of the build is done; Prometheus, node-exporter and Jupyter are required.
+     */
+    private Optional<String> whyNotRunnable(ServiceSpec service, String name) {
+        if (!START_ORDER.contains(name)) {
+            return Optional.of(NOT_LOCAL.getOrDefault(service.name(), "not available locally: no local equivalent"));
+        }
+        if (name.equals("sidecar") && !Files.exists(sidecarJar())) {
+            return Optional.of("not built: " + sidecarJar() + " is missing; run bin/setup");
+        }
+        return Optional.empty();
+    }
+
+    private Path sidecarJar() {
+        return repoRoot.resolve("sidecar/target/metrics-sidecar.jar");
+    }
+
     private void requireInstalled(String part) {
         Path needed = switch (part) {
             case "prometheus" -> PROMETHEUS;
             case "node-exporter" -> NODE_EXPORTER;
             case "jupyter" -> JUPYTER;
-            case "sidecar" -> repoRoot.resolve("sidecar/target/metrics-sidecar.jar");
+            case "sidecar" -> sidecarJar();
             default -> throw new IllegalArgumentException(part);
         };
         if (!Files.exists(needed)) {
@@ -220,6 +254,8 @@ public final class LocalRuntime implements StackRuntime {
                 Path notebooks = repoRoot.resolve("notebooks");
                 command.addAll(List.of(JUPYTER.toString(), "notebook", "--no-browser", "--ip=127.0.0.1",
                         "--port=" + port, "--port-retries=0",
+                        // Jupyter refuses root without this; the Docker image runs it as a plain user
+                        "--allow-root",
                         // Prometheus scrapes /metrics without a login, as in the research image
                         "--NotebookApp.authenticate_prometheus=False",
                         "--notebook-dir=" + (Files.isDirectory(notebooks) ? notebooks : stateDir)));
@@ -247,7 +283,7 @@ public final class LocalRuntime implements StackRuntime {
 
     private Path generatePrometheusConfig() {
         Map<String, String> targets = new LinkedHashMap<>();
-        for (String name : START_ORDER) {
+        for (String name : runnableParts()) {
             Part part = part(name);
             targets.put(part.service().name() + ":" + part.health().containerPort(), "127.0.0.1:" + part.port());
         }
