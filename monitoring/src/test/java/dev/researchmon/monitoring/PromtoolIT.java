@@ -4,17 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Prometheus configuration, rules and rule unit tests, as Debian's promtool sees them. */
 class PromtoolIT {
+    // A JSON string is a valid YAML double-quoted scalar: the simplest safe quoting for PromQL.
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path prometheus = MonitoringFiles.prometheus();
 
     @Test
@@ -40,6 +45,26 @@ class PromtoolIT {
         Promtool.Result result = Promtool.run(prometheus, args.toArray(String[]::new));
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(!result.output().contains("FAILED"), result.output());
+    }
+
+    /** Every panel's PromQL (cAdvisor's included) parses, checked offline as recording rules. */
+    @Test
+    void everyDashboardQuery_parsesAsPromql(@TempDir Path dir) throws Exception {
+        GrafanaDashboard dashboard = GrafanaDashboard.load(DashboardStructureTest.DASHBOARD);
+        Map<String, List<String>> values = new HashMap<>();
+        dashboard.variables().forEach(v -> values.put(v.name(), List.of("0", "a.b")));
+        QueryTemplate template = new QueryTemplate(values, "1m", "1h");
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        int n = 0;
+        for (GrafanaDashboard.Query query : dashboard.queries()) {
+            rules.append("      - record: dashboard:panel_").append(query.panelId()).append(':')
+                    .append(query.refId().toLowerCase()).append("_").append(n++).append('\n')
+                    .append("        expr: ").append(JSON.writeValueAsString(template.expand(query.expr()))).append('\n');
+        }
+        Files.writeString(dir.resolve("dashboard.yml"), rules);
+        Promtool.Result result = Promtool.run(dir, "check", "rules", "dashboard.yml");
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains(n + " rules found"), result.output());
     }
 
     /** Guards the guard: a rule test that expects the wrong thing must make this suite red. */
