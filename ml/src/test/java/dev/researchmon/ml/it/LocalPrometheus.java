@@ -64,6 +64,12 @@ public final class LocalPrometheus implements AutoCloseable {
         } catch (IOException notUpYet) {
             return OptionalDouble.empty();
         }
+        if (response.statusCode() == 503) {
+            return OptionalDouble.empty(); // still starting: "Service Unavailable" until ready
+        }
+        if (response.statusCode() != 200) {
+            throw new AssertionError("Prometheus answered " + response.statusCode() + " to " + promql + ": " + response.body());
+        }
         JsonNode result = JSON.readTree(response.body()).path("data").path("result");
         if (result.size() != 1) {
             if (result.size() > 1) {

@@ -51,7 +51,7 @@ final class SmallNetworks {
         }
     }
 
-    /** A two-layer perceptron learning "x0 + x1 > 0", with DJL's logging listeners and ours. */
+    /** A two-layer perceptron learning "x0 + x1 > 0", with DJL's basic listeners and ours. */
     static TrainingResult trainDjl(TrainingMetrics metrics) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             manager.getEngine().setRandomSeed(7);
@@ -67,7 +67,7 @@ final class SmallNetworks {
                 DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                         .addEvaluator(new Accuracy())
                         .optOptimizer(Optimizer.sgd().setLearningRateTracker(lr).build())
-                        .addTrainingListeners(TrainingListener.Defaults.logging())
+                        .addTrainingListeners(TrainingListener.Defaults.basic())
                         .addTrainingListeners(new PrometheusTrainingListener(metrics, lr));
                 try (Trainer trainer = model.newTrainer(config)) {
                     trainer.initialize(new Shape(BATCH, 4));
