@@ -18,8 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * {@code %dashboard}: a link to the Grafana research dashboard, filtered to this notebook (and
- * kernel), with a sentence when Grafana does not answer.
+ * {@code %dashboard}: a link to the Grafana research dashboard, filtered to this notebook, with a sentence when Grafana does not answer.
  *
  * <pre>{@code
  * %dashboard
@@ -62,13 +61,12 @@ public final class DashboardMagic implements Magic {
         return Display.html(html, "Research dashboard for this notebook: " + url + (note.isEmpty() ? "" : "\n" + note));
     }
 
-    /** The dashboard URL with its {@code notebook} and {@code kernel_id} variables set. */
+    /** The dashboard URL with its {@code notebook} variable set (the dashboard's only notebook filter). */
     static URI link(URI grafana, KernelIdentity id) {
         StringBuilder sb = new StringBuilder(grafana + "/d/" + DASHBOARD_UID + "/?orgId=1&from=now-1h&to=now");
         if (!id.notebook().isEmpty()) {
             sb.append("&var-notebook=").append(URLEncoder.encode(id.notebook(), StandardCharsets.UTF_8));
         }
-        sb.append("&var-kernel_id=").append(URLEncoder.encode(id.kernelId(), StandardCharsets.UTF_8));
         return URI.create(sb.toString());
     }
 }
