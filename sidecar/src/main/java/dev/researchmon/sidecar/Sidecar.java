@@ -1,0 +1,128 @@
+package dev.researchmon.sidecar;
+
+import dev.researchmon.report.TokenFile;
+import dev.researchmon.sidecar.gpu.GpuCollector;
+import dev.researchmon.sidecar.gpu.GpuRefresher;
+import dev.researchmon.sidecar.gpu.NvmlGpuReader;
+import dev.researchmon.sidecar.http.ReportEndpoint;
+import dev.researchmon.sidecar.notebook.KernelRegistry;
+import dev.researchmon.sidecar.notebook.NotebookCollector;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running sidecar: one HTTP server ({@code /metrics}, {@code /-/healthy}, the report endpoint)
+ * over one registry holding the enabled collectors.
+ *
+ * <pre>{@code
+ * try (Sidecar sidecar = Sidecar.start(SidecarOptions.defaults(token).withPort(0))) {
+ *   int port = sidecar.port();
+ * }
+ * }</pre>
+ */
+public final class Sidecar implements AutoCloseable {
+  private final HTTPServer server;
+  private final GpuRefresher refresher;
+  private final ExecutorService httpThreads;
+
+  private Sidecar(HTTPServer server, GpuRefresher refresher, ExecutorService httpThreads) {
+    this.server = server;
+    this.refresher = refresher;
+    this.httpThreads = httpThreads;
+  }
+
+  public static Sidecar start(SidecarOptions options) throws IOException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    SidecarMetrics metrics = SidecarMetrics.register(registry);
+    List<MonitoredSource> sources = new ArrayList<>();
+
+    KernelRegistry kernels = new KernelRegistry(options.limits(), metrics);
+    GpuRefresher refresher = null;
+    if (options.gpu()) {
+      refresher = new GpuRefresher(() -> NvmlGpuReader.open(options.nvmlLibrary()), options.gpuInterval());
+      GpuCollector gpu = new GpuCollector(refresher,
+          options.notebook() ? kernels::kernelsByPid : Map::of);
+      registry.register(gpu);
+      sources.add(gpu);
+    }
+    String token = null;
+    if (options.notebook()) {
+      token = TokenFile.readOrCreate(options.tokenFile());
+      NotebookCollector notebook = new NotebookCollector(kernels);
+      registry.register(notebook);
+      sources.add(notebook);
+    }
+    if (options.jvm()) {
+      JvmMetrics.builder().register(registry);
+    }
+    registry.register(new CollectorHealth(sources));
+
+    ExecutorService httpThreads = httpExecutor();
+    HTTPServer.Builder builder = HTTPServer.builder()
+        .hostname(options.bind())
+        .port(options.port())
+        .registry(registry)
+        .executorService(httpThreads)
+        .registerHealthHandler(true);
+    if (token != null) {
+      builder.defaultHandler(new ReportEndpoint(kernels, token, metrics));
+    }
+    if (refresher != null) {
+      refresher.start();
+      try {
+        // Best effort: lets the first scrape already show GPUs; a hung driver only delays start-up.
+        refresher.awaitFirstRefresh(Duration.ofSeconds(2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      return new Sidecar(builder.buildAndStart(), refresher, httpThreads);
+    } catch (IOException | RuntimeException e) {
+      if (refresher != null) {
+        refresher.close();
+      }
+      httpThreads.shutdownNow();
+      throw e;
+    }
+  }
+
+  /**
+   * A small fixed pool with a bounded queue: a burst of reports waits (the dispatcher runs the
+   * overflow itself, which slows accepting) instead of growing threads or memory without bound.
+   */
+  private static ExecutorService httpExecutor() {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
+        r -> {
+          Thread t = new Thread(r, "sidecar-http-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        },
+        new ThreadPoolExecutor.CallerRunsPolicy());
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    httpThreads.shutdownNow();
+    if (refresher != null) {
+      refresher.close();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.researchmon.sidecar;
+
+import dev.researchmon.report.SidecarEndpoints;
+import dev.researchmon.sidecar.notebook.ReportLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/metrics-sidecar}: parses the command line and runs a {@link Sidecar} until killed.
+ *
+ * <pre>{@code
+ * bin/metrics-sidecar --port 9464 --bind 0.0.0.0 --nvml-library /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1
+ * }</pre>
+ */
+@Command(name = "metrics-sidecar", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Serves /metrics for Prometheus: GPUs through NVML, the metrics live notebook kernels report,",
+        "and the sidecar's own JVM and process metrics. Kernel reports are accepted from loopback only."})
+public final class SidecarMain implements Callable<Integer> {
+
+  @Option(names = "--port", defaultValue = "" + SidecarEndpoints.DEFAULT_PORT,
+      description = "TCP port (default ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1",
+      description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 in a container so "
+          + "Prometheus can scrape). Reports stay loopback-only either way.")
+  String bind;
+
+  @Option(names = "--nvml-library", paramLabel = "PATH",
+      description = "NVML library to load instead of libnvidia-ml.so.1 from the loader's path.")
+  Path nvmlLibrary;
+
+  @Option(names = "--token-file", paramLabel = "PATH",
+      description = "Report token file (default $RESEARCH_MONITOR_HOME/sidecar.token or "
+          + "~/.local/share/research-monitor/sidecar.token); created 0600 if absent.")
+  Path tokenFile;
+
+  @Option(names = "--no-collector.gpu", description = "Do not read GPUs.")
+  boolean noGpu;
+
+  @Option(names = "--no-collector.notebook",
+      description = "Do not accept kernel reports (the report endpoint answers 404).")
+  boolean noNotebook;
+
+  @Option(names = "--no-collector.jvm", description = "Do not expose the sidecar's JVM and process metrics.")
+  boolean noJvm;
+
+  @Option(names = "--gpu-interval", defaultValue = "2", paramLabel = "SECONDS",
+      description = "Seconds between two GPU refreshes (default ${DEFAULT-VALUE}).")
+  double gpuIntervalSeconds;
+
+  @Option(names = "--kernel-ttl", defaultValue = "30", paramLabel = "SECONDS",
+      description = "Forget a kernel that has not reported for this long (default ${DEFAULT-VALUE}).")
+  double kernelTtlSeconds;
+
+  @Option(names = "--max-series-per-kernel", defaultValue = "2000",
+      description = "Series kept per kernel (default ${DEFAULT-VALUE}).")
+  int maxSeriesPerKernel;
+
+  @Option(names = "--max-series", defaultValue = "50000",
+      description = "Series kept over all kernels (default ${DEFAULT-VALUE}).")
+  int maxSeriesTotal;
+
+  @Option(names = "--max-report-bytes", defaultValue = "1048576",
+      description = "Largest report body accepted (default ${DEFAULT-VALUE}).")
+  long maxReportBytes;
+
+  @Option(names = "--max-label-length", defaultValue = "256",
+      description = "Longest label name or value kept (default ${DEFAULT-VALUE}).")
+  int maxLabelLength;
+
+  @Override
+  public Integer call() throws Exception {
+    SidecarOptions options = toOptions();
+    Sidecar sidecar = Sidecar.start(options);
+    Runtime.getRuntime().addShutdownHook(new Thread(sidecar::close, "sidecar-shutdown"));
+    // Tests and launchers wait for this exact line to learn the port (useful with --port 0).
+    System.out.println("metrics-sidecar listening on " + options.bind() + ":" + sidecar.port());
+    System.out.flush();
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  SidecarOptions toOptions() {
+    CommandLine.Model.CommandSpec spec = new CommandLine(this).getCommandSpec();
+    if (port < 0 || port > 65535) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, was " + port);
+    }
+    if (!(gpuIntervalSeconds > 0)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--gpu-interval must be positive");
+    }
+    ReportLimits limits;
+    try {
+      limits = new ReportLimits(maxReportBytes, maxSeriesPerKernel, maxSeriesTotal, maxLabelLength,
+          ReportLimits.DEFAULTS.maxKernels(), Duration.ofMillis((long) (kernelTtlSeconds * 1000)));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--kernel-ttl, --max-* must be positive");
+    }
+    Path token = tokenFile != null ? tokenFile : SidecarEndpoints.defaultTokenFile(System.getenv());
+    return new SidecarOptions(port, bind, Optional.ofNullable(nvmlLibrary), token, !noGpu, !noNotebook,
+        !noJvm, Duration.ofMillis((long) (gpuIntervalSeconds * 1000)), limits);
+  }
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new SidecarMain());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("metrics-sidecar: " + e.getMessage());
+      return 1;
+    });
+    System.exit(cli.execute(args));
+  }
+}

@@ -1,0 +1,126 @@
+package dev.researchmon.sidecar.gpu;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Reads the GPUs on its own thread at a fixed delay and publishes each outcome as an immutable
+ * {@link GpuState}, so a scrape never waits on a driver call; a stuck call only makes the state
+ * older. Opens the reader lazily and again after a failure, so a driver loaded later is found.
+ *
+ * <pre>{@code
+ * GpuRefresher refresher = new GpuRefresher(() -> NvmlGpuReader.open(lib), Duration.ofSeconds(2));
+ * refresher.start();
+ * GpuState now = refresher.current();
+ * }</pre>
+ */
+public final class GpuRefresher implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(GpuRefresher.class.getName());
+
+  /** Opens a reader; {@link NvmlGpuReader#open} in production. */
+  @FunctionalInterface
+  public interface ReaderFactory {
+    GpuReader open() throws GpuUnavailableException;
+  }
+
+  private final ReaderFactory factory;
+  private final Duration interval;
+  private final AtomicReference<GpuState> state = new AtomicReference<>(GpuState.notYetRead());
+  private final CountDownLatch firstRefresh = new CountDownLatch(1);
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gpu-refresher");
+        t.setDaemon(true);
+        return t;
+      });
+  private GpuReader reader; // touched only by the refresher thread
+  private String lastLoggedReason;
+
+  public GpuRefresher(ReaderFactory factory, Duration interval) {
+    this.factory = Objects.requireNonNull(factory);
+    this.interval = interval;
+  }
+
+  public void start() {
+    thread.scheduleWithFixedDelay(this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Waits until the first refresh finished (or the timeout passed); true if it did. */
+  public boolean awaitFirstRefresh(Duration timeout) throws InterruptedException {
+    return firstRefresh.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public GpuState current() {
+    return state.get();
+  }
+
+  public Duration interval() {
+    return interval;
+  }
+
+  private void refresh() {
+    long start = System.nanoTime();
+    GpuReading reading = null;
+    String reason = null;
+    try {
+      if (reader == null) {
+        reader = factory.open();
+      }
+      reading = reader.read();
+      if (reading.devices().isEmpty()) {
+        reason = "NVML reports no GPU";
+      }
+    } catch (GpuUnavailableException e) {
+      reason = e.getMessage();
+      closeReader();
+    } catch (RuntimeException | LinkageError e) {
+      reason = "NVML call failed: " + e;
+      closeReader();
+    }
+    long end = System.nanoTime();
+    state.set(new GpuState(reason == null ? reading : null, reason, end, (end - start) / 1e9));
+    logOnChange(reason);
+    firstRefresh.countDown();
+  }
+
+  /** Says once that the GPUs are unavailable (and why), and once when they come back. */
+  private void logOnChange(String reason) {
+    if (Objects.equals(reason, lastLoggedReason)) {
+      return;
+    }
+    if (reason != null) {
+      LOG.log(System.Logger.Level.WARNING,
+          "GPU collector: no GPU metrics: " + reason + " (the other collectors keep running)");
+    } else if (lastLoggedReason != null) {
+      LOG.log(System.Logger.Level.INFO, "GPU collector: NVML available again");
+    }
+    lastLoggedReason = reason;
+  }
+
+  private void closeReader() {
+    if (reader != null) {
+      try {
+        reader.close();
+      } catch (RuntimeException | LinkageError ignored) {
+        // a broken driver may fail to shut down too; we drop it either way
+      }
+      reader = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+    try {
+      thread.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeReader();
+  }
+}

@@ -1,0 +1,241 @@
+package dev.researchmon.sidecar.notebook;
+
+import dev.researchmon.report.KernelReport;
+import dev.researchmon.report.MetricFamily;
+import dev.researchmon.report.MetricPoint;
+import dev.researchmon.report.ReportMapper;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
+
+/**
+ * The live kernels and their latest reports, already turned into labelled client_java snapshots.
+ * Writers (report handler threads) go through synchronized methods; readers (scrapes) get immutable
+ * entries. Bounds come from {@link ReportLimits}; whatever is over them is dropped and counted.
+ *
+ * <pre>{@code
+ * KernelRegistry kernels = new KernelRegistry(ReportLimits.DEFAULTS, (reason, n) -> {});
+ * AcceptResult r = kernels.accept(report);
+ * kernels.evictGone(); // at scrape: dead pids and silent kernels leave
+ * }</pre>
+ */
+public final class KernelRegistry {
+  private static final System.Logger LOG = System.getLogger(KernelRegistry.class.getName());
+
+  /** Prefixes of the sidecar's own families: a kernel must not shadow them (a clash would fail the scrape). */
+  private static final List<String> RESERVED_PREFIXES =
+      List.of("gpu_", "sidecar_", "jvm_", "process_");
+
+  /**
+   * One kernel's accepted state.
+   *
+   * @param pid the kernel's process id, or {@code null} (then only the TTL forgets it)
+   * @param snapshots its families, labelled with {@code kernel_id} and {@code notebook}
+   * @param series how many series the snapshots hold, counted against the bounds
+   */
+  public record Entry(KernelRef ref, Long pid, long sequence, List<MetricSnapshot> snapshots,
+      int series, long lastReportNanos) {}
+
+  private final ReportLimits limits;
+  private final DropRecorder drops;
+  private final LongPredicate pidAlive;
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private volatile long version;
+  private int totalSeries; // guarded by this
+
+  public KernelRegistry(ReportLimits limits, DropRecorder drops) {
+    this(limits, drops, pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  /** With a custom liveness check, for processes the sidecar cannot see directly. */
+  public KernelRegistry(ReportLimits limits, DropRecorder drops, LongPredicate pidAlive) {
+    this.limits = limits;
+    this.drops = drops;
+    this.pidAlive = pidAlive;
+  }
+
+  public ReportLimits limits() {
+    return limits;
+  }
+
+  /** Keeps what fits of a report, replacing the kernel's previous one whole. */
+  public synchronized AcceptResult accept(KernelReport report) {
+    String kernelId = report.kernelId();
+    Entry previous = entries.get(kernelId);
+    int reported = countSeries(report.metrics());
+    if (previous != null && previous.sequence() > report.sequence()
+        && previous.pid() != null && previous.pid().equals(report.pid())) {
+      return drop(DropReason.STALE, reported);
+    }
+    if (previous == null && entries.size() >= limits.maxKernels()) {
+      return drop(DropReason.TOO_MANY_KERNELS, reported);
+    }
+    KernelRef ref = new KernelRef(kernelId, boundedNotebook(report.notebook()));
+    Labels kernelLabels = Labels.of("kernel_id", ref.kernelId(), "notebook", ref.notebook());
+    int othersSeries = totalSeries - (previous == null ? 0 : previous.series());
+    int totalBudget = Math.max(0, limits.maxSeriesTotal() - othersSeries);
+
+    Map<DropReason, Integer> dropped = new HashMap<>();
+    List<MetricSnapshot> snapshots = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    int kept = 0;
+    for (MetricFamily family : report.metrics()) {
+      String name = ReportMapper.baseName(family);
+      if (isReserved(name)) {
+        dropped.merge(DropReason.RESERVED_NAME, family.points().size(), Integer::sum);
+        continue;
+      }
+      if (!names.add(name)) {
+        dropped.merge(DropReason.INVALID, family.points().size(), Integer::sum);
+        continue;
+      }
+      List<MetricPoint> points = new ArrayList<>();
+      for (MetricPoint point : family.points()) {
+        if (hasOverlongLabel(point)) {
+          dropped.merge(DropReason.LABEL_TOO_LONG, 1, Integer::sum);
+        } else if (kept + points.size() >= limits.maxSeriesPerKernel()) {
+          dropped.merge(DropReason.SERIES_PER_KERNEL, 1, Integer::sum);
+        } else if (kept + points.size() >= totalBudget) {
+          dropped.merge(DropReason.SERIES_TOTAL, 1, Integer::sum);
+        } else {
+          points.add(point);
+        }
+      }
+      if (points.isEmpty() && !family.points().isEmpty()) {
+        continue;
+      }
+      try {
+        MetricFamily bounded =
+            new MetricFamily(name, family.help(), family.unit(), family.type(), points);
+        snapshots.add(ReportMapper.toSnapshot(bounded, kernelLabels));
+        kept += points.size();
+      } catch (IllegalArgumentException e) {
+        dropped.merge(DropReason.INVALID, points.size(), Integer::sum);
+        LOG.log(System.Logger.Level.DEBUG, "kernel " + kernelId + ": family " + name + " dropped: " + e.getMessage());
+      }
+    }
+    entries.put(kernelId, new Entry(ref, report.pid(), report.sequence(), List.copyOf(snapshots),
+        kept, System.nanoTime()));
+    totalSeries = othersSeries + kept;
+    version++;
+    int droppedTotal = 0;
+    for (var e : dropped.entrySet()) {
+      drops.dropped(e.getKey(), e.getValue());
+      droppedTotal += e.getValue();
+    }
+    return new AcceptResult(kept, droppedTotal);
+  }
+
+  /** Removes a kernel now; true if it was known. */
+  public synchronized boolean forget(String kernelId) {
+    Entry removed = entries.remove(kernelId);
+    if (removed != null) {
+      totalSeries -= removed.series();
+      version++;
+    }
+    return removed != null;
+  }
+
+  /**
+   * Forgets kernels whose process is gone or that have been silent for longer than the TTL.
+   *
+   * @return how many were forgotten
+   */
+  public int evictGone() {
+    long now = System.nanoTime();
+    long ttl = limits.kernelTtl().toNanos();
+    int evicted = 0;
+    for (Entry entry : entries.values()) {
+      boolean silent = now - entry.lastReportNanos() > ttl;
+      boolean dead = entry.pid() != null && entry.pid() > 0 && !pidAlive.test(entry.pid());
+      if ((silent || dead) && forgetIfSame(entry)) {
+        evicted++;
+      }
+    }
+    return evicted;
+  }
+
+  private synchronized boolean forgetIfSame(Entry entry) {
+    // A report may have replaced the entry since we looked: only the stale one goes.
+    if (entries.remove(entry.ref().kernelId(), entry)) {
+      totalSeries -= entry.series();
+      version++;
+      return true;
+    }
+    return false;
+  }
+
+  /** The live entries, in no particular order. */
+  public Collection<Entry> entries() {
+    return List.copyOf(entries.values());
+  }
+
+  /** Kernels by process id, for attributing GPU memory. */
+  public Map<Long, KernelRef> kernelsByPid() {
+    Map<Long, KernelRef> byPid = new HashMap<>();
+    for (Entry e : entries.values()) {
+      if (e.pid() != null && e.pid() > 0) {
+        byPid.put(e.pid(), e.ref());
+      }
+    }
+    return byPid;
+  }
+
+  /** Changes whenever an entry is added, replaced or removed (lets scrapes reuse merged output). */
+  public long version() {
+    return version;
+  }
+
+  public synchronized int totalSeries() {
+    return totalSeries;
+  }
+
+  private AcceptResult drop(DropReason reason, int series) {
+    drops.dropped(reason, series);
+    return new AcceptResult(0, series);
+  }
+
+  private static int countSeries(List<MetricFamily> families) {
+    int n = 0;
+    for (MetricFamily f : families) {
+      n += f.points().size();
+    }
+    return n;
+  }
+
+  private static boolean isReserved(String name) {
+    for (String prefix : RESERVED_PREFIXES) {
+      if (name.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean hasOverlongLabel(MetricPoint point) {
+    int max = limits.maxLabelValueLength();
+    for (var label : point.labels().entrySet()) {
+      if (label.getKey().length() > max || label.getValue().length() > max) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Long notebook paths keep their end (the file name), which tells notebooks apart best. */
+  private String boundedNotebook(String notebook) {
+    if (notebook == null) {
+      return "";
+    }
+    int max = limits.maxLabelValueLength();
+    return notebook.length() <= max ? notebook : notebook.substring(notebook.length() - max);
+  }
+}

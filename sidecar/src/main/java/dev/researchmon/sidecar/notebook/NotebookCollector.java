@@ -1,0 +1,99 @@
+package dev.researchmon.sidecar.notebook;
+
+import dev.researchmon.sidecar.CollectorOutcome;
+import dev.researchmon.sidecar.MonitoredSource;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Exposes every live kernel's reported families, labelled by {@code kernel_id} and
+ * {@code notebook}, plus how many kernels and series there are. Forgets dead kernels first, so a
+ * killed kernel is gone from the very scrape that notices. The merged output is reused until a
+ * report changes it.
+ *
+ * <pre>{@code
+ * registry.register(new NotebookCollector(kernels));
+ * }</pre>
+ */
+public final class NotebookCollector implements MultiCollector, MonitoredSource {
+  private record Merged(long version, List<MetricSnapshot> families, int conflicts) {}
+
+  private final KernelRegistry kernels;
+  private volatile Merged cache = new Merged(-1, List.of(), 0);
+  private volatile CollectorOutcome outcome = CollectorOutcome.NOT_YET;
+
+  public NotebookCollector(KernelRegistry kernels) {
+    this.kernels = kernels;
+  }
+
+  @Override
+  public String collectorName() {
+    return "notebook";
+  }
+
+  @Override
+  public CollectorOutcome lastOutcome() {
+    return outcome;
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    long start = System.nanoTime();
+    boolean ok = false;
+    try {
+      kernels.evictGone();
+      Merged merged = merged();
+      List<MetricSnapshot> out = new ArrayList<>(merged.families());
+      int kernelCount = kernels.entries().size();
+      out.add(gauge("sidecar_kernels", "Kernels whose reports the sidecar holds.", kernelCount));
+      out.add(gauge("sidecar_notebook_series", "Series held from kernel reports.", kernels.totalSeries()));
+      out.add(gauge("sidecar_notebook_type_conflicts",
+          "Kernel families left out because another kernel reports the same name with another type.",
+          merged.conflicts()));
+      ok = true;
+      return new MetricSnapshots(out);
+    } finally {
+      outcome = new CollectorOutcome(ok, (System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  private Merged merged() {
+    long version = kernels.version();
+    Merged cached = cache;
+    if (cached.version() == version) {
+      return cached;
+    }
+    Map<String, List<MetricSnapshot>> byName = new LinkedHashMap<>();
+    int conflicts = 0;
+    for (KernelRegistry.Entry entry : kernels.entries()) {
+      for (MetricSnapshot snapshot : entry.snapshots()) {
+        String name = snapshot.getMetadata().getPrometheusName();
+        List<MetricSnapshot> parts = byName.computeIfAbsent(name, n -> new ArrayList<>());
+        if (parts.isEmpty() || parts.get(0).getClass() == snapshot.getClass()) {
+          parts.add(snapshot);
+        } else {
+          conflicts++;
+        }
+      }
+    }
+    List<MetricSnapshot> families = new ArrayList<>(byName.size());
+    byName.values().forEach(parts -> families.add(SnapshotMerger.merge(parts)));
+    Merged fresh = new Merged(version, List.copyOf(families), conflicts);
+    cache = fresh;
+    return fresh;
+  }
+
+  private static GaugeSnapshot gauge(String name, String help, double value) {
+    return new GaugeSnapshot(new MetricMetadata(name, help),
+        List.of(new GaugeDataPointSnapshot(value, Labels.EMPTY, null)));
+  }
+}
