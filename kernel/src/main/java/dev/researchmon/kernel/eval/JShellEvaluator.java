@@ -1,0 +1,259 @@
+package dev.researchmon.kernel.eval;
+
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.SourceCodeAnalysis.Completeness;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Java cells on JShell: definitions carried across cells, several snippets per cell, completion,
+ * inspection and the is-complete check. Not thread-safe except {@link #interrupt()}, which any
+ * thread may call while {@link #evaluate} runs.
+ *
+ * <pre>{@code
+ * try (JShellEvaluator java = new JShellEvaluator(System.err)) {
+ *     java.evaluate("int twice(int x) { return 2 * x; }");
+ *     Evaluation e = java.evaluate("twice(21)");   // e.valueText() is "42"
+ * }
+ * }</pre>
+ */
+public final class JShellEvaluator implements AutoCloseable {
+    /** What every cell can use without importing it, as IJava users expect. */
+    static final List<String> DEFAULT_IMPORTS = List.of(
+            "import java.util.*;", "import java.util.function.*;", "import java.util.stream.*;",
+            "import java.io.*;", "import java.math.*;", "import java.nio.file.*;", "import java.time.*;",
+            "import static dev.researchmon.kernel.notebook.Notebook.*;");
+
+    /** The status of a cell for {@code is_complete_request}. */
+    public enum Completion {
+        COMPLETE, INCOMPLETE, INVALID
+    }
+
+    /** Completion matches for the text between {@code start} and the cursor. */
+    public record Completions(List<String> matches, int start, int end) {
+    }
+
+    /** What is known about the name at the cursor: signatures, and javadoc where the JDK has it. */
+    public record Inspection(String text) {
+    }
+
+    private final CellExecutionControl control = new CellExecutionControl();
+    private final JShell shell;
+    private final SourceCodeAnalysis analysis;
+    private final SyntaxChecker syntax = new SyntaxChecker();
+
+    public JShellEvaluator(PrintStream log) {
+        shell = JShell.builder()
+                .executionEngine(control.provider(), Map.of())
+                .out(log).err(log)
+                .build();
+        analysis = shell.sourceCodeAnalysis();
+        // the kernel's own jars, so that cells compile against the classes they share with it
+        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                shell.addToClasspath(entry);
+            }
+        }
+        for (String imp : DEFAULT_IMPORTS) {
+            shell.eval(imp);
+        }
+    }
+
+    /** Compiles and runs a few throw-away snippets so that the first real cell is not the slow one. */
+    public void warmUp() {
+        for (String code : List.of("1 + 1", "int warm$ = 1;", "String.valueOf(warm$)", "warm$ = 2;")) {
+            evaluate(code);
+        }
+        shell.snippets().filter(s -> s.source().contains("warm$")).forEach(shell::drop);
+    }
+
+    /** Runs every snippet of {@code code} in order; stops at the first error. */
+    public Evaluation evaluate(String code) {
+        control.reset();
+        Evaluation last = Evaluation.nothing();
+        String remaining = code;
+        while (!remaining.isBlank()) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+            String source;
+            if (info.completeness().isComplete() || info.completeness() == Completeness.UNKNOWN) {
+                source = info.source();
+                remaining = info.remaining();
+            } else {
+                // incomplete to the end: let the compiler say what is missing
+                source = remaining;
+                remaining = "";
+            }
+            if (source == null || source.isBlank()) {
+                continue;
+            }
+            last = evaluateSnippet(source);
+            if (last.outcome() != dev.researchmon.magics.api.CellOutcome.OK) {
+                return last;
+            }
+        }
+        return last;
+    }
+
+    private Evaluation evaluateSnippet(String source) {
+        List<SnippetEvent> events = shell.eval(source);
+        if (control.wasStopped()) {
+            return Evaluation.interrupted();
+        }
+        Evaluation result = Evaluation.nothing();
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() != null) {
+                continue; // a dependent snippet re-checked because of this one
+            }
+            Snippet snippet = event.snippet();
+            if (event.status() == Snippet.Status.REJECTED) {
+                return Evaluation.failed(ErrorFormatter.compileError(snippet.source(),
+                        shell.diagnostics(snippet).collect(Collectors.toList())));
+            }
+            if (event.exception() != null) {
+                return Evaluation.failed(ErrorFormatter.runtimeError(event.exception()));
+            }
+            Snippet.SubKind kind = snippet.subKind();
+            if (kind == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND || kind == Snippet.SubKind.VAR_VALUE_SUBKIND) {
+                result = Evaluation.value(control.lastValue(), event.value());
+            } else {
+                result = Evaluation.nothing();
+            }
+            if (kind == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
+                // $1, $2... would pile up and every later compile imports them all: cells slow down
+                // with the notebook's length. The value has been taken; the variable is not kept.
+                shell.drop(snippet);
+            }
+        }
+        return result;
+    }
+
+    /** Stops the running cell, if any; the kernel and earlier definitions stay. */
+    public void interrupt() {
+        control.stop();
+    }
+
+    /** Adds a jar or class folder for compilation and at run time. */
+    public void addToClasspath(String path) {
+        shell.addToClasspath(path);
+    }
+
+    /** Whether {@code code} is complete, needs more lines, or can never compile. */
+    public Completion isComplete(String code) {
+        String remaining = code;
+        while (!remaining.isBlank()) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+            Completeness c = info.completeness();
+            if (c == Completeness.EMPTY) {
+                return Completion.COMPLETE;
+            }
+            if (c == Completeness.UNKNOWN) {
+                return Completion.INVALID;
+            }
+            if (!c.isComplete()) {
+                return Completion.INCOMPLETE;
+            }
+            if (!syntax.parses(info.source())) {
+                return Completion.INVALID;
+            }
+            remaining = info.remaining();
+        }
+        return Completion.COMPLETE;
+    }
+
+    /** Completions at {@code cursor} (a char index into {@code code}). */
+    public Completions complete(String code, int cursor) {
+        Segment seg = segmentAt(code, cursor);
+        int[] anchor = new int[1];
+        List<SourceCodeAnalysis.Suggestion> suggestions =
+                analysis.completionSuggestions(seg.text(), cursor - seg.offset(), anchor);
+        Set<String> matches = new LinkedHashSet<>();
+        suggestions.stream()
+                .sorted(Comparator.comparing((SourceCodeAnalysis.Suggestion s) -> !s.matchesType())
+                        .thenComparing(SourceCodeAnalysis.Suggestion::continuation))
+                .forEach(s -> matches.add(s.continuation()));
+        return new Completions(new ArrayList<>(matches), anchor[0] + seg.offset(), cursor);
+    }
+
+    /** Documentation of the name under, or just before, the cursor. */
+    public Optional<Inspection> inspect(String code, int cursor) {
+        Segment seg = segmentAt(code, cursor);
+        String text = seg.text();
+        int local = Math.max(0, Math.min(cursor - seg.offset(), text.length()));
+        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(text, local, true);
+        if (docs.isEmpty()) {
+            // JShell answers only with the cursor at the end of a name: move it there
+            int end = identifierEnd(text, local);
+            if (end != local) {
+                docs = analysis.documentation(text, end, true);
+            }
+        }
+        if (docs.isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (SourceCodeAnalysis.Documentation d : docs) {
+            if (sb.length() > 0) {
+                sb.append("\n\n");
+            }
+            sb.append(d.signature());
+            if (d.javadoc() != null && !d.javadoc().isBlank()) {
+                sb.append("\n").append(d.javadoc().strip());
+            }
+        }
+        return Optional.of(new Inspection(sb.toString()));
+    }
+
+    /** The end of the identifier that the cursor is in or right after (skipping spaces before it). */
+    static int identifierEnd(String text, int cursor) {
+        int i = Math.min(cursor, text.length());
+        if (i < text.length() && Character.isJavaIdentifierPart(text.charAt(i))) {
+            while (i < text.length() && Character.isJavaIdentifierPart(text.charAt(i))) {
+                i++;
+            }
+            return i;
+        }
+        int j = i;
+        while (j > 0 && Character.isWhitespace(text.charAt(j - 1))) {
+            j--;
+        }
+        return j > 0 && Character.isJavaIdentifierPart(text.charAt(j - 1)) ? j : i;
+    }
+
+    private record Segment(String text, int offset) {
+    }
+
+    /** The snippet of a multi-snippet cell that holds the cursor, so JShell sees one snippet. */
+    private Segment segmentAt(String code, int cursor) {
+        int offset = 0;
+        String remaining = code;
+        while (true) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+            if (!info.completeness().isComplete() || info.remaining().isEmpty()) {
+                return new Segment(remaining, offset);
+            }
+            int consumed = remaining.length() - info.remaining().length();
+            if (offset + consumed >= cursor) {
+                return new Segment(remaining.substring(0, consumed), offset);
+            }
+            offset += consumed;
+            remaining = info.remaining();
+        }
+    }
+
+    @Override
+    public void close() {
+        shell.close();
+    }
+}

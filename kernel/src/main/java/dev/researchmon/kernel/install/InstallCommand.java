@@ -1,0 +1,51 @@
+package dev.researchmon.kernel.install;
+
+import dev.researchmon.kernel.Main;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code research-kernel install [--user|--prefix DIR] [--name NAME]}. */
+@Command(name = "install", mixinStandardHelpOptions = true,
+        description = "Write the kernelspec so Jupyter offers this kernel (default name 'java', per user).")
+public final class InstallCommand implements Callable<Integer> {
+
+    static final class Where {
+        @Option(names = "--user", description = "per-user data folder, or $JUPYTER_DATA_DIR (the default)")
+        boolean user;
+
+        @Option(names = "--prefix", paramLabel = "DIR", description = "DIR/share/jupyter/kernels, e.g. a virtualenv")
+        Path prefix;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Where where;
+
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = KernelspecInstaller.DEFAULT_NAME,
+            description = "kernelspec name (default: ${DEFAULT-VALUE}; IJava notebooks open unchanged)")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+        Path kernels = where != null && where.prefix != null
+                ? KernelspecInstaller.prefixKernelsDir(where.prefix)
+                : KernelspecInstaller.userKernelsDir(System.getenv());
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        try {
+            Path dir = new KernelspecInstaller(java, ownJar()).install(kernels, name);
+            System.out.println("Installed kernelspec " + name + " in " + dir);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("research-kernel install: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static Path ownJar() throws URISyntaxException {
+        return Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+}

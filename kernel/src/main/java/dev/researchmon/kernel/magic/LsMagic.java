@@ -1,0 +1,34 @@
+package dev.researchmon.kernel.magic;
+
+import dev.researchmon.magics.api.Display;
+import dev.researchmon.magics.api.Magic;
+import dev.researchmon.magics.api.MagicCall;
+import dev.researchmon.magics.api.MagicContext;
+import dev.researchmon.magics.api.MagicUsageException;
+
+/** {@code %lsmagic}: lists every magic with its usage line. */
+final class LsMagic implements Magic {
+    private final MagicRegistry registry;
+
+    LsMagic(MagicRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public String name() {
+        return "lsmagic";
+    }
+
+    @Override
+    public String usage() {
+        return "%lsmagic   list the magics";
+    }
+
+    @Override
+    public Display execute(MagicCall call, MagicContext ctx) throws MagicUsageException {
+        if (!call.args().isEmpty()) {
+            throw new MagicUsageException("usage: " + usage());
+        }
+        return Display.text(String.join("\n", registry.usages()));
+    }
+}

@@ -1,0 +1,43 @@
+package dev.researchmon.kernel.notebook;
+
+import dev.researchmon.magics.api.Display;
+
+import javax.imageio.ImageIO;
+import java.awt.image.RenderedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Base64;
+
+/**
+ * Picks the richest MIME bundle for a value: a {@link Display} as it is, an image as PNG, anything
+ * else as its text.
+ *
+ * <pre>{@code
+ * Display d = DisplayRenderer.render(image, "BufferedImage@1a2b");   // image/png + text/plain
+ * }</pre>
+ */
+public final class DisplayRenderer {
+    private DisplayRenderer() {
+    }
+
+    /**
+     * @param value the object to show
+     * @param text  its plain-text form (JShell's text for expression values)
+     */
+    public static Display render(Object value, String text) {
+        if (value instanceof Display d) {
+            return d;
+        }
+        if (value instanceof RenderedImage image) {
+            try {
+                ByteArrayOutputStream png = new ByteArrayOutputStream();
+                if (ImageIO.write(image, "png", png)) {
+                    return Display.pngBase64(Base64.getEncoder().encodeToString(png.toByteArray()), text);
+                }
+            } catch (IOException e) {
+                // fall back to text
+            }
+        }
+        return Display.text(text == null ? "null" : text);
+    }
+}
