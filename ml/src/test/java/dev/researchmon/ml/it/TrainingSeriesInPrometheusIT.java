@@ -1,9 +1,6 @@
 package dev.researchmon.ml.it;
 
 import ai.djl.training.TrainingResult;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.researchmon.magics.testing.LocalPrometheus;
 import dev.researchmon.ml.training.TrainingMetrics;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -11,9 +8,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 
 import static dev.researchmon.ml.it.SmallNetworks.BATCH;
 import static dev.researchmon.ml.it.SmallNetworks.EPOCHS;
@@ -26,11 +22,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Training runs (DJL on PyTorch's CPU engine, and a plain-Java loop) record their metrics, a real
  * Prometheus scrapes them, and the values it holds are the ones the runs logged. Each run has its
- * own registry behind its own exporter, told apart in Prometheus by the {@code instance} label.
+ * own registry behind its own exporter, one Prometheus job each.
  */
 class TrainingSeriesInPrometheusIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final PrometheusRegistry djlRegistry = new PrometheusRegistry();
     private static final PrometheusRegistry plainRegistry = new PrometheusRegistry();
@@ -42,8 +37,9 @@ class TrainingSeriesInPrometheusIT {
     static void start() throws Exception {
         djlExporter = HTTPServer.builder().hostname("127.0.0.1").port(0).registry(djlRegistry).buildAndStart();
         plainExporter = HTTPServer.builder().hostname("127.0.0.1").port(0).registry(plainRegistry).buildAndStart();
-        prometheus = LocalPrometheus.start(Files.createTempDirectory("ml-prometheus-"), List.of(
-                djl(), plain()));
+        prometheus = new LocalPrometheus(Map.of(
+                "djl", "127.0.0.1:" + djlExporter.getPort(),
+                "plain", "127.0.0.1:" + plainExporter.getPort()));
     }
 
     @AfterAll
@@ -71,63 +67,39 @@ class TrainingSeriesInPrometheusIT {
 
         int trainBatches = EPOCHS * TRAIN_SAMPLES / BATCH;
         int validationBatches = EPOCHS * VALIDATION_SAMPLES / BATCH;
-        expect(djl(), "training_epochs_total", EPOCHS);
-        expect(djl(), "training_batches_total{phase=\"train\"}", trainBatches);
-        expect(djl(), "training_batches_total{phase=\"validation\"}", validationBatches);
-        expect(djl(), "training_samples_total{phase=\"train\"}", EPOCHS * TRAIN_SAMPLES);
-        expect(djl(), "training_batch_duration_seconds_count{phase=\"train\"}", trainBatches);
-        expect(djl(), "training_loss{phase=\"train\"}", result.getTrainLoss());
-        expect(djl(), "training_loss{phase=\"validation\"}", result.getValidateLoss());
-        expect(djl(), "training_metric{evaluator=\"Accuracy\",phase=\"train\"}", result.getTrainEvaluation("Accuracy"));
-        expect(djl(), "training_metric{evaluator=\"Accuracy\",phase=\"validation\"}", result.getValidateEvaluation("Accuracy"));
-        expect(djl(), "training_learning_rate", LEARNING_RATE);
-        expect(djl(), "training_samples_per_second > bool 0", 1);
+        expect("djl", "training_epochs_total", EPOCHS);
+        expect("djl", "training_batches_total{phase=\"train\"}", trainBatches);
+        expect("djl", "training_batches_total{phase=\"validation\"}", validationBatches);
+        expect("djl", "training_samples_total{phase=\"train\"}", EPOCHS * TRAIN_SAMPLES);
+        expect("djl", "training_batch_duration_seconds_count{phase=\"train\"}", trainBatches);
+        expect("djl", "training_loss{phase=\"train\"}", result.getTrainLoss());
+        expect("djl", "training_loss{phase=\"validation\"}", result.getValidateLoss());
+        expect("djl", "training_metric{evaluator=\"Accuracy\",phase=\"train\"}", result.getTrainEvaluation("Accuracy"));
+        expect("djl", "training_metric{evaluator=\"Accuracy\",phase=\"validation\"}", result.getValidateEvaluation("Accuracy"));
+        expect("djl", "training_learning_rate", LEARNING_RATE);
+        expect("djl", "training_samples_per_second > bool 0", 1);
     }
 
     @Test
     void plainJavaLoop_seriesArriveWithTheValuesTheLoopLogged() throws Exception {
         SmallNetworks.PlainRun run = SmallNetworks.trainPlain(TrainingMetrics.registerIn(plainRegistry));
 
-        expect(plain(), "training_epochs_total", EPOCHS);
-        expect(plain(), "training_batches_total{phase=\"train\"}", EPOCHS * TRAIN_SAMPLES / BATCH);
-        expect(plain(), "training_batches_total{phase=\"validation\"}", EPOCHS);
-        expect(plain(), "training_samples_total{phase=\"validation\"}", EPOCHS * VALIDATION_SAMPLES);
-        expect(plain(), "training_loss{phase=\"train\"}", run.trainLoss());
-        expect(plain(), "training_loss{phase=\"validation\"}", run.validationLoss());
-        expect(plain(), "training_metric{evaluator=\"accuracy\",phase=\"validation\"}", run.validationAccuracy());
-        expect(plain(), "training_learning_rate", LEARNING_RATE);
+        expect("plain", "training_epochs_total", EPOCHS);
+        expect("plain", "training_batches_total{phase=\"train\"}", EPOCHS * TRAIN_SAMPLES / BATCH);
+        expect("plain", "training_batches_total{phase=\"validation\"}", EPOCHS);
+        expect("plain", "training_samples_total{phase=\"validation\"}", EPOCHS * VALIDATION_SAMPLES);
+        expect("plain", "training_loss{phase=\"train\"}", run.trainLoss());
+        expect("plain", "training_loss{phase=\"validation\"}", run.validationLoss());
+        expect("plain", "training_metric{evaluator=\"accuracy\",phase=\"validation\"}", run.validationAccuracy());
+        expect("plain", "training_learning_rate", LEARNING_RATE);
     }
 
-    private static String djl() {
-        return "127.0.0.1:" + djlExporter.getPort();
-    }
-
-    private static String plain() {
-        return "127.0.0.1:" + plainExporter.getPort();
-    }
-
-    /**
-     * Polls until Prometheus holds {@code value} for the series of that target (within a relative
-     * 1e-6: Prometheus keeps doubles, DJL logs floats); fails with the last answer otherwise.
-     */
-    private static void expect(String instance, String series, double value) throws Exception {
-        String selector = "instance=\"" + instance + "\"";
+    /** Adds the job to the selector: {@code name{labels}} becomes {@code name{job="...",labels}}. */
+    private static void expect(String job, String series, double value) throws Exception {
+        String jobLabel = "job=\"" + job + "\"";
         String promql = series.contains("{")
-                ? series.replace("{", "{" + selector + ",")
-                : series.replaceFirst("^(\\w+)", "$1{" + selector + "}");
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            last = prometheus.query(promql);
-            JsonNode result = JSON.readTree(last).path("data").path("result");
-            if (result.size() == 1) {
-                double seen = Double.parseDouble(result.get(0).path("value").get(1).asText());
-                if (Math.abs(seen - value) <= 1e-6 * Math.max(1, Math.abs(value))) {
-                    return;
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(promql + ": expected " + value + ", Prometheus answered " + last);
+                ? series.replace("{", "{" + jobLabel + ",")
+                : series.replaceFirst("^(\\w+)", "$1{" + jobLabel + "}");
+        prometheus.awaitValue(promql, value, WAIT);
     }
 }
