@@ -1,0 +1,303 @@
+package dev.researchmon.monitoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The proof that the dashboard and the recording rules show data: Debian's Prometheus (with the
+ * project's prometheus.yml, only targets and intervals rewritten, and its rule files) scrapes
+ * Debian's node-exporter, Jupyter's notebook server, the sidecar reading a stub NVML compiled
+ * here with gcc, and through the sidecar a stand-in kernel reporting its notebook metrics. Then
+ * every expression of every panel and every recording rule goes through the query API and must
+ * return data. cAdvisor cannot run here: its panels must still be accepted by Prometheus.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardQueriesIT {
+    /** Short intervals so windows fill in seconds; panels use $__rate_interval = 4 scrapes, as Grafana does. */
+    private static final String SCRAPE_INTERVAL = "1s";
+    private static final String RATE_INTERVAL = "10s";
+    private static final String RANGE = "5m";
+    private static final Duration DATA_DEADLINE = Duration.ofSeconds(90);
+    private static final String NOTEBOOK = "experiments/train.ipynb";
+    private static final long GPU0_NOTEBOOK_BYTES = 3L << 30;
+
+    private Path work;
+
+    private final List<ManagedProcess> processes = new ArrayList<>();
+    private PrometheusApi prometheus;
+    private GrafanaDashboard dashboard;
+
+    @BeforeAll
+    void startTheStack(@TempDir Path work) throws Exception {
+        this.work = work;
+        Path repo = MonitoringFiles.repoRoot();
+        Path sidecarJar = repo.resolve("sidecar/target/metrics-sidecar.jar");
+        assertTrue(Files.isRegularFile(sidecarJar), "build the sidecar first (mvn package): " + sidecarJar);
+        Path logs = Files.createDirectories(work.resolve("logs"));
+        Path state = Files.createDirectories(work.resolve("state"));
+        Path nvml = compileStubNvml(repo.resolve("sidecar/src/test/c/nvml_stub.c"));
+
+        int prometheusPort = freePort();
+        int exporterPort = freePort();
+        int jupyterPort = freePort();
+        int sidecarPort = freePort();
+        int nobodyPort = freePort(); // cAdvisor and Alertmanager: not here, their targets stay down
+
+        Map<String, String> kernelEnv = Map.of(
+                "RESEARCH_MONITOR_SIDECAR_URL", "http://127.0.0.1:" + sidecarPort,
+                "RESEARCH_MONITOR_HOME", state.toString());
+        // The stand-in kernel first: the stub NVML is told its pid, to attribute GPU memory to it.
+        ManagedProcess kernel = start("kernel", List.of(javaBinary(), "-Xmx64m", "-cp", testClassPath(),
+                NotebookFeeder.class.getName(), "k-" + UUID.randomUUID(), NOTEBOOK), kernelEnv, logs);
+
+        Map<String, String> sidecarEnv = new HashMap<>(kernelEnv);
+        sidecarEnv.put("STUB_NVML_GPUS", "2");
+        sidecarEnv.put("STUB_NVML_PROCESSES", "0:" + kernel.pid() + ":" + GPU0_NOTEBOOK_BYTES);
+        start("sidecar", List.of(javaBinary(), "-jar", sidecarJar.toString(), "--port", String.valueOf(sidecarPort),
+                "--bind", "127.0.0.1", "--nvml-library", nvml.toString()), sidecarEnv, logs);
+
+        start("node-exporter", List.of("/usr/bin/prometheus-node-exporter", "--no-collector.systemd",
+                "--web.listen-address=127.0.0.1:" + exporterPort), Map.of(), logs);
+
+        Path jupyterHome = Files.createDirectories(work.resolve("jupyter"));
+        start("jupyter", List.of("/usr/bin/jupyter", "notebook", "--no-browser", "--allow-root",
+                "--ip=127.0.0.1", "--port=" + jupyterPort, "--port-retries=0",
+                "--NotebookApp.token=" + UUID.randomUUID(), "--NotebookApp.authenticate_prometheus=False",
+                "--notebook-dir=" + jupyterHome), Map.of(
+                "HOME", jupyterHome.toString(),
+                "JUPYTER_RUNTIME_DIR", jupyterHome.resolve("runtime").toString(),
+                "JUPYTER_DATA_DIR", jupyterHome.resolve("data").toString(),
+                "JUPYTER_CONFIG_DIR", jupyterHome.resolve("config").toString()), logs);
+
+        Path config = new LoopbackPrometheusConfig(Map.of(
+                "localhost:9090", "127.0.0.1:" + prometheusPort,
+                "node-exporter:9100", "127.0.0.1:" + exporterPort,
+                "research:8888", "127.0.0.1:" + jupyterPort,
+                "research:9464", "127.0.0.1:" + sidecarPort,
+                "cadvisor:8080", "127.0.0.1:" + nobodyPort,
+                "alertmanager:9093", "127.0.0.1:" + nobodyPort), SCRAPE_INTERVAL)
+                .write(MonitoringFiles.prometheus().resolve("prometheus.yml"), work.resolve("prometheus.yml"));
+        start("prometheus", List.of("/usr/bin/prometheus", "--config.file=" + config,
+                "--storage.tsdb.path=" + work.resolve("tsdb"), "--storage.tsdb.retention.time=15d",
+                "--web.listen-address=127.0.0.1:" + prometheusPort), Map.of(), logs);
+
+        prometheus = new PrometheusApi(URI.create("http://127.0.0.1:" + prometheusPort));
+        dashboard = GrafanaDashboard.load(DashboardStructureTest.DASHBOARD);
+        waitFor("Prometheus ready", Duration.ofSeconds(30), prometheus::ready);
+    }
+
+    @AfterAll
+    void stopTheStack() {
+        // Reverse order: Prometheus stops scraping before its targets go.
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+    }
+
+    @Test
+    void everyPanelQuery_returnsLiveData_andCadvisorPanelsParse() throws Exception {
+        Map<String, List<String>> variables = awaitVariableValues();
+        QueryTemplate template = new QueryTemplate(variables, RATE_INTERVAL, RANGE);
+        List<Check> checks = new ArrayList<>();
+        for (GrafanaDashboard.Query query : dashboard.queries()) {
+            checks.add(new Check("panel '" + query.panelTitle() + "' " + query.refId(),
+                    template.expand(query.expr()), !query.readsCadvisor()));
+        }
+        assertAllAnswer(checks);
+    }
+
+    @Test
+    void everyRecordingRule_returnsLiveData_asExpressionAndAsRecordedSeries() throws Exception {
+        List<Check> checks = new ArrayList<>();
+        for (RuleFiles.Rule rule : RuleFiles.recordingRules()) {
+            checks.add(new Check("rule " + rule.name() + " (expr)", rule.expr(), true));
+            checks.add(new Check("rule " + rule.name() + " (recorded)", rule.name(), true));
+        }
+        assertAllAnswer(checks);
+    }
+
+    @Test
+    void everyRule_isLoadedAndEvaluatesWithoutError() throws Exception {
+        int expected = RuleFiles.recordingRules().size() + RuleFiles.alertRules().size();
+        waitFor("every rule evaluated", DATA_DEADLINE, () -> {
+            List<JsonNode> rules = loadedRules();
+            return rules.size() == expected && rules.stream().noneMatch(r -> "unknown".equals(r.path("health").asText()));
+        });
+        List<String> unhealthy = new ArrayList<>();
+        for (JsonNode rule : loadedRules()) {
+            if (!"ok".equals(rule.path("health").asText())) {
+                unhealthy.add(rule.path("name").asText() + ": " + rule.path("health").asText() + " "
+                        + rule.path("lastError").asText());
+            }
+        }
+        assertEquals(expected, loadedRules().size(), "Prometheus did not load every rule of rules/");
+        assertTrue(unhealthy.isEmpty(), String.join("\n", unhealthy));
+    }
+
+    @Test
+    void researchJob_scrapesTheJupyterServerAndTheSidecar_toldApartByComponent() throws Exception {
+        waitFor("research targets up", DATA_DEADLINE, () -> prometheus.query(
+                "count(up{job=\"research\"} == 1)").path("data").path("result").path(0).path("value").path(1)
+                .asText().equals("2"));
+        for (String component : List.of("jupyter-server", "sidecar")) {
+            JsonNode result = prometheus.query("up{job=\"research\", component=\"" + component + "\"}")
+                    .path("data").path("result");
+            assertEquals(1, result.size(), component + ": " + result);
+            assertEquals("1", result.get(0).path("value").path(1).asText(), component + " is down: " + logs());
+        }
+    }
+
+    @Test
+    void gpuMemoryPerNotebook_isAttributedToTheReportingKernel() throws Exception {
+        String expr = "sum by (notebook, gpu) (gpu_notebook_memory_used_bytes{notebook=\"" + NOTEBOOK + "\"})";
+        waitFor("per-notebook GPU memory", DATA_DEADLINE, () -> !resultOf(expr).isEmpty());
+        JsonNode series = resultOf(expr).get(0);
+        assertEquals("0", series.path("metric").path("gpu").asText(), series.toString());
+        assertEquals((double) GPU0_NOTEBOOK_BYTES, series.path("value").path(1).asDouble(), series.toString());
+    }
+
+    /** A query, and whether it must return series (false: it only has to be valid PromQL). */
+    private record Check(String what, String expr, boolean needsData) {
+    }
+
+    /** Polls until every check answers as required, then reports every one that never did. */
+    private void assertAllAnswer(List<Check> checks) throws Exception {
+        Instant deadline = Instant.now().plus(DATA_DEADLINE);
+        Map<Check, String> failing = new LinkedHashMap<>();
+        do {
+            failing.clear();
+            for (Check check : checks) {
+                JsonNode answer = prometheus.query(check.expr());
+                if (!"success".equals(answer.path("status").asText())) {
+                    failing.put(check, "rejected: " + answer.path("errorType").asText() + " " + answer.path("error").asText());
+                } else if (check.needsData() && answer.path("data").path("result").isEmpty()) {
+                    failing.put(check, "no data");
+                }
+            }
+            if (failing.values().stream().anyMatch(reason -> reason.startsWith("rejected"))) {
+                break; // waiting does not fix a query Prometheus refuses
+            }
+            if (!failing.isEmpty()) {
+                Thread.sleep(1000);
+            }
+        } while (!failing.isEmpty() && Instant.now().isBefore(deadline));
+        if (!failing.isEmpty()) {
+            StringBuilder message = new StringBuilder(failing.size() + " of " + checks.size() + " queries failed:\n");
+            failing.forEach((check, reason) -> message.append("  ").append(check.what()).append(": ").append(reason)
+                    .append("\n    ").append(check.expr()).append('\n'));
+            fail(message + logs());
+        }
+    }
+
+    /** The values Grafana would offer for each variable; the test selects them all ("All"). */
+    private Map<String, List<String>> awaitVariableValues() throws Exception {
+        Pattern labelValues = Pattern.compile("label_values\\((\\w+),\\s*(\\w+)\\)");
+        Map<String, List<String>> values = new HashMap<>();
+        for (GrafanaDashboard.Variable variable : dashboard.variables()) {
+            Matcher m = labelValues.matcher(variable.query());
+            assertTrue(m.matches(), "variable $" + variable.name() + ": unsupported query " + variable.query());
+            waitFor("values of $" + variable.name(), DATA_DEADLINE,
+                    () -> !prometheus.labelValues(m.group(2), m.group(1)).isEmpty());
+            values.put(variable.name(), prometheus.labelValues(m.group(2), m.group(1)));
+        }
+        return values;
+    }
+
+    private List<JsonNode> loadedRules() throws IOException, InterruptedException {
+        List<JsonNode> rules = new ArrayList<>();
+        for (JsonNode group : prometheus.rules().path("data").path("groups")) {
+            group.path("rules").forEach(rules::add);
+        }
+        return rules;
+    }
+
+    private JsonNode resultOf(String expr) throws IOException, InterruptedException {
+        return prometheus.query(expr).path("data").path("result");
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private void waitFor(String what, Duration timeout, Condition condition) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.holds()) {
+            for (ManagedProcess process : processes) {
+                assertTrue(process.isAlive(), process + " died while waiting for " + what + "\n" + logs());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                fail("gave up waiting for " + what + " after " + timeout.toSeconds() + " s\n" + logs());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private ManagedProcess start(String name, List<String> command, Map<String, String> env, Path logs)
+            throws IOException {
+        ManagedProcess process = ManagedProcess.start(name, command, env, logs);
+        processes.add(process);
+        return process;
+    }
+
+    private String logs() {
+        StringBuilder all = new StringBuilder();
+        processes.forEach(p -> all.append(p.logTail(15)).append('\n'));
+        return all.toString();
+    }
+
+    private Path compileStubNvml(Path source) throws Exception {
+        Path library = work.resolve("nvml/libnvidia-ml.so.1");
+        Files.createDirectories(library.getParent());
+        Process gcc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O1", "-o", library.toString(),
+                source.toString(), "-ldl").redirectErrorStream(true).start();
+        try {
+            String output = new String(gcc.getInputStream().readAllBytes());
+            assertTrue(gcc.waitFor(60, TimeUnit.SECONDS), "gcc hung");
+            assertEquals(0, gcc.exitValue(), "gcc could not build the stub NVML:\n" + output);
+        } finally {
+            gcc.destroyForcibly();
+        }
+        return library;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Surefire and failsafe put the real class path here; java.class.path is only their launcher jar. */
+    private static String testClassPath() {
+        String classPath = System.getProperty("surefire.test.class.path");
+        return classPath != null && !classPath.isBlank() ? classPath : System.getProperty("java.class.path");
+    }
+}
