@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/metrics-sidecar}: parses the command line and runs a {@link Sidecar} until killed.
@@ -23,6 +24,8 @@ import picocli.CommandLine.Option;
         "Serves /metrics for Prometheus: GPUs through NVML, the metrics live notebook kernels report,",
         "and the sidecar's own JVM and process metrics. Kernel reports are accepted from loopback only."})
 public final class SidecarMain implements Callable<Integer> {
+
+  @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--port", defaultValue = "" + SidecarEndpoints.DEFAULT_PORT,
       description = "TCP port (default ${DEFAULT-VALUE}; 0 picks a free one).")
@@ -89,7 +92,6 @@ public final class SidecarMain implements Callable<Integer> {
   }
 
   SidecarOptions toOptions() {
-    CommandLine.Model.CommandSpec spec = new CommandLine(this).getCommandSpec();
     if (port < 0 || port > 65535) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, was " + port);
     }

@@ -1,0 +1,77 @@
+package dev.researchmon.sidecar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class SidecarMainTest {
+
+  private static CommandLine cli(StringWriter err) {
+    CommandLine cli = new CommandLine(new SidecarMain());
+    cli.setErr(new PrintWriter(err));
+    return cli;
+  }
+
+  private static SidecarOptions parse(String... args) {
+    SidecarMain main = new SidecarMain();
+    new CommandLine(main).parseArgs(args);
+    return main.toOptions();
+  }
+
+  @Test
+  void defaults_matchTheContract() {
+    SidecarOptions o = parse("--token-file", "/tmp/t");
+    assertEquals(9464, o.port());
+    assertEquals("127.0.0.1", o.bind());
+    assertTrue(o.gpu() && o.notebook() && o.jvm());
+    assertEquals(Path.of("/tmp/t"), o.tokenFile());
+  }
+
+  @Test
+  void collectorSwitches_turnCollectorsOff() {
+    SidecarOptions o = parse("--no-collector.gpu", "--no-collector.jvm", "--nvml-library", "/x/libnvidia-ml.so.1");
+    assertTrue(!o.gpu() && !o.jvm() && o.notebook());
+    assertEquals(Path.of("/x/libnvidia-ml.so.1"), o.nvmlLibrary().orElseThrow());
+  }
+
+  @Test
+  void portOutOfRange_isAUsageError() {
+    StringWriter err = new StringWriter();
+    int code = cli(err).execute("--port", "70000");
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("--port must be 0..65535"), err.toString());
+  }
+
+  @Test
+  void nonNumericPort_isAUsageError() {
+    StringWriter err = new StringWriter();
+    assertEquals(2, cli(err).execute("--port", "http"));
+    assertTrue(err.toString().contains("Invalid value for option '--port'"), err.toString());
+  }
+
+  @Test
+  void zeroGpuInterval_isAUsageError() {
+    StringWriter err = new StringWriter();
+    assertEquals(2, cli(err).execute("--gpu-interval", "0"));
+    assertTrue(err.toString().contains("--gpu-interval must be positive"), err.toString());
+  }
+
+  @Test
+  void negativeBound_isAUsageError() {
+    StringWriter err = new StringWriter();
+    assertEquals(2, cli(err).execute("--max-series", "-1"));
+    assertTrue(err.toString().contains("must be positive"), err.toString());
+  }
+
+  @Test
+  void unknownOption_isAUsageError() {
+    StringWriter err = new StringWriter();
+    assertEquals(2, cli(err).execute("--colector.gpu"));
+    assertTrue(err.toString().contains("Unknown option"), err.toString());
+  }
+}
