@@ -46,7 +46,8 @@ public final class ArtifactResolver {
 
     private final Path localRepository;
     private final List<URI> remoteRepositories;
-    private final RepositorySystem system;
+    /** Built on first use: kernels that never say %maven do not pay for loading the resolver. */
+    private RepositorySystem system;
 
     /**
      * @param localRepository    where downloads are kept and looked up first ({@code ~/.m2/repository})
@@ -55,7 +56,13 @@ public final class ArtifactResolver {
     public ArtifactResolver(Path localRepository, List<URI> remoteRepositories) {
         this.localRepository = Objects.requireNonNull(localRepository, "localRepository");
         this.remoteRepositories = List.copyOf(remoteRepositories);
-        this.system = new RepositorySystemSupplier().get();
+    }
+
+    private synchronized RepositorySystem system() {
+        if (system == null) {
+            system = new RepositorySystemSupplier().get();
+        }
+        return system;
     }
 
     /** The user's local repository (Maven's {@code maven.repo.local} or {@code ~/.m2/repository}) and Maven Central. */
@@ -96,7 +103,8 @@ public final class ArtifactResolver {
         }
         collect.setRepositories(remotes);
         DependencyRequest request = new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
-        try (CloseableSession session = newSession()) {
+        RepositorySystem system = system();
+        try (CloseableSession session = newSession(system)) {
             DependencyResult result = system.resolveDependencies(session, request);
             List<ResolvedJar> jars = new ArrayList<>();
             for (ArtifactResult r : result.getArtifactResults()) {
@@ -111,7 +119,7 @@ public final class ArtifactResolver {
         }
     }
 
-    private CloseableSession newSession() {
+    private CloseableSession newSession(RepositorySystem system) {
         return new SessionBuilderSupplier(system).get()
                 .withLocalRepositoryBaseDirectories(localRepository)
                 .setSystemProperties(System.getProperties())
