@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The proof that the dashboard and the recording rules show data: Debian's Prometheus (with the
  * project's prometheus.yml, only targets and intervals rewritten, and its rule files) scrapes
  * Debian's node-exporter, Jupyter's notebook server, the sidecar reading a stub NVML compiled
- * here with gcc, and through the sidecar a stand-in kernel reporting its notebook metrics. Then
+ * here with gcc, and through the sidecar the project's kernel, started by jupyter_client, running
+ * cells with {@code %monitoring on} (src/test/python/monitored_kernel.py). Then
  * every expression of every panel and every recording rule goes through the query API and must
  * return data. cAdvisor cannot run here: its panels must still be accepted by Prometheus.
  */
@@ -45,10 +47,12 @@ class DashboardQueriesIT {
     private static final Duration DATA_DEADLINE = Duration.ofSeconds(90);
     private static final String NOTEBOOK = "experiments/train.ipynb";
     private static final long GPU0_NOTEBOOK_BYTES = 3L << 30;
+    private static final String KERNEL_NAME = "research-monitoring-it";
 
     private Path work;
 
     private final List<ManagedProcess> processes = new ArrayList<>();
+    private long kernelPid;
     private PrometheusApi prometheus;
     private GrafanaDashboard dashboard;
 
@@ -68,31 +72,44 @@ class DashboardQueriesIT {
         int sidecarPort = freePort();
         int nobodyPort = freePort(); // cAdvisor and Alertmanager: not here, their targets stay down
 
-        Map<String, String> kernelEnv = Map.of(
-                "RESEARCH_MONITOR_SIDECAR_URL", "http://127.0.0.1:" + sidecarPort,
-                "RESEARCH_MONITOR_HOME", state.toString());
-        // The stand-in kernel first: the stub NVML is told its pid, to attribute GPU memory to it.
-        ManagedProcess kernel = start("kernel", List.of(javaBinary(), "-Xmx64m", "-cp", testClassPath(),
-                NotebookFeeder.class.getName(), "k-" + UUID.randomUUID(), NOTEBOOK), kernelEnv, logs);
+        Path jupyterHome = Files.createDirectories(work.resolve("jupyter"));
+        Map<String, String> jupyterEnv = Map.of(
+                "HOME", jupyterHome.toString(),
+                "JUPYTER_RUNTIME_DIR", jupyterHome.resolve("runtime").toString(),
+                "JUPYTER_DATA_DIR", jupyterHome.resolve("data").toString(),
+                "JUPYTER_CONFIG_DIR", jupyterHome.resolve("config").toString());
+        installKernelspec(repo, jupyterEnv, logs);
 
-        Map<String, String> sidecarEnv = new HashMap<>(kernelEnv);
+        // A notebook kernel first, started by jupyter_client: the stub NVML is then told its pid,
+        // so the sidecar attributes GPU memory to it.
+        Map<String, String> kernelEnv = new HashMap<>(jupyterEnv);
+        kernelEnv.put("JPY_SESSION_NAME", NOTEBOOK);
+        kernelEnv.put("RESEARCH_MONITOR_SIDECAR_URL", "http://127.0.0.1:" + sidecarPort);
+        kernelEnv.put("RESEARCH_MONITOR_HOME", state.toString());
+        ManagedProcess notebook = start("notebook", List.of("/usr/bin/python3",
+                MonitoringFiles.root().resolve("src/test/python/monitored_kernel.py").toString(), KERNEL_NAME),
+                kernelEnv, logs);
+        kernelPid = Long.parseLong(notebook.awaitOutput(Pattern.compile("pid (\\d+)"), Duration.ofSeconds(90)).group(1));
+
+        Map<String, String> sidecarEnv = new HashMap<>();
+        sidecarEnv.put("RESEARCH_MONITOR_HOME", state.toString());
         sidecarEnv.put("STUB_NVML_GPUS", "2");
-        sidecarEnv.put("STUB_NVML_PROCESSES", "0:" + kernel.pid() + ":" + GPU0_NOTEBOOK_BYTES);
+        sidecarEnv.put("STUB_NVML_PROCESSES", "0:" + kernelPid + ":" + GPU0_NOTEBOOK_BYTES);
         start("sidecar", List.of(javaBinary(), "-jar", sidecarJar.toString(), "--port", String.valueOf(sidecarPort),
                 "--bind", "127.0.0.1", "--nvml-library", nvml.toString()), sidecarEnv, logs);
+        URI sidecarHealth = URI.create("http://127.0.0.1:" + sidecarPort + "/-/healthy");
+        // Only once the sidecar answers: %monitoring on would otherwise start a sidecar of its own.
+        waitFor("the sidecar", Duration.ofSeconds(30), () -> answers200(sidecarHealth));
+        notebook.sendLine("go");
+        notebook.awaitOutput(Pattern.compile("monitoring on: ok"), Duration.ofSeconds(60));
 
         start("node-exporter", List.of("/usr/bin/prometheus-node-exporter", "--no-collector.systemd",
                 "--web.listen-address=127.0.0.1:" + exporterPort), Map.of(), logs);
 
-        Path jupyterHome = Files.createDirectories(work.resolve("jupyter"));
         start("jupyter", List.of("/usr/bin/jupyter", "notebook", "--no-browser", "--allow-root",
                 "--ip=127.0.0.1", "--port=" + jupyterPort, "--port-retries=0",
                 "--NotebookApp.token=" + UUID.randomUUID(), "--NotebookApp.authenticate_prometheus=False",
-                "--notebook-dir=" + jupyterHome), Map.of(
-                "HOME", jupyterHome.toString(),
-                "JUPYTER_RUNTIME_DIR", jupyterHome.resolve("runtime").toString(),
-                "JUPYTER_DATA_DIR", jupyterHome.resolve("data").toString(),
-                "JUPYTER_CONFIG_DIR", jupyterHome.resolve("config").toString()), logs);
+                "--notebook-dir=" + jupyterHome), jupyterEnv, logs);
 
         Path config = new LoopbackPrometheusConfig(Map.of(
                 "localhost:9090", "127.0.0.1:" + prometheusPort,
@@ -116,6 +133,16 @@ class DashboardQueriesIT {
         // Reverse order: Prometheus stops scraping before its targets go.
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).close();
+        }
+        // The driver shuts its kernel down on SIGTERM; should it have failed to, end the kernel here.
+        if (kernelPid > 0) {
+            ProcessHandle.of(kernelPid).ifPresent(kernel -> {
+                kernel.destroy();
+                kernel.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> {
+                    kernel.destroyForcibly();
+                    return null;
+                }).join();
+            });
         }
     }
 
@@ -270,6 +297,32 @@ class DashboardQueriesIT {
         return all.toString();
     }
 
+    /** The project's own installer writes the kernelspec, into this test's JUPYTER_DATA_DIR. */
+    private void installKernelspec(Path repo, Map<String, String> jupyterEnv, Path logs) throws Exception {
+        Path kernelJar = repo.resolve("kernel/target/research-kernel.jar");
+        assertTrue(Files.isRegularFile(kernelJar), "build the kernel first (mvn package): " + kernelJar);
+        try (ManagedProcess install = ManagedProcess.start("kernelspec-install", List.of(
+                repo.resolve("bin/research-kernel").toString(), "install", "--user", "--name", KERNEL_NAME),
+                jupyterEnv, logs)) {
+            install.awaitOutput(Pattern.compile("Installed kernelspec .*"), Duration.ofSeconds(60));
+        }
+    }
+
+    private static boolean answers200(URI uri) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+            connection.setConnectTimeout(1000);
+            connection.setReadTimeout(2000);
+            try {
+                return connection.getResponseCode() == 200;
+            } finally {
+                connection.disconnect();
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private Path compileStubNvml(Path source) throws Exception {
         Path library = work.resolve("nvml/libnvidia-ml.so.1");
         Files.createDirectories(library.getParent());
@@ -295,9 +348,4 @@ class DashboardQueriesIT {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Surefire and failsafe put the real class path here; java.class.path is only their launcher jar. */
-    private static String testClassPath() {
-        String classPath = System.getProperty("surefire.test.class.path");
-        return classPath != null && !classPath.isBlank() ? classPath : System.getProperty("java.class.path");
-    }
 }

@@ -5,9 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A process a test starts and must stop: output goes to a log file (read back when something
@@ -43,6 +47,31 @@ final class ManagedProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** Writes one line to the process's stdin. */
+    void sendLine(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** Waits for a line of output matching {@code pattern}; fails if the process exits first. */
+    Matcher awaitOutput(Pattern pattern, Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                Matcher m = pattern.matcher(line);
+                if (m.matches()) {
+                    return m;
+                }
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(name + " did not print a line matching " + pattern + " within "
+                + timeout.toSeconds() + " s\n" + logTail(30));
     }
 
     boolean isAlive() {
