@@ -1,7 +1,8 @@
 """Runs the research kernel as a notebook would, for DashboardQueriesIT: starts it through
 jupyter_client, prints "pid <kernel pid>", waits for "go" on stdin (the test starts the sidecar in
 between, telling the stub NVML that this pid holds GPU memory), turns `%monitoring on`, then runs
-cells until stdin closes or SIGTERM arrives: most finish, every fourth throws, durations vary.
+cells until stdin closes or SIGTERM arrives: most finish, one in five throws, durations vary,
+one records a training step.
 
     JUPYTER_DATA_DIR=... JPY_SESSION_NAME=train.ipynb RESEARCH_MONITOR_SIDECAR_URL=... \
         /usr/bin/python3 monitored_kernel.py KERNEL_NAME
@@ -18,6 +19,11 @@ CELLS = [
     "Thread.sleep(30); x * 2",
     "Thread.sleep(150);",
     'throw new IllegalStateException("a failing cell, on purpose");',
+    # a training step through the ml module's API, for the dashboard's Training row
+    "var tm = dev.researchmon.ml.training.TrainingMetrics.get();"
+    " try (var b = tm.startBatch(dev.researchmon.ml.training.Phase.TRAIN, 32)) { Thread.sleep(20); b.loss(0.5); }"
+    ' tm.evaluation(dev.researchmon.ml.training.Phase.VALIDATION, "accuracy", 0.9);'
+    " tm.learningRate(0.01); tm.epochCompleted();",
 ]
 
 
