@@ -31,8 +31,8 @@ public final class GpuReader {
     static final String PROTOBUF = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily;"
             + " encoding=delimited";
 
-    /** GPU memory per process: the sidecar's family that says which notebooks hold memory. */
-    static final String PROCESS_MEMORY = "gpu_process_memory_used_bytes";
+    /** The sidecar's family that says which notebooks hold GPU memory. */
+    static final String NOTEBOOK_MEMORY = "gpu_notebook_memory_used_bytes";
 
     private final HttpClient http;
     private final Duration timeout;
@@ -91,12 +91,12 @@ public final class GpuReader {
                 .sorted(Comparator.comparing((GpuState.Gpu g) -> numericOrMax(g.index())).thenComparing(GpuState.Gpu::index))
                 .toList();
         List<GpuState.Holder> holders = new ArrayList<>();
-        Metrics.MetricFamily perProcess = families.get(PROCESS_MEMORY);
-        if (perProcess != null) {
-            for (Metrics.Metric m : perProcess.getMetricList()) {
+        Metrics.MetricFamily perNotebook = families.get(NOTEBOOK_MEMORY);
+        if (perNotebook != null) {
+            for (Metrics.Metric m : perNotebook.getMetricList()) {
                 Map<String, String> labels = labels(m);
-                holders.add(new GpuState.Holder(labels.getOrDefault("gpu", ""), labels.getOrDefault("pid", ""),
-                        labels.getOrDefault("notebook", ""), labels.getOrDefault("kernel_id", ""), value(m)));
+                holders.add(new GpuState.Holder(labels.getOrDefault("gpu", ""), labels.getOrDefault("notebook", ""),
+                        labels.getOrDefault("kernel_id", ""), value(m)));
             }
         }
         return new GpuState(list, holders);

@@ -12,7 +12,7 @@ import java.util.OptionalDouble;
  * }</pre>
  *
  * @param gpus    one entry per device, by index
- * @param holders GPU memory held by processes the sidecar could attribute to a notebook kernel
+ * @param holders GPU memory held by notebook kernels, as the sidecar attributes it
  */
 public record GpuState(List<Gpu> gpus, List<Holder> holders) {
 
@@ -27,7 +27,7 @@ public record GpuState(List<Gpu> gpus, List<Holder> holders) {
                       OptionalDouble temperatureCelsius, OptionalDouble powerWatts) {
     }
 
-    /** GPU memory that one process holds, with the notebook it belongs to when known. */
-    public record Holder(String gpu, String pid, String notebook, String kernelId, double memoryBytes) {
+    /** GPU memory that one notebook kernel (its process and descendants) holds on one GPU. */
+    public record Holder(String gpu, String notebook, String kernelId, double memoryBytes) {
     }
 }

@@ -37,13 +37,13 @@ public final class GpuView {
         String html = gpus.html();
         String text = gpus.text();
         if (!state.holders().isEmpty()) {
-            Table holders = new Table(List.of("GPU", "PID", "Notebook", "Kernel", "GPU memory"));
+            Table holders = new Table(List.of("GPU", "Notebook", "Kernel", "GPU memory"));
             for (GpuState.Holder h : state.holders()) {
-                holders.row(h.gpu(), h.pid(), h.notebook().isEmpty() ? "-" : h.notebook(),
+                holders.row(h.gpu(), h.notebook().isEmpty() ? "-" : h.notebook(),
                         h.kernelId().isEmpty() ? "-" : h.kernelId(), mib(h.memoryBytes()));
             }
-            html += "\n<p>Processes holding GPU memory</p>\n" + holders.html();
-            text += "\n\nProcesses holding GPU memory\n" + holders.text();
+            html += "\n<p>Notebooks holding GPU memory</p>\n" + holders.html();
+            text += "\n\nNotebooks holding GPU memory\n" + holders.text();
         }
         return Display.html(html, text);
     }

@@ -63,6 +63,8 @@ public final class SidecarLauncher {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            // The sidecar writes its token where this kernel (and every other) will look for it.
+            pb.environment().put(MonitoringSettings.HOME, settings.stateDir().toString());
             process = pb.start();
         } catch (IOException e) {
             throw new MagicException("Could not start the sidecar (" + String.join(" ", command) + "): "
@@ -112,6 +114,9 @@ public final class SidecarLauncher {
                 return Optional.empty();
             }
             Path self = Path.of(source.getLocation().toURI());
+            if (!Files.isRegularFile(self)) {
+                return Optional.empty(); // classes folder (tests, IDE): not the repository's kernel jar
+            }
             // kernel/target/research-kernel.jar -> <repo>/sidecar/target/metrics-sidecar.jar
             Path candidate = self.getParent().resolve("../../sidecar/target/metrics-sidecar.jar").normalize();
             return Files.isRegularFile(candidate) ? Optional.of(candidate) : Optional.empty();

@@ -22,6 +22,26 @@ public final class Numbers {
         if (abs >= 1e-3 && abs < 1e9) {
             return new BigDecimal(String.format(Locale.ROOT, "%.6g", v)).stripTrailingZeros().toPlainString();
         }
+        if (abs >= 1e9 && abs < 1e15) {
+            // Unix timestamps and byte counts: keep every integer digit
+            return new BigDecimal(String.format(Locale.ROOT, "%.3f", v)).stripTrailingZeros().toPlainString();
+        }
         return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    /** Short axis labels: {@code 120M}, {@code 2.5k}, {@code 0.25}; SI prefixes from k to P. */
+    public static String si(double v) {
+        double abs = Math.abs(v);
+        String[] prefixes = {"k", "M", "G", "T", "P"};
+        if (abs < 1000 || !Double.isFinite(v)) {
+            return format(v);
+        }
+        int i = -1;
+        while (abs >= 1000 && i < prefixes.length - 1) {
+            abs /= 1000;
+            v /= 1000;
+            i++;
+        }
+        return new BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString() + prefixes[i];
     }
 }

@@ -30,6 +30,7 @@ public final class SvgLineChart {
     private static final int RIGHT = 20;
     private static final int TOP = 30;
     private static final int LEGEND_LINE = 16;
+    private static final int LEGEND_CHARS = 105;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -66,7 +67,7 @@ public final class SvgLineChart {
                     LEFT + plotWidth, py));
             svg.append(String.format(Locale.ROOT,
                     "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT - 6, py + 4,
-                    Html.escape(Numbers.format(v))));
+                    Html.escape(Numbers.si(v))));
         }
         // x ticks: five evenly spaced times, UTC clock
         for (int i = 0; i <= 4; i++) {
@@ -75,12 +76,14 @@ public final class SvgLineChart {
             svg.append(String.format(Locale.ROOT,
                     "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>\n", px, TOP + PLOT_HEIGHT,
                     px, TOP + PLOT_HEIGHT + 5));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-                    px, TOP + PLOT_HEIGHT + 18, CLOCK.format(Instant.ofEpochMilli((long) (t * 1000)))));
+            // the end labels are anchored inwards so that they stay inside the picture
+            String anchor = i == 0 ? "start" : i == 4 ? "end" : "middle";
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n",
+                    px, TOP + PLOT_HEIGHT + 18, anchor, CLOCK.format(Instant.ofEpochMilli((long) (t * 1000)))));
         }
         svg.append(String.format(Locale.ROOT,
                 "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#666\">UTC</text>\n", WIDTH - RIGHT,
-                TOP + PLOT_HEIGHT + 32));
+                TOP + PLOT_HEIGHT + 30));
         // axes
         svg.append(String.format(Locale.ROOT,
                 "<polyline points=\"%d,%d %d,%d %d,%d\" fill=\"none\" stroke=\"#333\"/>\n", LEFT, TOP, LEFT,
@@ -103,7 +106,7 @@ public final class SvgLineChart {
                     "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>\n", LEFT, ly,
                     LEFT + 18, ly, color));
             svg.append("<text class=\"legend\" x=\"").append(LEFT + 24).append("\" y=\"").append(ly + 4)
-                    .append("\">").append(Html.escape(drawn.get(i).displayName())).append("</text>\n");
+                    .append("\">").append(Html.escape(legend(drawn.get(i).displayName()))).append("</text>\n");
         }
         if (series.size() > drawn.size()) {
             int ly = TOP + PLOT_HEIGHT + 40 + drawn.size() * LEGEND_LINE;
@@ -111,6 +114,11 @@ public final class SvgLineChart {
                     .append(series.size() - drawn.size()).append(" more series not drawn</text>\n");
         }
         return svg.append("</svg>\n").toString();
+    }
+
+    /** A legend entry that fits beside its line; the full name is in the text output. */
+    static String legend(String name) {
+        return name.length() <= LEGEND_CHARS ? name : name.substring(0, LEGEND_CHARS - 1) + "\u2026";
     }
 
     /** The stretches of finite values of a series: a NaN or a missing point breaks the line. */

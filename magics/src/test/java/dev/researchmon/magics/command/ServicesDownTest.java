@@ -35,6 +35,15 @@ class ServicesDownTest {
         }
     }
 
+    private final java.util.List<MonitoringSession> sessions = new java.util.ArrayList<>();
+
+    /** Should a session start a sidecar after all (a wrong test), it is stopped, not left running. */
+    @org.junit.jupiter.api.AfterEach
+    void stopAnySidecarASessionStarted() {
+        sessions.forEach(s -> s.startedSidecar().flatMap(st -> ProcessHandle.of(st.pid()))
+                .ifPresent(dev.researchmon.magics.testing.Processes::stop));
+    }
+
     private MonitoringSession session(Map<String, String> extra) {
         var env = new java.util.HashMap<>(Map.of(
                 "RESEARCH_MONITOR_SIDECAR_URL", deadUrl,
@@ -43,7 +52,9 @@ class ServicesDownTest {
                 "RESEARCH_MONITOR_HOME", home.toString(),
                 "PATH", home.toString()));
         env.putAll(extra);
-        return new MonitoringSession(env, new PrometheusRegistry());
+        MonitoringSession session = new MonitoringSession(env, new PrometheusRegistry());
+        sessions.add(session);
+        return session;
     }
 
     private static MagicCall line(String name, String argLine, String... args) {

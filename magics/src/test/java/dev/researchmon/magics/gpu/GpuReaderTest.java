@@ -60,16 +60,16 @@ class GpuReaderTest {
     }
 
     @Test
-    void perProcessMemory_showsWhichNotebooksHoldIt() throws Exception {
+    void perNotebookMemory_showsWhichNotebooksHoldIt() throws Exception {
         PrometheusRegistry r = new PrometheusRegistry();
         perGpu(r, "gpu_memory_used_bytes").labelValues("0", "GPU-a", "Stub").set(3e9);
-        Gauge.builder().name(GpuReader.PROCESS_MEMORY).help("x").labelNames("gpu", "pid", "kernel_id", "notebook")
-                .register(r).labelValues("0", "4242", "k-1", "train.ipynb").set(512.0 * 1024 * 1024);
+        Gauge.builder().name(GpuReader.NOTEBOOK_MEMORY).help("x").labelNames("gpu", "uuid", "name", "kernel_id", "notebook")
+                .register(r).labelValues("0", "GPU-a", "Stub", "k-1", "train.ipynb").set(512.0 * 1024 * 1024);
 
         GpuState state = roundTrip(r);
 
         assertEquals(1, state.holders().size());
-        assertEquals(new GpuState.Holder("0", "4242", "train.ipynb", "k-1", 512.0 * 1024 * 1024), state.holders().get(0));
+        assertEquals(new GpuState.Holder("0", "train.ipynb", "k-1", 512.0 * 1024 * 1024), state.holders().get(0));
         Display d = GpuView.render(state);
         assertTrue(d.data().get("text/plain").contains("train.ipynb"));
         assertTrue(d.data().get("text/html").contains("<td style=\"text-align:left\">512 MiB</td>"));

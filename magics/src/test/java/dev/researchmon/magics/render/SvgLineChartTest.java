@@ -92,6 +92,15 @@ class SvgLineChartTest {
     }
 
     @Test
+    void longSeriesNames_areShortenedInTheLegend() throws Exception {
+        Series s = Series.of(Map.of("__name__", "m", "kernel_id", "x".repeat(200)), List.of(new Series.Sample(1, 1)));
+        String legend = byClass(parse(new SvgLineChart("m").render(List.of(s), 0, 2)), "text", "legend").get(0)
+                .getTextContent();
+        assertEquals(105, legend.length());
+        assertTrue(legend.endsWith("\u2026"));
+    }
+
+    @Test
     void yAxis_ticksAreRoundNumbersCoveringTheData() {
         var axis = SvgLineChart.Axis.nice(0.13, 0.87, 5);
         assertEquals(List.of(0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0).size(), axis.ticks().size());

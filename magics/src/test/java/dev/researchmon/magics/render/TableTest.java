@@ -39,5 +39,14 @@ class TableTest {
         assertEquals("NaN", Numbers.format(Double.NaN));
         assertEquals("+Inf", Numbers.format(Double.POSITIVE_INFINITY));
         assertEquals("1.500e-06", Numbers.format(0.0000015));
+        assertEquals("1795999159.125", Numbers.format(1795999159.125));
+    }
+
+    @Test
+    void axisNumbers_useSiPrefixes() {
+        assertEquals("120M", Numbers.si(120_000_000));
+        assertEquals("2.5k", Numbers.si(2500));
+        assertEquals("0.25", Numbers.si(0.25));
+        assertEquals("-3G", Numbers.si(-3e9));
     }
 }

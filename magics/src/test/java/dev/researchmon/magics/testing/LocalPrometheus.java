@@ -38,13 +38,20 @@ public final class LocalPrometheus implements AutoCloseable {
      * {@code research}, the sidecar) every second.
      */
     public static LocalPrometheus start(Path dir, List<String> researchTargets) throws IOException, InterruptedException {
+        return start(dir, researchTargets, "1s");
+    }
+
+    /** As above, scraping every {@code interval} (a Prometheus duration such as {@code 200ms}). */
+    public static LocalPrometheus start(Path dir, List<String> researchTargets, String interval)
+            throws IOException, InterruptedException {
         int port = freePort();
         Files.createDirectories(dir);
         String targets = researchTargets.stream().map(t -> "\"" + t + "\"").reduce((a, b) -> a + ", " + b).orElse("");
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, """
                 global:
-                  scrape_interval: 1s
+                  scrape_interval: %s
+                  scrape_timeout: %s
                   evaluation_interval: 1s
                 scrape_configs:
                   - job_name: prometheus
@@ -53,7 +60,7 @@ public final class LocalPrometheus implements AutoCloseable {
                   - job_name: research
                     static_configs:
                       - targets: [%s]
-                """.formatted(port, targets));
+                """.formatted(interval, interval, port, targets));
         Process p = new ProcessBuilder(BINARY.toString(),
                 "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("data"),

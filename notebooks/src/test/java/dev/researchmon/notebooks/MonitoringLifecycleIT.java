@@ -1,0 +1,102 @@
+package dev.researchmon.notebooks;
+
+import dev.researchmon.magics.TestContext;
+import dev.researchmon.magics.monitor.MonitoringSession;
+import dev.researchmon.magics.monitor.SidecarLauncher;
+import dev.researchmon.magics.testing.LocalPrometheus;
+import dev.researchmon.magics.testing.Processes;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code %monitoring on} with no sidecar running starts the real one, detached; reports reach its
+ * {@code /metrics} labelled with the kernel; {@code %monitoring off} removes them at once.
+ */
+class MonitoringLifecycleIT {
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private String metrics(URI sidecar) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(sidecar + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private String awaitMetricsContaining(URI sidecar, String text, MonitoringSession session) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            body = metrics(sidecar);
+            if (body.contains(text)) {
+                return body;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the sidecar's /metrics never showed " + text + "; reporter: "
+                + session.reporterStatus() + "\n" + body);
+    }
+
+    @Test
+    void monitoringOn_startsADetachedSidecar_andOffRemovesTheKernelsSeries() throws Exception {
+        URI sidecar = URI.create("http://127.0.0.1:" + LocalPrometheus.freePort());
+        PrometheusRegistry notebook = new PrometheusRegistry();
+        Counter batches = Counter.builder().name("ml_batches_processed").help("batches").register(notebook);
+        MonitoringSession session = new MonitoringSession(Map.of(
+                "RESEARCH_MONITOR_SIDECAR_URL", sidecar.toString(),
+                "RESEARCH_MONITOR_HOME", dir.toString(),
+                "RESEARCH_MONITOR_SIDECAR_JAR", Repo.sidecarJar().toString()), notebook);
+        TestContext ctx = new TestContext("lifecycle-kernel", "lifecycle.ipynb");
+        Optional<ProcessHandle> started = Optional.empty();
+        try {
+            String said = session.on(ctx);
+            started = session.startedSidecar().map(SidecarLauncher.Started::pid).flatMap(ProcessHandle::of);
+
+            assertTrue(said.contains("one was started at " + sidecar), said);
+            assertTrue(started.isPresent() && started.get().isAlive(), said);
+            assertNotEquals(sessionId(ProcessHandle.current().pid()), sessionId(started.get().pid()),
+                    "setsid: the sidecar is in a session of its own, so it outlives the kernel");
+            assertTrue(Files.exists(dir.resolve("sidecar.log")), "the started sidecar logs into the state dir");
+
+            batches.inc(3);
+            ctx.listeners.forEach(l -> l.cellFinished(1, dev.researchmon.magics.api.CellOutcome.OK, Duration.ofMillis(5)));
+            String body = awaitMetricsContaining(sidecar,
+                    "ml_batches_processed_total{kernel_id=\"lifecycle-kernel\",notebook=\"lifecycle.ipynb\"} 3.0", session);
+            assertTrue(body.contains("notebook_cells_executed_total{kernel_id=\"lifecycle-kernel\","
+                    + "notebook=\"lifecycle.ipynb\",status=\"ok\"} 1.0"), body);
+
+            assertEquals("Monitoring off: this kernel's series have left the sidecar's /metrics.", session.off(ctx));
+            assertFalse(metrics(sidecar).contains("lifecycle-kernel"), "no series of the kernel after %monitoring off");
+            assertTrue(ctx.listeners.isEmpty());
+        } finally {
+            if (session.isOn()) {
+                session.off(ctx);
+            }
+            started.ifPresent(Processes::stop);
+        }
+    }
+
+    /** The session id (field 6 of /proc/PID/stat). */
+    private static String sessionId(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String afterName = stat.substring(stat.lastIndexOf(')') + 2);
+        return afterName.split(" ")[3];
+    }
+}

@@ -1,0 +1,146 @@
+package dev.researchmon.notebooks;
+
+import dev.researchmon.magics.testing.LocalPrometheus;
+import dev.researchmon.magics.testing.Processes;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a notebook needs around it, started for a test: the real sidecar (its jar, on a free port,
+ * reading a stub NVML library compiled with gcc that reports one GPU), Debian's Prometheus
+ * scraping it every 200 ms, and the kernelspec installed into a private Jupyter data dir.
+ * Everything is stopped by its own handle in {@link #close()}.
+ */
+final class TestStack implements AutoCloseable {
+    final Path dir;
+    final Path home;
+    final Path jupyterData;
+    final URI sidecarUrl;
+    final int deadPort;
+    private Process sidecar;
+    LocalPrometheus prometheus;
+
+    private TestStack(Path dir, int sidecarPort, int deadPort) {
+        this.dir = dir;
+        this.home = dir.resolve("home");
+        this.jupyterData = dir.resolve("jupyter");
+        this.sidecarUrl = URI.create("http://127.0.0.1:" + sidecarPort);
+        this.deadPort = deadPort;
+    }
+
+    static TestStack start(Path dir) throws Exception {
+        TestStack stack = new TestStack(dir, LocalPrometheus.freePort(), LocalPrometheus.freePort());
+        try {
+            stack.installKernelspec();
+            stack.startSidecar();
+            stack.prometheus = LocalPrometheus.start(dir.resolve("prometheus"),
+                    List.of(stack.sidecarUrl.getAuthority()), "200ms");
+            stack.prometheus.awaitQuery("up{job=\"research\"} == 1", Duration.ofSeconds(30));
+        } catch (Exception | AssertionError e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    /** The environment a notebook's kernel gets (nbconvert passes its own on). */
+    Map<String, String> kernelEnvironment(String sessionName) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("JUPYTER_DATA_DIR", jupyterData.toString());
+        env.put("JUPYTER_CONFIG_DIR", dir.resolve("jupyter-config").toString());
+        env.put("JUPYTER_RUNTIME_DIR", dir.resolve("jupyter-runtime").toString());
+        env.put("RESEARCH_MONITOR_HOME", home.toString());
+        env.put("RESEARCH_MONITOR_SIDECAR_URL", sidecarUrl.toString());
+        env.put("RESEARCH_MONITOR_PROMETHEUS_URL", prometheus.url().toString());
+        // Grafana is not packaged for this machine: %dashboard must cope with it being down.
+        env.put("RESEARCH_MONITOR_GRAFANA_URL", "http://127.0.0.1:" + deadPort);
+        // What the Jupyter server tells a kernel; nbconvert does not, so the test does.
+        env.put("JPY_SESSION_NAME", sessionName);
+        return env;
+    }
+
+    private void installKernelspec() throws IOException, InterruptedException {
+        Map<String, String> env = Map.of("JUPYTER_DATA_DIR", jupyterData.toString());
+        run(List.of(javaBin(), "-jar", Repo.kernelJar().toString(), "install", "--user"), env, dir.resolve("install.log"));
+    }
+
+    private void startSidecar() throws IOException, InterruptedException {
+        Path nvml = compileStubNvml();
+        Files.createDirectories(home);
+        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx128m", "-jar", Repo.sidecarJar().toString(),
+                "--port", Integer.toString(sidecarUrl.getPort()), "--bind", "127.0.0.1",
+                "--nvml-library", nvml.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sidecar.log").toFile());
+        pb.environment().put("RESEARCH_MONITOR_HOME", home.toString());
+        pb.environment().put("STUB_NVML_GPUS", "1");
+        sidecar = pb.start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!sidecar.isAlive()) {
+                throw new IOException("sidecar exited: " + Files.readString(dir.resolve("sidecar.log")));
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(sidecarUrl + "/-/healthy")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("sidecar not healthy at " + sidecarUrl);
+    }
+
+    private Path compileStubNvml() throws IOException, InterruptedException {
+        Path out = dir.resolve("nvml/libnvidia-ml.so.1");
+        Files.createDirectories(out.getParent());
+        run(List.of("gcc", "-shared", "-fPIC", "-O2", "-o", out.toString(),
+                Repo.root().resolve("sidecar/src/test/c/nvml_stub.c").toString(), "-ldl"), Map.of(),
+                dir.resolve("gcc.log"));
+        return out;
+    }
+
+    /** Runs a command to completion (at most 2 minutes), failing with its output. */
+    static void run(List<String> command, Map<String, String> env, Path log) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed:\n"
+                        + Files.readString(log, StandardCharsets.UTF_8));
+            }
+        } finally {
+            Processes.stop(p.toHandle());
+        }
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Override
+    public void close() {
+        if (prometheus != null) {
+            prometheus.close();
+        }
+        if (sidecar != null) {
+            Processes.stop(sidecar.toHandle());
+        }
+    }
+}
