@@ -53,6 +53,7 @@ class DashboardQueriesIT {
 
     private final List<ManagedProcess> processes = new ArrayList<>();
     private long kernelPid;
+    private String alertmanagerUrl;
     private PrometheusApi prometheus;
     private GrafanaDashboard dashboard;
 
@@ -70,7 +71,8 @@ class DashboardQueriesIT {
         int exporterPort = freePort();
         int jupyterPort = freePort();
         int sidecarPort = freePort();
-        int nobodyPort = freePort(); // cAdvisor and Alertmanager: not here, their targets stay down
+        int alertmanagerPort = freePort();
+        int nobodyPort = freePort(); // cAdvisor cannot run here: its target stays down
 
         Path jupyterHome = Files.createDirectories(work.resolve("jupyter"));
         Map<String, String> jupyterEnv = Map.of(
@@ -111,13 +113,19 @@ class DashboardQueriesIT {
                 "--NotebookApp.token=" + UUID.randomUUID(), "--NotebookApp.authenticate_prometheus=False",
                 "--notebook-dir=" + jupyterHome), jupyterEnv, logs);
 
+        start("alertmanager", List.of("/usr/bin/prometheus-alertmanager",
+                "--config.file=" + MonitoringFiles.root().resolve("alertmanager/alertmanager.yml"),
+                "--storage.path=" + work.resolve("alertmanager"), "--web.listen-address=127.0.0.1:" + alertmanagerPort,
+                "--cluster.listen-address="), Map.of(), logs);
+        alertmanagerUrl = "http://127.0.0.1:" + alertmanagerPort + "/api/v2/alerts";
+
         Path config = new LoopbackPrometheusConfig(Map.of(
                 "localhost:9090", "127.0.0.1:" + prometheusPort,
                 "node-exporter:9100", "127.0.0.1:" + exporterPort,
                 "research:8888", "127.0.0.1:" + jupyterPort,
                 "research:9464", "127.0.0.1:" + sidecarPort,
                 "cadvisor:8080", "127.0.0.1:" + nobodyPort,
-                "alertmanager:9093", "127.0.0.1:" + nobodyPort), SCRAPE_INTERVAL)
+                "alertmanager:9093", "127.0.0.1:" + alertmanagerPort), SCRAPE_INTERVAL)
                 .write(MonitoringFiles.prometheus().resolve("prometheus.yml"), work.resolve("prometheus.yml"));
         start("prometheus", List.of("/usr/bin/prometheus", "--config.file=" + config,
                 "--storage.tsdb.path=" + work.resolve("tsdb"), "--storage.tsdb.retention.time=15d",
@@ -197,6 +205,12 @@ class DashboardQueriesIT {
             assertEquals(1, result.size(), component + ": " + result);
             assertEquals("1", result.get(0).path("value").path(1).asText(), component + " is down: " + logs());
         }
+    }
+
+    @Test
+    void alerts_goToTheConfiguredAlertmanager() throws Exception {
+        waitFor("Alertmanager discovered", DATA_DEADLINE, () -> prometheus.alertmanagers().path("data")
+                .path("activeAlertmanagers").findValuesAsText("url").contains(alertmanagerUrl));
     }
 
     @Test

@@ -48,8 +48,8 @@ final class PrometheusApi {
         return get("/api/v1/rules");
     }
 
-    JsonNode targets() throws IOException, InterruptedException {
-        return get("/api/v1/targets");
+    JsonNode alertmanagers() throws IOException, InterruptedException {
+        return get("/api/v1/alertmanagers");
     }
 
     boolean ready() {
