@@ -20,7 +20,6 @@ class JavaKernelConformance(jupyter_kernel_test.KernelTests):
     completion_samples = [
         {"text": "StringBui", "matches": {"StringBuilder"}},
         {"text": "Math.absE", "matches": {"absExact("}},
-        {"text": "int counter = 0; count", "matches": {"counter"}},
     ]
 
     complete_code_samples = ["1 + 1", "int x = 1;", "void f() { }", "import java.util.List;", "%lsmagic"]

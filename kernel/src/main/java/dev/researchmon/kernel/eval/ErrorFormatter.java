@@ -104,11 +104,14 @@ final class ErrorFormatter {
         }
     }
 
-    /** Frames down to the last one of the user's cells; what lies below is how the kernel called it. */
+    /**
+     * Frames down to the last one of the user's cells (JShell names those with an empty class and a
+     * {@code #id} file); what lies below is how the kernel called the cell.
+     */
     static List<StackTraceElement> userFrames(StackTraceElement[] frames) {
         int last = -1;
         for (int i = 0; i < frames.length; i++) {
-            if (frames[i].getClassName().startsWith("REPL.")) {
+            if (isCellFrame(frames[i])) {
                 last = i;
             }
         }
@@ -119,17 +122,23 @@ final class ErrorFormatter {
         return kept;
     }
 
+    private static boolean isCellFrame(StackTraceElement frame) {
+        return frame.getClassName().isEmpty() || frame.getClassName().startsWith("REPL.")
+                || (frame.getFileName() != null && frame.getFileName().startsWith("#"));
+    }
+
     /** {@code divide(cell #3, line 2)} for user code, the usual text for library frames. */
     static String describe(StackTraceElement frame) {
-        Matcher m = WRAPPER.matcher(frame.getClassName());
-        if (!m.matches()) {
+        if (!isCellFrame(frame)) {
             return frame.toString();
         }
-        String owner = m.group(1).replace('$', '.');
+        Matcher m = WRAPPER.matcher(frame.getClassName());
+        String owner = m.matches() ? m.group(1).replace('$', '.') : "";
         String method = frame.getMethodName();
         String where = frame.getFileName() == null ? "cell" : "cell " + frame.getFileName();
         String line = frame.getLineNumber() > 0 ? ", line " + frame.getLineNumber() : "";
-        String name = method.equals("do_it$") ? "<cell>" : (owner.isEmpty() ? "" : owner + ".") + method;
+        String name = method.isEmpty() || method.equals("do_it$") ? "<cell>"
+                : (owner.isEmpty() ? "" : owner + ".") + method;
         return name + "(" + where + line + ")";
     }
 }

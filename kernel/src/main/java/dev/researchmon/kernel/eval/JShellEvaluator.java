@@ -144,6 +144,11 @@ public final class JShellEvaluator implements AutoCloseable {
         control.stop();
     }
 
+    /** How many snippets are in force (declarations, imports, kept variables). */
+    long activeSnippetCount() {
+        return shell.snippets().filter(s -> shell.status(s).isActive()).count();
+    }
+
     /** Adds a jar or class folder for compilation and at run time. */
     public void addToClasspath(String path) {
         shell.addToClasspath(path);

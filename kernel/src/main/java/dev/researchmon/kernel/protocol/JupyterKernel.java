@@ -68,7 +68,6 @@ public final class JupyterKernel {
     private final StreamPublisher stderr;
     private final MagicRegistry magics;
     private final KernelMagicContext magicContext;
-    private volatile Thread workerThread;
     private volatile boolean interrupted;
     private int executionCount;
     /** Execute requests received up to this number are aborted after an error (stop_on_error). */
@@ -176,7 +175,6 @@ public final class JupyterKernel {
     private void submit(Channel channel, Message msg) {
         long seq = received.incrementAndGet();
         worker.execute(() -> {
-            workerThread = Thread.currentThread();
             iopub.status(msg, "busy");
             try {
                 serve(channel, msg, seq);
@@ -184,7 +182,6 @@ public final class JupyterKernel {
                 log.println("research-kernel: " + msg.type() + " failed: " + e);
                 e.printStackTrace(log);
             } finally {
-                Thread.interrupted();
                 iopub.status(msg, "idle");
             }
         });
@@ -382,10 +379,6 @@ public final class JupyterKernel {
         interrupted = true;
         if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
             evaluator.join().interrupt();
-        }
-        Thread w = workerThread;
-        if (w != null) {
-            w.interrupt(); // a magic waiting on I/O gives up
         }
         ObjectNode c = iopub.object();
         c.put("status", "ok");

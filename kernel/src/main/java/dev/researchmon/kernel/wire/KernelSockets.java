@@ -8,19 +8,19 @@ import org.zeromq.ZMQException;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /**
  * The kernel's five sockets and the one thread that owns them. The loop blocks in a ZMQ poll over
- * shell, control, stdin and a wake-up pipe, so a request is handled as soon as it arrives and an
+ * shell, control, stdin and an inproc wake-up socket, so a request is handled as soon as it arrives and an
  * idle kernel uses no CPU (the base libraries poll without waiting and sleep 50 ms instead).
  *
  * <pre>{@code
@@ -29,6 +29,8 @@ import java.util.function.BiConsumer;
  * }</pre>
  */
 public final class KernelSockets implements MessageSink, AutoCloseable {
+    private static final byte[] WAKE = {1};
+
     private record Outgoing(Channel channel, Message message) {
     }
 
@@ -38,7 +40,11 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     private final Map<Channel, ZMQ.Socket> sockets = new EnumMap<>(Channel.class);
     private final ZMQ.Socket heartbeat;
     private final Queue<Outgoing> outgoing = new ConcurrentLinkedQueue<>();
-    private final Pipe wake;
+    /** Senders signal the loop through this inproc pair, by way of {@link #forwardWakeUps}. */
+    private final ZMQ.Socket wakeSender;
+    private final ZMQ.Socket wakeReceiver;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final Semaphore wakeRequests = new Semaphore(0);
     private volatile boolean running = true;
 
     public KernelSockets(KernelConnectionProperties props, MessageCodec codec, PrintStream log) throws IOException {
@@ -51,11 +57,17 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
         sockets.put(Channel.STDIN, bind(SocketType.ROUTER, base + props.getStdinPort()));
         sockets.put(Channel.IOPUB, bind(SocketType.PUB, base + props.getIopubPort()));
         heartbeat = bind(SocketType.REP, base + props.getHbPort());
-        wake = Pipe.open();
-        wake.source().configureBlocking(false);
+        String wakeAddress = "inproc://wake-" + System.identityHashCode(this);
+        wakeReceiver = bind(SocketType.PULL, wakeAddress);
+        wakeSender = context.createSocket(SocketType.PUSH);
+        wakeSender.setLinger(0);
+        wakeSender.connect(wakeAddress);
         Thread hb = new Thread(this::echoHeartbeats, "jupyter-heartbeat");
         hb.setDaemon(true);
         hb.start();
+        Thread waker = new Thread(this::forwardWakeUps, "socket-waker");
+        waker.setDaemon(true);
+        waker.start();
     }
 
     private ZMQ.Socket bind(SocketType type, String address) {
@@ -85,10 +97,26 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     }
 
     private void wakeUp() {
+        // one signal is enough however many messages are queued: the loop drains them all
+        if (wakePending.compareAndSet(false, true)) {
+            wakeRequests.release();
+        }
+    }
+
+    /**
+     * Only this thread touches the wake socket. Senders include cell threads, which an interrupt
+     * kills with Thread.stop and which may carry an interrupt flag: either would break a ZMQ socket
+     * (NIO channels close on interrupt) if they used one themselves.
+     */
+    private void forwardWakeUps() {
         try {
-            wake.sink().write(ByteBuffer.wrap(new byte[]{1}));
-        } catch (IOException e) {
-            // the pipe is closed only at shutdown, when nothing more needs sending
+            while (running) {
+                wakeRequests.acquire();
+                wakeRequests.drainPermits();
+                wakeSender.send(WAKE, 0);
+            }
+        } catch (InterruptedException | ZMQException | IllegalStateException e) {
+            // shutting down
         }
     }
 
@@ -99,14 +127,14 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
         for (Channel c : polled) {
             poller.register(sockets.get(c), ZMQ.Poller.POLLIN);
         }
-        int wakeIndex = poller.register(wake.source(), ZMQ.Poller.POLLIN);
-        ByteBuffer drain = ByteBuffer.allocate(256);
+        int wakeIndex = poller.register(wakeReceiver, ZMQ.Poller.POLLIN);
         while (running) {
             poller.poll(-1);
             if (poller.pollin(wakeIndex)) {
-                while (wake.source().read(drain.clear()) > 0) {
+                while (wakeReceiver.recv(ZMQ.DONTWAIT) != null) {
                     // emptied; the queue says what to send
                 }
+                wakePending.set(false);
             }
             // control first: an interrupt must not wait behind shell traffic
             for (int i = 0; i < polled.size(); i++) {
@@ -157,18 +185,13 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     /** Ends {@link #run} after it has sent what is queued. */
     public void stop() {
         running = false;
+        wakePending.set(false);
         wakeUp();
     }
 
     @Override
     public void close() {
         running = false;
-        try {
-            wake.sink().close();
-            wake.source().close();
-        } catch (IOException e) {
-            // closing anyway
-        }
         context.close();
     }
 }

@@ -1,0 +1,156 @@
+package dev.researchmon.kernel.eval;
+
+import dev.researchmon.magics.api.CellOutcome;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JShellEvaluatorTest {
+    private static JShellEvaluator java;
+
+    @BeforeAll
+    static void start() {
+        java = new JShellEvaluator(new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    @AfterAll
+    static void stop() {
+        java.close();
+    }
+
+    private static Evaluation ok(String code) {
+        Evaluation e = java.evaluate(code);
+        assertEquals(CellOutcome.OK, e.outcome(), () -> "unexpected error: " + e.error());
+        return e;
+    }
+
+    @Test
+    void definitions_areCarriedAcrossCells() {
+        ok("int base = 40;");
+        ok("int plusBase(int x) { return base + x; }");
+        assertEquals("42", ok("plusBase(2)").valueText());
+    }
+
+    @Test
+    void redefinition_replacesTheEarlierDefinition() {
+        ok("String greet() { return \"hi\"; }");
+        ok("String greet() { return \"hello\"; }");
+        assertEquals("\"hello\"", ok("greet()").valueText());
+        ok("int redefined = 1;");
+        ok("long redefined = 2L;");
+        assertEquals("2", ok("redefined").valueText());
+    }
+
+    @Test
+    void multiSnippetCell_runsEverySnippet_andShowsTheLastValue() {
+        Evaluation e = ok("int a = 2;\nint b = 3;\na * b");
+        assertTrue(e.hasValue());
+        assertEquals("6", e.valueText());
+        assertEquals(6, e.value());
+    }
+
+    @Test
+    void statementCell_hasNoValue() {
+        assertFalse(ok("int unshown = 5;").hasValue());
+        assertFalse(ok("System.out.print(\"\");").hasValue());
+    }
+
+    @Test
+    void compileError_namesTheProblemAndUnderlinesIt() {
+        Evaluation e = java.evaluate("int y = missingName + 1;");
+        assertEquals(CellOutcome.ERROR, e.outcome());
+        assertEquals("CompileError", e.error().ename());
+        String tb = String.join("\n", e.error().traceback());
+        assertTrue(tb.contains("cannot find symbol"), tb);
+        assertTrue(tb.contains("    int y = missingName + 1;"), tb);
+        assertTrue(tb.contains("            ^^^^^^^^^^^"), tb);
+    }
+
+    @Test
+    void runtimeError_showsExceptionAndUserFramesOnly() {
+        ok("int divideBy(int a, int b) { return a / b; }");
+        Evaluation e = java.evaluate("divideBy(1, 0)");
+        assertEquals("java.lang.ArithmeticException", e.error().ename());
+        assertEquals("/ by zero", e.error().evalue());
+        String tb = String.join("\n", e.error().traceback());
+        assertTrue(tb.contains("divideBy(cell #"), tb);
+        assertFalse(tb.contains("dev.researchmon"), tb);
+        assertFalse(tb.contains("reflect"), tb);
+    }
+
+    @Test
+    void errorInFirstSnippet_stopsTheRestOfTheCell() {
+        Evaluation e = java.evaluate("int stopsHere = 1 / 0;\nint neverDefined = 1;");
+        assertEquals(CellOutcome.ERROR, e.outcome());
+        assertEquals(CellOutcome.ERROR, java.evaluate("neverDefined").outcome());
+    }
+
+    @Test
+    void completion_offersMatchingNames() {
+        JShellEvaluator.Completions c = java.complete("StringBui", 9);
+        assertTrue(c.matches().contains("StringBuilder"), c.matches().toString());
+        assertEquals(0, c.start());
+        ok("int completeMe = 1;");
+        JShellEvaluator.Completions mine = java.complete("int x = 1;\ncompleteM", 20);
+        assertEquals(List.of("completeMe"), mine.matches());
+        assertEquals(11, mine.start());
+    }
+
+    @Test
+    void isComplete_tellsCompleteIncompleteAndInvalid() {
+        assertEquals(JShellEvaluator.Completion.COMPLETE, java.isComplete("int x = 1;"));
+        assertEquals(JShellEvaluator.Completion.COMPLETE, java.isComplete("1 + 1"));
+        assertEquals(JShellEvaluator.Completion.COMPLETE, java.isComplete("UnknownType t = null;"));
+        assertEquals(JShellEvaluator.Completion.INCOMPLETE, java.isComplete("for (int i = 0; i < 3; i++) {"));
+        assertEquals(JShellEvaluator.Completion.INCOMPLETE, java.isComplete("void f() {"));
+        assertEquals(JShellEvaluator.Completion.INVALID, java.isComplete("int x = ;"));
+        assertEquals(JShellEvaluator.Completion.INVALID, java.isComplete("1 +* 2"));
+        assertEquals(JShellEvaluator.Completion.INVALID, java.isComplete("int 1x = 2;"));
+    }
+
+    @Test
+    void inspect_findsTheNameUnderOrJustBeforeTheCursor() {
+        assertTrue(java.inspect("String", 6).orElseThrow().text().contains("java.lang.String"));
+        assertTrue(java.inspect("String", 2).orElseThrow().text().contains("java.lang.String"));
+        assertTrue(java.inspect("String ", 7).orElseThrow().text().contains("java.lang.String"));
+        assertTrue(java.inspect("Math.max(", 9).orElseThrow().text().contains("max("));
+        assertTrue(java.inspect("", 0).isEmpty());
+    }
+
+    @Test
+    void interrupt_stopsATightLoop_andKeepsDefinitions() throws Exception {
+        ok("int survivor = 7;");
+        CompletableFuture<Evaluation> running = CompletableFuture.supplyAsync(() -> java.evaluate("while (true) {}"));
+        Thread.sleep(500);
+        assertFalse(running.isDone());
+        java.interrupt();
+        Evaluation e = running.get(10, TimeUnit.SECONDS);
+        assertEquals(CellOutcome.INTERRUPTED, e.outcome());
+        assertNotNull(e.error());
+        // the loop's thread is gone: no live thread is left in the cells' group
+        Thread.sleep(200);
+        assertEquals(0, CellExecutionControl.CELLS.activeCount());
+        assertEquals("8", ok("survivor + 1").valueText());
+    }
+
+    @Test
+    void expressionTemporaries_doNotPileUp() {
+        long before = java.activeSnippetCount();
+        for (int i = 0; i < 5; i++) {
+            ok(i + " + 1");
+        }
+        assertEquals(before, java.activeSnippetCount());
+    }
+}

@@ -1,0 +1,202 @@
+"""Behaviour of the Java kernel seen through jupyter_client: interrupt, System.exit, usage_request,
+streaming, magics. Run with Debian's Python against the kernelspec RESEARCH_KERNEL_NAME:
+    JUPYTER_DATA_DIR=... /usr/bin/python3 -m unittest -v test_client_behaviour
+"""
+import os
+import time
+import unittest
+from queue import Empty
+
+from jupyter_client.manager import start_new_kernel
+
+KERNEL = os.environ.get("RESEARCH_KERNEL_NAME", "java")
+TIMEOUT = 30
+
+
+def busy_threads(pid):
+    """Names of the threads that hold CPU time, for a failure message."""
+    names = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            names.append((name, int(fields[11]) + int(fields[12])))
+        except FileNotFoundError:
+            pass
+    return sorted(names, key=lambda n: -n[1])[:6]
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process's threads, from /proc, leaving out the JIT compiler threads (they
+    may still be compiling the kernel's start-up code; a spinning cell shows on the other threads)."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/comm") as f:
+                if f.read().startswith(("C1 Compiler", "C2 Compiler")):
+                    continue
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except FileNotFoundError:
+            pass  # the thread ended while we looked
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class KernelSession(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def run_cell(self, code, timeout=TIMEOUT):
+        """Executes code; returns (reply content, iopub messages of this request, in order)."""
+        msg_id = self.kc.execute(code)
+        return self.collect(msg_id, timeout)
+
+    def collect(self, msg_id, timeout=TIMEOUT):
+        reply = self.kc.get_shell_msg(timeout=timeout)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=timeout)
+        outputs = []
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            msg = self.kc.get_iopub_msg(timeout=timeout)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            outputs.append(msg)
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        return reply["content"], outputs
+
+    @staticmethod
+    def stdout_of(outputs):
+        return "".join(m["content"]["text"] for m in outputs
+                       if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+
+    def usage(self):
+        msg = self.kc.session.msg("usage_request", {})
+        self.kc.control_channel.send(msg)
+        while True:
+            reply = self.kc.get_control_msg(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                return reply
+
+
+class InterruptTest(KernelSession):
+    def test_interrupt_stopsTightLoop_cpuQuiet_andDefinitionsKept(self):
+        content, _ = self.run_cell("int kept = 41;")
+        self.assertEqual(content["status"], "ok")
+        msg_id = self.kc.execute("while (true) {}")
+        time.sleep(1.5)  # the loop is running and spinning a core
+        pid = self.usage()["content"]["pid"]
+        self.km.interrupt_kernel()
+        content, outputs = self.collect(msg_id)
+        self.assertEqual(content["status"], "error")
+        self.assertEqual(content["ename"], "Interrupted")
+        # "stopped" means the CPU goes quiet: over one second the kernel uses a small part of a core
+        time.sleep(0.5)
+        before = cpu_seconds(pid)
+        time.sleep(1.0)
+        used = cpu_seconds(pid) - before
+        self.assertLess(used, 0.25, f"kernel still busy after interrupt: {used:.2f} s CPU in 1 s; {busy_threads(pid)}")
+        content, outputs = self.run_cell("kept + 1")
+        self.assertEqual(content["status"], "ok")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "42")
+
+
+class ExitTest(KernelSession):
+    def test_systemExit_isRefusedWithClearError_kernelStaysUsable(self):
+        content, outputs = self.run_cell("System.exit(3);")
+        self.assertEqual(content["status"], "error")
+        self.assertIn("SecurityException", content["ename"])
+        self.assertIn("System.exit is disabled", content["evalue"])
+        self.assertTrue(self.km.is_alive())
+        content, _ = self.run_cell("1 + 1")
+        self.assertEqual(content["status"], "ok")
+
+
+class UsageTest(KernelSession):
+    def test_usageRequest_getsUsageReplyInIpykernelShape(self):
+        reply = self.usage()
+        self.assertEqual(reply["msg_type"], "usage_reply")
+        c = reply["content"]
+        for key in ("hostname", "pid", "kernel_cpu", "kernel_memory", "host_cpu_percent", "cpu_count",
+                    "host_virtual_memory"):
+            self.assertIn(key, c)
+        self.assertEqual(c["pid"], self.km.provisioner.process.pid)
+        self.assertGreater(c["kernel_memory"], 10 * 1024 * 1024)
+        self.assertEqual(c["cpu_count"], os.cpu_count())
+        self.assertGreater(c["host_virtual_memory"]["total"], c["host_virtual_memory"]["available"])
+
+
+class StreamingTest(KernelSession):
+    def test_stdout_isStreamedWhileCellRuns(self):
+        msg_id = self.kc.execute('System.out.println("first"); Thread.sleep(2000); System.out.println("second");')
+        first_at = None
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream" and "first" in msg["content"]["text"]:
+                first_at = time.time()
+                self.assertNotIn("second", msg["content"]["text"])
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                done_at = time.time()
+                break
+        self.assertIsNotNone(first_at, "no stream message for the first line")
+        self.assertGreater(done_at - first_at, 1.5, "the first line came only when the cell ended")
+
+    def test_runtimeError_showsUserFramesNotKernels(self):
+        self.run_cell("int divide(int a, int b) { return a / b; }")
+        content, outputs = self.run_cell("divide(1, 0)")
+        self.assertEqual(content["ename"], "java.lang.ArithmeticException")
+        tb = "\n".join(content["traceback"])
+        self.assertIn("divide(", tb)
+        self.assertNotIn("dev.researchmon", tb)
+        self.assertNotIn("java.lang.reflect", tb)
+
+    def test_compileError_showsMessageAndOffendingPart(self):
+        content, _ = self.run_cell("int y = undefinedName + 1;")
+        self.assertEqual(content["ename"], "CompileError")
+        tb = "\n".join(content["traceback"])
+        self.assertIn("cannot find symbol", tb)
+        self.assertIn("int y = undefinedName + 1;", tb)
+        self.assertIn("^^^^^^^^^^^^^", tb)
+
+    def test_unknownMagic_givesUsageErrorNotStackTrace(self):
+        content, _ = self.run_cell("%nosuchmagic 1 2")
+        self.assertEqual(content["ename"], "UsageError")
+        self.assertIn("%lsmagic", content["evalue"])
+        self.assertEqual(len(content["traceback"]), 1)
+
+    def test_classpathMagic_addsJarToRunningKernel(self):
+        jar = os.environ.get("RESEARCH_TEST_JAR")
+        if not jar:
+            self.skipTest("RESEARCH_TEST_JAR not set")
+        content, outputs = self.run_cell(f"%classpath {jar}\nnew testlib.Greeter().greet()")
+        self.assertEqual(content["status"], "ok", content)
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[-1]["content"]["data"]["text/plain"], '"hello from a jar"')
+
+    def test_prometheusRegistry_inCell_isTheKernelsOwn(self):
+        content, outputs = self.run_cell(
+            "import io.prometheus.metrics.core.metrics.Counter;\n"
+            "Counter c = Counter.builder().name(\"cell_made_total\").register();\n"
+            "c.inc();\n"
+            "io.prometheus.metrics.model.registry.PrometheusRegistry.defaultRegistry.scrape()"
+            ".stream().anyMatch(s -> s.getMetadata().getName().equals(\"cell_made\"))")
+        self.assertEqual(content["status"], "ok", content)
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[-1]["content"]["data"]["text/plain"], "true")
+
+
+if __name__ == "__main__":
+    unittest.main()
