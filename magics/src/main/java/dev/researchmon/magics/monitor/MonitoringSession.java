@@ -31,8 +31,8 @@ public final class MonitoringSession {
 
     /** How often reports go out while nothing happens; the sidecar forgets a kernel after 30 s. */
     static final Duration REPORT_INTERVAL = Duration.ofSeconds(5);
-    /** Cells finishing within this window share one report. */
-    static final Duration COALESCE = Duration.ofMillis(100);
+    /** Reports after cells are at least this far apart: quick cells in a row share one. */
+    static final Duration MIN_GAP = Duration.ofSeconds(1);
     static final Duration SIDECAR_START_WAIT = Duration.ofSeconds(30);
 
     private final Map<String, String> env;
@@ -89,7 +89,7 @@ public final class MonitoringSession {
                     + " kernel ends.";
         }
         ReportSink sink = sinks != null ? sinks.apply(ctx.identity()) : sidecarSink(settings, ctx.identity());
-        Reporter r = new Reporter(this::scrape, sink, REPORT_INTERVAL, COALESCE, Clock.systemUTC());
+        Reporter r = new Reporter(this::scrape, sink, REPORT_INTERVAL, MIN_GAP, Clock.systemUTC());
         CellListener l = new CellListener() {
             @Override
             public void cellFinished(int executionCount, CellOutcome outcome, Duration duration) {

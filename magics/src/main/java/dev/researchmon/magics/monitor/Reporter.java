@@ -13,13 +13,15 @@ import java.util.function.Supplier;
 
 /**
  * Sends the kernel's metrics to the sidecar on a daemon thread of its own: every
- * {@code interval}, and shortly after each cell ({@link #nudge()}, coalesced). A cell never waits
- * for it and its failures are counted in {@link #status()}, never thrown at the user.
+ * {@code interval}, and after each cell ({@link #nudge()}): at once when the last report is at least
+ * {@code minGap} old, else when it will be, so that a burst of quick cells costs one report per
+ * {@code minGap} rather than one per cell. A cell never waits for it and its failures are counted in
+ * {@link #status()}, never thrown at the user.
  *
  * <pre>{@code
- * Reporter r = new Reporter(source, sink, Duration.ofSeconds(5), Duration.ofMillis(100), Clock.systemUTC());
+ * Reporter r = new Reporter(source, sink, Duration.ofSeconds(5), Duration.ofSeconds(1), Clock.systemUTC());
  * r.start();
- * r.nudge();          // after a cell: a report goes out within ~100 ms
+ * r.nudge();          // after a cell: a report goes out now, or within a second of the last one
  * r.stop();           // stops the thread and asks the sidecar to forget this kernel
  * }</pre>
  */
@@ -28,20 +30,22 @@ public final class Reporter {
     private final Supplier<MetricSnapshots> source;
     private final ReportSink sink;
     private final Duration interval;
-    private final Duration coalesce;
+    private final long minGapNanos;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean nudged = new AtomicBoolean();
     private final AtomicReference<ReporterStatus> status = new AtomicReference<>(ReporterStatus.NONE);
     /** Touched only by the scheduler thread. */
     private long sequence;
+    /** When the last report started (System.nanoTime), read by {@link #nudge()} to place the next. */
+    private volatile long lastReportNanos = System.nanoTime() - Long.MAX_VALUE / 2;
 
-    public Reporter(Supplier<MetricSnapshots> source, ReportSink sink, Duration interval, Duration coalesce,
+    public Reporter(Supplier<MetricSnapshots> source, ReportSink sink, Duration interval, Duration minGap,
                     Clock clock) {
         this.source = source;
         this.sink = sink;
         this.interval = interval;
-        this.coalesce = coalesce;
+        this.minGapNanos = minGap.toNanos();
         this.clock = clock;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "research-monitor-reporter");
@@ -59,10 +63,11 @@ public final class Reporter {
     public void nudge() {
         if (nudged.compareAndSet(false, true)) {
             try {
+                long delay = Math.max(0, lastReportNanos + minGapNanos - System.nanoTime());
                 scheduler.schedule(() -> {
                     nudged.set(false);
                     reportOnce();
-                }, coalesce.toMillis(), TimeUnit.MILLISECONDS);
+                }, delay, TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopped) {
                 nudged.set(false);
             }
@@ -85,6 +90,7 @@ public final class Reporter {
     }
 
     private void reportOnce() {
+        lastReportNanos = System.nanoTime();
         try {
             sink.send(source.get(), ++sequence);
             status.updateAndGet(s -> s.succeeded(clock.instant()));

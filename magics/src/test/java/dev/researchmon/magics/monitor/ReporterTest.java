@@ -56,6 +56,49 @@ class ReporterTest {
     }
 
     @Test
+    void nudges_reportAtOnceAfterAQuietSpell_butABurstOnlyOncePerGap() throws Exception {
+        java.util.List<Long> sentAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ReportSink counting = new ReportSink() {
+            @Override
+            public void send(MetricSnapshots snapshots, long sequence) {
+                sentAt.add(System.nanoTime());
+            }
+
+            @Override
+            public void forget() {
+            }
+        };
+        Reporter r = new Reporter(MetricSnapshots::of, counting, Duration.ofHours(1), Duration.ofMillis(400),
+                Clock.systemUTC());
+        r.start();
+        awaitSends(r, 1);
+        for (int i = 0; i < 100; i++) {   // a burst of quick cells right after a report
+            r.nudge();
+            Thread.sleep(2);
+        }
+        awaitSends(r, 2);
+        Thread.sleep(300);
+        assertEquals(2, sentAt.size(), "the burst shared one report");
+        assertTrue(sentAt.get(1) - sentAt.get(0) >= TimeUnit.MILLISECONDS.toNanos(390), "kept the gap");
+
+        Thread.sleep(500);                  // quiet for longer than the gap
+        long nudgedAt = System.nanoTime();
+        r.nudge();
+        awaitSends(r, 3);
+        r.stop();
+        assertTrue(sentAt.get(2) - nudgedAt < TimeUnit.MILLISECONDS.toNanos(300),
+                "after a quiet spell the report goes out at once");
+    }
+
+    private static void awaitSends(Reporter r, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (r.status().reportsSent() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(n, r.status().reportsSent());
+    }
+
+    @Test
     void failingSends_areCountedWithTheirMessage_notThrown() throws Exception {
         ReportSink down = new ReportSink() {
             @Override
