@@ -4,6 +4,7 @@ import dev.researchmon.report.TokenFile;
 import dev.researchmon.sidecar.gpu.GpuCollector;
 import dev.researchmon.sidecar.gpu.GpuRefresher;
 import dev.researchmon.sidecar.gpu.NvmlGpuReader;
+import dev.researchmon.sidecar.http.NotFoundHandler;
 import dev.researchmon.sidecar.http.ReportEndpoint;
 import dev.researchmon.sidecar.notebook.KernelRegistry;
 import dev.researchmon.sidecar.notebook.NotebookCollector;
@@ -75,9 +76,9 @@ public final class Sidecar implements AutoCloseable {
         .registry(registry)
         .executorService(httpThreads)
         .registerHealthHandler(true);
-    if (token != null) {
-      builder.defaultHandler(new ReportEndpoint(kernels, token, metrics));
-    }
+    builder.defaultHandler(token != null
+        ? new ReportEndpoint(kernels, token, metrics)
+        : new NotFoundHandler("no such resource: the notebook collector is off (--no-collector.notebook)"));
     if (refresher != null) {
       refresher.start();
       try {

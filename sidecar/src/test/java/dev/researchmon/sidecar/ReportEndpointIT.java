@@ -255,6 +255,19 @@ class ReportEndpointIT {
   }
 
   @Test
+  void notebookCollectorOff_reportEndpointIs404() throws Exception {
+    try (Sidecar gpuOnly = Sidecar.start(new SidecarOptions(0, "127.0.0.1", java.util.Optional.empty(),
+        tmp.resolve("off/sidecar.token"), false, false, false, Duration.ofSeconds(2), ReportLimits.DEFAULTS))) {
+      ReportClient off = new ReportClient(URI.create("http://127.0.0.1:" + gpuOnly.port()), token);
+      ReportException e = assertThrows(ReportException.class,
+          () -> off.report(Reports.report("k-off", "n", PID, 1, 1)));
+      assertEquals(404, e.status());
+      assertTrue(e.getMessage().contains("notebook collector is off"), e.getMessage());
+      assertFalse(Files.exists(tmp.resolve("off/sidecar.token")), "no token without the endpoint");
+    }
+  }
+
+  @Test
   void withoutNvml_gpuCollectorSaysSoAndTheRestRuns() throws Exception {
     String metrics = Http.metrics(sidecar.port());
     assertTrue(metrics.contains("gpu_nvml_available 0.0"), metrics);
