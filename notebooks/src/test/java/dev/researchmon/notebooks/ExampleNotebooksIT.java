@@ -37,9 +37,14 @@ class ExampleNotebooksIT {
     }
 
     private static Nbconvert.ExecutedNotebook run(String name) throws Exception {
+        return run(Repo.notebook(name));
+    }
+
+    private static Nbconvert.ExecutedNotebook run(Path notebook) throws Exception {
         // Kept under target/ so that a failing run can be opened and read.
         Path out = Repo.root().resolve("notebooks/target/executed-notebooks");
-        return Nbconvert.execute(Repo.notebook(name), out, stack.kernelEnvironment(name));
+        String name = notebook.getFileName().toString();
+        return Nbconvert.execute(notebook, out, stack.kernelEnvironment(name));
     }
 
     private static double reached(String selector) throws Exception {
@@ -67,10 +72,11 @@ class ExampleNotebooksIT {
     void training_reportsLossThroughputAndBatchTimes() throws Exception {
         var nb = run("training.ipynb");
 
-        assertEquals(15 * 20_000, reached("training_samples_processed_total{notebook=\"training.ipynb\"}"));
-        assertEquals(15 * 79, reached("training_batch_duration_seconds_count{notebook=\"training.ipynb\"}"));
+        assertEquals(15 * 20_000, reached("training_samples_total{notebook=\"training.ipynb\",phase=\"train\"}"));
+        assertEquals(15 * 79, reached("training_batch_duration_seconds_count{notebook=\"training.ipynb\",phase=\"train\"}"));
+        assertEquals(15, reached("training_epochs_total{notebook=\"training.ipynb\"}"));
         double loss = PrometheusAnswers.await(stack.prometheus,
-                "last_over_time(training_loss{notebook=\"training.ipynb\"}[10m])", WAIT);
+                "last_over_time(training_loss{notebook=\"training.ipynb\",phase=\"train\"}[10m])", WAIT);
         assertTrue(loss > 0 && loss < 0.3, "the model learns: loss " + loss);
         assertTrue(nb.outputOf("int correct", "text/plain").contains("training accuracy 0.9"),
                 nb.outputOf("int correct", "text/plain"));
