@@ -10,7 +10,9 @@ import dev.researchmon.ml.training.Phase;
 import dev.researchmon.ml.training.TrainingMetrics;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A DJL {@link TrainingListener} that records a training run in the kernel's training metrics
@@ -42,6 +44,7 @@ public final class PrometheusTrainingListener implements TrainingListener {
     private final ParameterTracker learningRate;
     private long lastEventNanos = System.nanoTime();
     private int trainingBatches;
+    private final Set<String> skippedEvaluators = new HashSet<>();
 
     /** Records into the kernel's training metrics; the learning rate is not known. */
     public PrometheusTrainingListener() {
@@ -157,8 +160,16 @@ public final class PrometheusTrainingListener implements TrainingListener {
     private void record(Phase phase, String name, double value) {
         if (LOSS_KEY.equals(name)) {
             metrics.loss(phase, value);
-        } else {
+            return;
+        }
+        try {
             metrics.evaluation(phase, name, value);
+        } catch (IllegalArgumentException unusableName) {
+            // a monitoring problem must never stop a training run: say it once, keep training
+            if (skippedEvaluators.add(name)) {
+                System.err.println("training metrics: evaluator '" + name + "' is not recorded: "
+                        + unusableName.getMessage());
+            }
         }
     }
 

@@ -53,6 +53,11 @@ final class SmallNetworks {
 
     /** A two-layer perceptron learning "x0 + x1 > 0", with DJL's basic listeners and ours. */
     static TrainingResult trainDjl(TrainingMetrics metrics) throws Exception {
+        return trainDjl(metrics, new Accuracy());
+    }
+
+    /** The same run with the given evaluator beside the loss. */
+    static TrainingResult trainDjl(TrainingMetrics metrics, Accuracy evaluator) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             manager.getEngine().setRandomSeed(7);
             ArrayDataset train = dataset(manager, TRAIN_SAMPLES, true);
@@ -65,7 +70,7 @@ final class SmallNetworks {
                 model.setBlock(block);
                 Tracker lr = Tracker.fixed(LEARNING_RATE);
                 DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                        .addEvaluator(new Accuracy())
+                        .addEvaluator(evaluator)
                         .optOptimizer(Optimizer.sgd().setLearningRateTracker(lr).build())
                         .addTrainingListeners(TrainingListener.Defaults.basic())
                         .addTrainingListeners(new PrometheusTrainingListener(metrics, lr));
