@@ -117,6 +117,13 @@ public final class EnvironmentManager implements Callable<Integer> {
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setOut(out)
                 .setErr(err)
+                .setParameterExceptionHandler((e, args1) -> {
+                    // one line that names the mistake beats a screenful of usage
+                    err.println("environment-manager: " + e.getMessage());
+                    err.println("Try 'environment-manager --help' for the options.");
+                    err.flush();
+                    return CommandLine.ExitCode.USAGE;
+                })
                 .setExecutionExceptionHandler((e, line, parsed) -> {
                     if (e instanceof ManagerException) {
                         err.println("environment-manager: " + e.getMessage());

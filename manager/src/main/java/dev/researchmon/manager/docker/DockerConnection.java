@@ -10,6 +10,10 @@ import dev.researchmon.manager.ManagerException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Opens a docker-java client on a Docker API address ({@code unix:///var/run/docker.sock},
@@ -38,15 +42,40 @@ public final class DockerConnection {
 
     /** Null when a Docker API answers a ping at {@code host}, else the reason it does not. */
     public static Optional<String> whyNotAnswering(String host) {
-        try (DockerClient docker = open(host, PING_TIMEOUT)) {
-            docker.pingCmd().exec();
-            return Optional.empty();
+        DockerClient docker;
+        try {
+            docker = open(host, PING_TIMEOUT);
         } catch (ManagerException e) {
             return Optional.of(e.getMessage());
-        } catch (RuntimeException | IOException e) {
-            return Optional.of(rootMessage(e));
+        }
+        // zerodep's response timeout does not reach reads on a unix socket: a peer that accepts and
+        // never answers would block forever, so the ping runs on its own thread and is abandoned
+        // (its socket closed) when the deadline passes.
+        CompletableFuture<Void> ping = CompletableFuture.runAsync(() -> docker.pingCmd().exec(), PINGER);
+        try {
+            ping.get(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        } catch (TimeoutException e) {
+            return Optional.of("no answer within " + PING_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            return Optional.of(rootMessage(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        } finally {
+            try {
+                docker.close();
+            } catch (IOException | RuntimeException ignored) {
+                // closing is best effort: the ping's outcome is what matters
+            }
         }
     }
+
+    private static final java.util.concurrent.Executor PINGER = task -> {
+        Thread thread = new Thread(task, "docker-ping");
+        thread.setDaemon(true); // an abandoned ping must not keep the JVM alive
+        thread.start();
+    };
 
     /** Throws the one clear error for an address where no Docker API answers. */
     public static void requireAnswering(String host) {

@@ -1,0 +1,141 @@
+package dev.researchmon.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line's answers to bad input; nothing here starts a part of the stack. */
+class EnvironmentManagerTest {
+    @TempDir
+    Path state;
+
+    record Result(int code, String out, String err) {
+    }
+
+    private Result run(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = EnvironmentManager.run(args, env, new PrintWriter(out), new PrintWriter(err));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Result run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    @Test
+    void unknownFlag_isRejectedWithItsNameAndAHint() {
+        Result r = run("--enable-monitoring", "--monitoring-everything");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Unknown option: '--monitoring-everything'"), r.err());
+        assertTrue(r.err().contains("--help"), r.err());
+    }
+
+    @Test
+    void noAction_orTwoActions_areRejected() {
+        Result none = run("--runtime", "local");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("--enable-monitoring"), none.err());
+        Result both = run("--enable-monitoring", "--no-monitoring");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("mutually exclusive"), both.err());
+    }
+
+    @Test
+    void unknownRuntime_namesTheChoices() {
+        Result r = run("--status", "--runtime", "kubernetes");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("auto, docker, local"), r.err());
+    }
+
+    @Test
+    void portOutOfRange_isRejectedBeforeAnythingRuns() {
+        Result r = run("--enable-monitoring", "--runtime", "local", "--state-dir", state.toString(),
+                "--prometheus-port", "70000");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--prometheus-port must be a port number in 1..65535, not 70000"), r.err());
+    }
+
+    @Test
+    void passwordOnCommandLine_isWarnedAboutWithTheQuietWay() {
+        Result r = run("--status", "--runtime", "local", "--state-dir", state.toString(), "--grafana-password", "hunter2");
+        assertTrue(r.err().contains("process list") || r.err().contains("ps, /proc"), r.err());
+        assertTrue(r.err().contains("GRAFANA_PASSWORD"), r.err());
+        assertFalse(r.err().contains("hunter2"), "the warning must not repeat the password");
+
+        Result quiet = run(Map.of("GRAFANA_PASSWORD", "hunter2"), "--status", "--runtime", "local",
+                "--state-dir", state.toString());
+        assertFalse(quiet.err().contains("warning"), quiet.err());
+    }
+
+    @Test
+    void dockerRuntime_withNoSocket_isAClearErrorNotAStackTrace() {
+        String host = "unix://" + state.resolve("absent.sock");
+        Result r = run("--status", "--runtime", "docker", "--docker-host", host);
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("no Docker API answers at " + host), r.err());
+        assertTrue(r.err().contains("--runtime local"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void dockerRuntime_withASocketThatNeverAnswers_givesUpWithAClearError() throws IOException {
+        Path socket = state.resolve("silent.sock");
+        List<SocketChannel> accepted = new ArrayList<>();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(server.accept()); // accept, then say nothing
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            long start = System.nanoTime();
+            Result r = run(Map.of("DOCKER_HOST", "unix://" + socket), "--no-monitoring", "--runtime", "docker");
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertEquals(1, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("no Docker API answers at unix://" + socket), r.err());
+            assertTrue(seconds < 30, "gave up after " + seconds + " s");
+        } finally {
+            for (SocketChannel c : accepted) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void autoRuntime_withoutADockerApi_fallsBackToLocalProcesses() {
+        Result r = run(Map.of("DOCKER_HOST", "unix://" + state.resolve("absent.sock")),
+                "--status", "--state-dir", state.toString());
+        assertTrue(r.out().contains("running the stack as local processes"), r.out());
+        assertTrue(r.out().contains("runtime: local"), r.out());
+        assertTrue(r.out().contains("grafana        not available"), r.out());
+        assertEquals(3, r.code(), "a stopped stack is not healthy");
+    }
+
+    @Test
+    void missingComposeFile_isAClearError() {
+        Result r = run("--status", "--runtime", "local", "--compose-file", state.resolve("nope.yaml").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("no stack description at"), r.err());
+    }
+}
