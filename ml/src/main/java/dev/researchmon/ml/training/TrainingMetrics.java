@@ -3,9 +3,12 @@ package dev.researchmon.ml.training;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,21 +56,21 @@ public final class TrainingMetrics {
     private final Gauge learningRate;
     private final Set<String> evaluatorNames = ConcurrentHashMap.newKeySet();
 
-    private TrainingMetrics(PrometheusRegistry registry) {
+    private TrainingMetrics() {
         batches = Counter.builder()
                 .name("training_batches_total")
                 .help("Training batches completed, by phase (train, validation)")
                 .labelNames("phase")
-                .register(registry);
+                .build();
         samples = Counter.builder()
                 .name("training_samples_total")
                 .help("Samples (examples) processed in completed batches, by phase")
                 .labelNames("phase")
-                .register(registry);
+                .build();
         epochs = Counter.builder()
                 .name("training_epochs_total")
                 .help("Training epochs completed")
-                .register(registry);
+                .build();
         batchDuration = Histogram.builder()
                 .name("training_batch_duration_seconds")
                 .help("Wall-clock time of one batch, by phase")
@@ -75,35 +78,58 @@ public final class TrainingMetrics {
                 .classicOnly()
                 // from a millisecond (tiny CPU models) to about 9 minutes (large GPU steps)
                 .classicExponentialUpperBounds(0.001, 2.0, 20)
-                .register(registry);
+                .build();
         samplesPerSecond = Gauge.builder()
                 .name("training_samples_per_second")
                 .help("Throughput of the most recent training batch: its samples over its duration")
-                .register(registry);
+                .build();
         loss = Gauge.builder()
                 .name("training_loss")
                 .help("Most recent loss value, by phase")
                 .labelNames("phase")
-                .register(registry);
+                .build();
         evaluations = Gauge.builder()
                 .name("training_metric")
                 .help("Most recent value of each evaluator (accuracy, ...), by phase")
                 .labelNames("evaluator", "phase")
-                .register(registry);
+                .build();
         learningRate = Gauge.builder()
                 .name("training_learning_rate")
                 .help("Learning rate in use, where the training loop knows it")
-                .register(registry);
+                .build();
     }
 
-    /** The kernel's training metrics, registered in the default registry on first use. */
+    /** Registers every metric or none, so a name clash leaves the registry as it was. */
+    private TrainingMetrics registerAllIn(PrometheusRegistry registry) {
+        List<Collector> all = List.of(batches, samples, epochs, batchDuration, samplesPerSecond, loss, evaluations,
+                learningRate);
+        List<Collector> done = new ArrayList<>();
+        try {
+            for (Collector c : all) {
+                registry.register(c);
+                done.add(c);
+            }
+        } catch (IllegalArgumentException clash) {
+            done.forEach(registry::unregister);
+            throw new IllegalStateException("the training metrics cannot be registered: " + clash.getMessage()
+                    + " (notebook code that defines training_* metrics itself clashes with TrainingMetrics;"
+                    + " record through TrainingMetrics instead)", clash);
+        }
+        return this;
+    }
+
+    /**
+     * The kernel's training metrics, registered in the default registry on first use.
+     *
+     * @throws IllegalStateException when notebook code already registered one of the names
+     */
     public static TrainingMetrics get() {
         TrainingMetrics m = defaultInstance;
         if (m == null) {
             synchronized (TrainingMetrics.class) {
                 m = defaultInstance;
                 if (m == null) {
-                    m = new TrainingMetrics(PrometheusRegistry.defaultRegistry);
+                    m = new TrainingMetrics().registerAllIn(PrometheusRegistry.defaultRegistry);
                     defaultInstance = m;
                 }
             }
@@ -111,9 +137,13 @@ public final class TrainingMetrics {
         return m;
     }
 
-    /** Training metrics registered in the given registry (tests, or a registry of one's own). */
+    /**
+     * Training metrics registered in the given registry (tests, or a registry of one's own).
+     *
+     * @throws IllegalStateException when the registry already has one of the names; nothing is registered then
+     */
     public static TrainingMetrics registerIn(PrometheusRegistry registry) {
-        return new TrainingMetrics(Objects.requireNonNull(registry, "registry"));
+        return new TrainingMetrics().registerAllIn(Objects.requireNonNull(registry, "registry"));
     }
 
     /** Starts timing a batch of {@code sampleCount} samples; closing it records the batch. */

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -66,6 +67,18 @@ class TrainingMetricsTest {
         assertSame(TrainingMetrics.get(), TrainingMetrics.get());
         assertTrue(PrometheusRegistry.defaultRegistry.scrape().stream()
                 .anyMatch(m -> m.getMetadata().getPrometheusName().equals("training_batches")));
+    }
+
+    @Test
+    void nameAlreadyDefinedByNotebookCode_isAClearErrorAndRegistersNothing() {
+        PrometheusRegistry notebook = new PrometheusRegistry();
+        io.prometheus.metrics.core.metrics.Gauge.builder().name("training_loss").help("by hand").register(notebook);
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TrainingMetrics.registerIn(notebook));
+
+        assertTrue(e.getMessage().startsWith("the training metrics cannot be registered"), e.getMessage());
+        assertEquals(List.of("training_loss"),
+                notebook.scrape().stream().map(m -> m.getMetadata().getPrometheusName()).toList());
     }
 
     @Test
