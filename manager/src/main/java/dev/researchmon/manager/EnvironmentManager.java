@@ -84,6 +84,8 @@ public final class EnvironmentManager implements Callable<Integer> {
 
     @Option(names = "--prometheus-port", paramLabel = "PORT", description = "Host port of Prometheus (default 9090).")
     Integer prometheusPort;
+    @Option(names = "--alertmanager-port", paramLabel = "PORT", description = "Host port of Alertmanager (default 9093).")
+    Integer alertmanagerPort;
     @Option(names = "--grafana-port", paramLabel = "PORT", description = "Host port of Grafana (default 3000).")
     Integer grafanaPort;
     @Option(names = "--node-exporter-port", paramLabel = "PORT", description = "Host port of node-exporter (default 9100).")
@@ -169,6 +171,7 @@ public final class EnvironmentManager implements Callable<Integer> {
     private void validatePorts() {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("--prometheus-port", prometheusPort);
+        ports.put("--alertmanager-port", alertmanagerPort);
         ports.put("--grafana-port", grafanaPort);
         ports.put("--node-exporter-port", nodeExporterPort);
         ports.put("--cadvisor-port", cadvisorPort);
@@ -215,6 +218,7 @@ public final class EnvironmentManager implements Callable<Integer> {
     private StackDescription loadStack(Path compose, boolean gpus) {
         Map<String, String> variables = new HashMap<>(environment);
         putIfSet(variables, "PROMETHEUS_PORT", prometheusPort);
+        putIfSet(variables, "ALERTMANAGER_PORT", alertmanagerPort);
         putIfSet(variables, "GRAFANA_PORT", grafanaPort);
         putIfSet(variables, "NODE_EXPORTER_PORT", nodeExporterPort);
         putIfSet(variables, "CADVISOR_PORT", cadvisorPort);

@@ -44,9 +44,10 @@ public final class LocalRuntime implements StackRuntime {
     static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
     static final Path NODE_EXPORTER = Path.of("/usr/bin/prometheus-node-exporter");
     static final Path JUPYTER = Path.of("/usr/bin/jupyter");
+    static final Path ALERTMANAGER = Path.of("/usr/bin/prometheus-alertmanager");
 
     /** Start order: the scraped parts first, so that Prometheus's first scrape finds them up. */
-    private static final List<String> START_ORDER = List.of("node-exporter", "sidecar", "jupyter", "prometheus");
+    private static final List<String> START_ORDER = List.of("node-exporter", "sidecar", "jupyter", "alertmanager", "prometheus");
 
     private static final Map<String, String> NOT_LOCAL = Map.of(
             "grafana", "not available locally: Grafana is not packaged for Debian; use --runtime docker",
@@ -218,6 +219,7 @@ public final class LocalRuntime implements StackRuntime {
             case "prometheus" -> PROMETHEUS;
             case "node-exporter" -> NODE_EXPORTER;
             case "jupyter" -> JUPYTER;
+            case "alertmanager" -> ALERTMANAGER;
             case "sidecar" -> sidecarJar();
             default -> throw new IllegalArgumentException(part);
         };
@@ -246,6 +248,15 @@ public final class LocalRuntime implements StackRuntime {
                 // collector switches carry over; the container's /host paths do not
                 part.service().command().stream().filter(a -> a.startsWith("--no-collector.")
                         || a.startsWith("--collector.")).forEach(command::add);
+            }
+            case "alertmanager" -> {
+                String config = part.service().flag("--config.file").orElse("/etc/alertmanager/alertmanager.yml");
+                command.addAll(List.of(ALERTMANAGER.toString(),
+                        "--config.file=" + part.service().hostPath(config),
+                        "--storage.path=" + stateDir.resolve("alertmanager/data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        // one Alertmanager, no cluster: do not open the gossip port
+                        "--cluster.listen-address="));
             }
             case "sidecar" -> command.addAll(List.of(repoRoot.resolve("bin/metrics-sidecar").toString(),
                     "--port", String.valueOf(port), "--bind", "127.0.0.1"));

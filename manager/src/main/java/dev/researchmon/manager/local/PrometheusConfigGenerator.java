@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.researchmon.manager.ManagerException;
-import dev.researchmon.manager.stack.Mount;
 import dev.researchmon.manager.stack.ServiceSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -157,14 +156,7 @@ public final class PrometheusConfigGenerator {
         return hostPath(path).toString();
     }
 
-    /** Maps a path inside the container to the host folder mounted there (or leaves it alone). */
     private Path hostPath(String inContainer) {
-        for (Mount mount : prometheus.mounts()) {
-            String target = mount.target().endsWith("/") ? mount.target() : mount.target() + "/";
-            if (mount.kind() == Mount.Kind.BIND && inContainer.startsWith(target)) {
-                return Path.of(mount.source()).resolve(inContainer.substring(target.length()));
-            }
-        }
-        return Path.of(inContainer);
+        return prometheus.hostPath(inContainer);
     }
 }

@@ -39,6 +39,17 @@ public record ServiceSpec(
         return ports.stream().filter(p -> p.containerPort() == containerPort).findFirst();
     }
 
+    /** The host path behind a path inside the container, through the service's bind mounts. */
+    public java.nio.file.Path hostPath(String inContainer) {
+        for (Mount mount : mounts) {
+            String target = mount.target().endsWith("/") ? mount.target() : mount.target() + "/";
+            if (mount.kind() == Mount.Kind.BIND && inContainer.startsWith(target)) {
+                return java.nio.file.Path.of(mount.source()).resolve(inContainer.substring(target.length()));
+            }
+        }
+        return java.nio.file.Path.of(inContainer);
+    }
+
     /** The value of a {@code --flag=value} argument of the command, if present. */
     public Optional<String> flag(String name) {
         String prefix = name + "=";

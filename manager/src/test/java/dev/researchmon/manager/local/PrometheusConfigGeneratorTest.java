@@ -31,12 +31,14 @@ class PrometheusConfigGeneratorTest {
                 "prometheus:9090", "127.0.0.1:19090",
                 "node-exporter:9100", "127.0.0.1:19100",
                 "research:8888", "127.0.0.1:18888",
-                "research:9464", "127.0.0.1:19464"));
+                "research:9464", "127.0.0.1:19464",
+                "alertmanager:9093", "127.0.0.1:19093"));
         assertEquals(List.of("127.0.0.1:19090"), targets(config, "prometheus"));
         assertEquals(List.of("127.0.0.1:19100"), targets(config, "node-exporter"));
         assertEquals(List.of("127.0.0.1:18888", "127.0.0.1:19464"), targets(config, "research"));
         assertFalse(jobs(config).contains("cadvisor"), "cAdvisor does not run locally, its job must go");
         assertTrue(jobs(config).contains("python-custom"), "file-discovered jobs stay");
+        assertEquals("127.0.0.1:19093", config.at("/alerting/alertmanagers/0/static_configs/0/targets/0").asText());
     }
 
     @Test
@@ -44,6 +46,7 @@ class PrometheusConfigGeneratorTest {
         JsonNode config = generate(dir, Map.of("prometheus:9090", "127.0.0.1:19090", "research:8888", "127.0.0.1:18888"));
         assertEquals(List.of("127.0.0.1:18888"), targets(config, "research"));
         assertFalse(jobs(config).contains("node-exporter"));
+        assertTrue(config.path("alerting").path("alertmanagers").isEmpty(), "no Alertmanager runs: none is named");
     }
 
     @Test

@@ -22,7 +22,7 @@ class ComposeFileTest {
     @Test
     void projectCompose_describesEveryPartOfTheStack() {
         StackDescription stack = ComposeFile.load(COMPOSE, Map.of(), false);
-        assertEquals(List.of("prometheus", "grafana", "node-exporter", "cadvisor", "research"),
+        assertEquals(List.of("prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "research"),
                 stack.services().stream().map(ServiceSpec::name).toList());
         assertEquals("research-monitor", stack.network());
         assertEquals("research-monitor", stack.networkLabels().get(StackDescription.STACK_LABEL));
