@@ -44,11 +44,23 @@ final class TestStack implements AutoCloseable {
         TestStack stack = new TestStack(dir, LocalPrometheus.freePort(), LocalPrometheus.freePort());
         try {
             stack.installKernelspec();
-            stack.startSidecar();
+            stack.startSidecar(Map.of("STUB_NVML_GPUS", "1"));
             stack.prometheus = LocalPrometheus.start(dir.resolve("prometheus"),
                     List.of(stack.sidecarUrl.getAuthority()), "200ms");
             stack.prometheus.awaitQuery("up{job=\"research\"} == 1", Duration.ofSeconds(30));
         } catch (Exception | AssertionError e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    /** Only the sidecar, its stub NVML configured by {@code stubNvml} (see sidecar/src/test/c/nvml_stub.c). */
+    static TestStack sidecarOnly(Path dir, Map<String, String> stubNvml) throws Exception {
+        TestStack stack = new TestStack(dir, LocalPrometheus.freePort(), LocalPrometheus.freePort());
+        try {
+            stack.startSidecar(stubNvml);
+        } catch (Exception e) {
             stack.close();
             throw e;
         }
@@ -76,7 +88,7 @@ final class TestStack implements AutoCloseable {
         run(List.of(javaBin(), "-jar", Repo.kernelJar().toString(), "install", "--user"), env, dir.resolve("install.log"));
     }
 
-    private void startSidecar() throws IOException, InterruptedException {
+    private void startSidecar(Map<String, String> stubNvml) throws IOException, InterruptedException {
         Path nvml = compileStubNvml();
         Files.createDirectories(home);
         ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx128m", "-jar", Repo.sidecarJar().toString(),
@@ -85,7 +97,7 @@ final class TestStack implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("sidecar.log").toFile());
         pb.environment().put("RESEARCH_MONITOR_HOME", home.toString());
-        pb.environment().put("STUB_NVML_GPUS", "1");
+        pb.environment().putAll(stubNvml);
         sidecar = pb.start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
