@@ -20,7 +20,9 @@ import java.util.function.Supplier;
  */
 public final class HealthProbe {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NORMAL) // e.g. /api -> /api/
+            .build();
 
     public boolean healthy(URI url) {
         try {

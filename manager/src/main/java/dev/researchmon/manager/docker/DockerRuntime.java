@@ -190,6 +190,9 @@ public final class DockerRuntime implements StackRuntime {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 why = ": interrupted";
+            } catch (NullPointerException e) {
+                // docker-java's answer to a pull error it cannot parse (Podman's): say what it means
+                why = ": the engine could not pull it (no network, or no such image or tag?)";
             } catch (RuntimeException e) {
                 why = ": " + DockerConnection.rootMessage(e);
             }
