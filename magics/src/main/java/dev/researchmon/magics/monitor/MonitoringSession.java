@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * This kernel's monitoring: the built-in metrics, the reporter while monitoring is on, and the
@@ -40,23 +39,15 @@ public final class MonitoringSession {
     private final NotebookMetrics metrics = new NotebookMetrics(Clock.systemUTC());
     private final SidecarProbe probe = new SidecarProbe(Duration.ofSeconds(1));
     private final Map<String, Histogram> timed = new ConcurrentHashMap<>();
-    private final Function<KernelIdentity, ReportSink> sinks;
 
     private Reporter reporter;
     private CellListener listener;
     private SidecarLauncher.Started startedSidecar;
 
-    /** A session reporting to the sidecar the environment names. */
+    /** A session reporting {@code notebookRegistry} to the sidecar the environment names. */
     public MonitoringSession(Map<String, String> env, PrometheusRegistry notebookRegistry) {
-        this(env, notebookRegistry, null);
-    }
-
-    /** As above, with the reports going to {@code sinks} instead of the sidecar's report API. */
-    MonitoringSession(Map<String, String> env, PrometheusRegistry notebookRegistry,
-                      Function<KernelIdentity, ReportSink> sinks) {
         this.env = Map.copyOf(env);
         this.notebookRegistry = notebookRegistry;
-        this.sinks = sinks;
     }
 
     /** The settings from the environment; a malformed variable is a one-sentence error. */
@@ -88,7 +79,7 @@ public final class MonitoringSession {
                     + startedSidecar.pid() + ", log " + startedSidecar.log() + "); it keeps running after this"
                     + " kernel ends.";
         }
-        ReportSink sink = sinks != null ? sinks.apply(ctx.identity()) : sidecarSink(settings, ctx.identity());
+        ReportSink sink = sidecarSink(settings, ctx.identity());
         Reporter r = new Reporter(this::scrape, sink, REPORT_INTERVAL, MIN_GAP, Clock.systemUTC());
         CellListener l = new CellListener() {
             @Override
