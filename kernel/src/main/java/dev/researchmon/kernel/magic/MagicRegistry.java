@@ -42,7 +42,7 @@ public final class MagicRegistry {
             for (MagicProvider provider : loader) {
                 provider.magics().forEach(registry::register);
             }
-        } catch (ServiceConfigurationError | RuntimeException e) {
+        } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
             log.println("research-kernel: a magic provider failed to load: " + e);
         }
         return registry;

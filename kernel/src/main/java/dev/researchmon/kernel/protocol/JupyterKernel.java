@@ -66,7 +66,8 @@ public final class JupyterKernel {
     private final AtomicLong received = new AtomicLong();
     private final StreamPublisher stdout;
     private final StreamPublisher stderr;
-    private final MagicRegistry magics;
+    /** Loaded with JShell in the background: magic providers may be slow to start (HTTP clients). */
+    private final CompletableFuture<MagicRegistry> magics = new CompletableFuture<>();
     private final KernelMagicContext magicContext;
     private volatile boolean interrupted;
     private int executionCount;
@@ -84,7 +85,6 @@ public final class JupyterKernel {
         this.stdout = new StreamPublisher("stdout", iopub::stream);
         this.stderr = new StreamPublisher("stderr", iopub::stream);
         this.magicContext = new KernelMagicContext(this);
-        this.magics = MagicRegistry.load(log);
     }
 
     /** Routes the process's stdout and stderr to the notebook and starts JShell in the background. */
@@ -112,11 +112,13 @@ public final class JupyterKernel {
         }
         Thread init = new Thread(() -> {
             try {
+                magics.complete(MagicRegistry.load(log));
                 JShellEvaluator java = new JShellEvaluator(log);
                 java.warmUp();
                 evaluator.complete(java);
             } catch (RuntimeException | Error e) {
                 log.println("research-kernel: JShell failed to start: " + e);
+                magics.completeExceptionally(e);
                 evaluator.completeExceptionally(e);
             }
         }, "jshell-init");
@@ -361,7 +363,7 @@ public final class JupyterKernel {
                 last = CellResult.of(java.evaluate(c.source()));
             } else if (part instanceof CellParts.Magic m) {
                 try {
-                    last = new CellResult(CellOutcome.OK, magics.run(m.call(), m.cell(), magicContext), null);
+                    last = new CellResult(CellOutcome.OK, magics.join().run(m.call(), m.cell(), magicContext), null);
                 } catch (MagicException e) {
                     last = interrupted ? new CellResult(CellOutcome.INTERRUPTED, null, null) : CellResult.magicFailed(e);
                 }
