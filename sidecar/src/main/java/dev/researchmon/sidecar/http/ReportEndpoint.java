@@ -15,6 +15,7 @@ import dev.researchmon.sidecar.notebook.AcceptResult;
 import dev.researchmon.sidecar.notebook.KernelRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -77,7 +78,7 @@ public final class ReportEndpoint implements HttpHandler {
       throw new Refusal(404, RequestOutcome.NOT_FOUND,
           "no such resource; endpoints: /metrics, /-/healthy, " + SidecarEndpoints.KERNELS_PATH + "<id>/report");
     }
-    if (!exchange.getRemoteAddress().getAddress().isLoopbackAddress()) {
+    if (!acceptsPeer(exchange.getRemoteAddress().getAddress())) {
       throw new Refusal(403, RequestOutcome.FORBIDDEN, "reports are accepted from loopback only");
     }
     String auth = exchange.getRequestHeaders().getFirst("Authorization");
@@ -105,6 +106,14 @@ public final class ReportEndpoint implements HttpHandler {
       throw new Refusal(405, RequestOutcome.METHOD_NOT_ALLOWED,
           method + " not allowed here; use " + (report ? "POST" : "DELETE"));
     }
+  }
+
+  /**
+   * Only writers on this machine's loopback may report, whatever address /metrics is bound to: the
+   * token proves the user, loopback proves the machine (a token copied elsewhere is useless).
+   */
+  static boolean acceptsPeer(InetAddress peer) {
+    return peer != null && peer.isLoopbackAddress();
   }
 
   private void accept(HttpExchange exchange, String kernelId) throws IOException, Refusal {
