@@ -282,6 +282,9 @@ public final class LocalRuntime implements StackRuntime {
         }
         Map<String, String> env = new LinkedHashMap<>(jupyterDirs());
         env.put("JUPYTER_TOKEN", token()); // in the environment, not argv, where ps would show it
+        // kernels inherit these: %monitoring reports to this sidecar, %metrics asks this Prometheus
+        env.put("RESEARCH_MONITOR_SIDECAR_URL", "http://127.0.0.1:" + part("sidecar").port());
+        env.put("RESEARCH_MONITOR_PROMETHEUS_URL", "http://127.0.0.1:" + part("prometheus").port());
         return env;
     }
 
