@@ -145,7 +145,8 @@ class DockerRuntimeIT {
 
     @Test
     void missingImage_isAClearErrorNamingIt_andCreatesNothing() throws IOException {
-        String absent = "docker.io/prom/prometheus:v0.0.0-absent";
+        // a registry on a closed loopback port: the pull fails at once and no traffic leaves the machine
+        String absent = "127.0.0.1:1/prom/prometheus:v0.0.0-absent";
         Path compose = temp.resolve("compose.yaml");
         Files.writeString(compose, Files.readString(COMPOSE).replace("prom/prometheus:v2.53.2", absent));
         List<String> args = new ArrayList<>(portArgs);
