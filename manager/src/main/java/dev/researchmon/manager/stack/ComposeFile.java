@@ -28,6 +28,8 @@ import java.util.Map;
  */
 public final class ComposeFile {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** The stack's name (and its label's value) when the file has no top-level {@code name}. */
+    public static final String DEFAULT_PROJECT = "research-monitor";
 
     private final Path file;
     private final Interpolator interpolator;
@@ -52,7 +54,7 @@ public final class ComposeFile {
         if (withGpus && Files.isRegularFile(gpuFile)) {
             gpuRoot = readTree(gpuFile);
         }
-        String project = text(root.get("name"), "research-monitor");
+        String project = text(root.get("name"), DEFAULT_PROJECT);
         JsonNode defaultNetwork = root.path("networks").path("default");
         String network = text(defaultNetwork.get("name"), project + "_default");
         Map<String, String> networkLabels = stringMap(defaultNetwork.get("labels"), "networks.default.labels");

@@ -1,0 +1,52 @@
+package dev.researchmon.manager.docker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker/compose.yaml must work for `docker compose up` on its own, not only for the manager: compose
+ * itself (Debian's docker-compose, which validates against the compose schema without an engine)
+ * reads it, alone and with the GPU override.
+ */
+class ComposeFileValidityIT {
+    static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+    static final Path COMPOSE = Path.of("/usr/bin/docker-compose");
+
+    @Test
+    void composeFile_isValidForComposeItself_aloneAndWithGpuOverride() throws Exception {
+        assertTrue(Files.isExecutable(COMPOSE), "docker-compose is needed (bin/setup installs it)");
+        String plain = config("compose.yaml");
+        assertTrue(plain.contains("--storage.tsdb.retention.time=15d"), plain);
+        assertTrue(plain.contains("GF_SECURITY_ADMIN_PASSWORD: admin"), "admin/admin unless set otherwise:\n" + plain);
+        String gpu = config("compose.yaml", "compose.gpu.yaml");
+        assertTrue(gpu.contains("driver: nvidia") && gpu.contains("- gpu"), gpu);
+    }
+
+    private static String config(String... files) throws Exception {
+        List<String> command = new ArrayList<>(List.of(COMPOSE.toString()));
+        for (String file : files) {
+            command.addAll(List.of("-f", file));
+        }
+        command.add("config");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.resolve("docker").toFile())
+                .redirectErrorStream(true);
+        builder.environment().remove("GRAFANA_PASSWORD");
+        Process process = builder.start();
+        try {
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, process.exitValue(), out);
+            return out;
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+}
