@@ -85,6 +85,8 @@ public final class JupyterKernel {
         this.stdout = new StreamPublisher("stdout", iopub::stream);
         this.stderr = new StreamPublisher("stderr", iopub::stream);
         this.magicContext = new KernelMagicContext(this);
+        // the worker is never interrupted or stopped (cells run on threads of their own)
+        worker.execute(() -> sink.trust(Thread.currentThread()));
     }
 
     /** Routes the process's stdout and stderr to the notebook and starts JShell in the background. */

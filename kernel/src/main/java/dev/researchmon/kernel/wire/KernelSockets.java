@@ -45,6 +45,7 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     private final ZMQ.Socket wakeReceiver;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Semaphore wakeRequests = new Semaphore(0);
+    private volatile Thread trusted;
     private volatile boolean running = true;
 
     public KernelSockets(KernelConnectionProperties props, MessageCodec codec, PrintStream log) throws IOException {
@@ -96,10 +97,25 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
         wakeUp();
     }
 
+    @Override
+    public void trust(Thread sender) {
+        trusted = sender;
+    }
+
     private void wakeUp() {
         // one signal is enough however many messages are queued: the loop drains them all
         if (wakePending.compareAndSet(false, true)) {
-            wakeRequests.release();
+            if (Thread.currentThread() == trusted) {
+                signal();
+            } else {
+                wakeRequests.release();
+            }
+        }
+    }
+
+    private void signal() {
+        synchronized (wakeSender) {
+            wakeSender.send(WAKE, 0);
         }
     }
 
@@ -113,7 +129,7 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
             while (running) {
                 wakeRequests.acquire();
                 wakeRequests.drainPermits();
-                wakeSender.send(WAKE, 0);
+                signal();
             }
         } catch (InterruptedException | ZMQException | IllegalStateException e) {
             // shutting down

@@ -11,4 +11,11 @@ package dev.researchmon.kernel.wire;
 @FunctionalInterface
 public interface MessageSink {
     void send(Channel channel, Message message);
+
+    /**
+     * Declares a thread that is never interrupted nor stopped (the shell worker): its sends may
+     * wake the socket loop directly, one thread hop less per reply.
+     */
+    default void trust(Thread sender) {
+    }
 }

@@ -62,6 +62,19 @@ class JShellEvaluatorTest {
     }
 
     @Test
+    void expressionsThatCannotBeVar_stillShowTheirValue() {
+        assertEquals("null", ok("null").valueText());
+        assertFalse(ok("System.out.print(\"\")").hasValue());
+        assertEquals("3", ok("1 + 2").valueText());
+    }
+
+    @Test
+    void lastValue_isKeptInOut() {
+        ok("40 + 2");
+        assertEquals("43", ok("$out + 1").valueText());
+    }
+
+    @Test
     void statementCell_hasNoValue() {
         assertFalse(ok("int unshown = 5;").hasValue());
         assertFalse(ok("System.out.print(\"\");").hasValue());
@@ -147,6 +160,7 @@ class JShellEvaluatorTest {
 
     @Test
     void expressionTemporaries_doNotPileUp() {
+        ok("0");
         long before = java.activeSnippetCount();
         for (int i = 0; i < 5; i++) {
             ok(i + " + 1");
