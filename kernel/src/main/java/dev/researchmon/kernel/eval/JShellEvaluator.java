@@ -1,5 +1,8 @@
 package dev.researchmon.kernel.eval;
 
+import dev.researchmon.magics.api.SnippetRecovery;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShellException;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
@@ -53,6 +56,7 @@ public final class JShellEvaluator implements AutoCloseable {
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     private final SyntaxChecker syntax = new SyntaxChecker();
+    private volatile List<SnippetRecovery> recoveries = List.of();
 
     public JShellEvaluator(PrintStream log) {
         shell = JShell.builder()
@@ -140,6 +144,9 @@ public final class JShellEvaluator implements AutoCloseable {
                 return evaluateSnippet(source);
             }
             if (event.exception() != null) {
+                if (recovered(event.exception())) {
+                    return evaluateSnippet(source, false);
+                }
                 return Evaluation.failed(ErrorFormatter.runtimeError(event.exception()));
             }
             return Evaluation.value(control.lastValue(), event.value());
@@ -147,7 +154,20 @@ public final class JShellEvaluator implements AutoCloseable {
         return evaluateSnippet(source);
     }
 
+    /** The magic providers' repairs, asked when a snippet throws (re-running a metric's cell). */
+    public void useRecoveries(List<SnippetRecovery> recoveries) {
+        this.recoveries = List.copyOf(recoveries);
+    }
+
     private Evaluation evaluateSnippet(String source) {
+        return evaluateSnippet(source, true);
+    }
+
+    /**
+     * @param mayRetry whether a {@link SnippetRecovery} may remove the cause of a thrown exception
+     *                 and have the snippet run once more
+     */
+    private Evaluation evaluateSnippet(String source, boolean mayRetry) {
         List<SnippetEvent> events = shell.eval(source);
         if (control.wasStopped()) {
             return Evaluation.interrupted();
@@ -163,6 +183,9 @@ public final class JShellEvaluator implements AutoCloseable {
                         shell.diagnostics(snippet).collect(Collectors.toList())));
             }
             if (event.exception() != null) {
+                if (mayRetry && recovered(event.exception())) {
+                    return evaluateSnippet(source, false);
+                }
                 return Evaluation.failed(ErrorFormatter.runtimeError(event.exception()));
             }
             Snippet.SubKind kind = snippet.subKind();
@@ -178,6 +201,22 @@ public final class JShellEvaluator implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    /** Whether a recovery removed the cause of {@code e}, so that the snippet may run again. */
+    private boolean recovered(JShellException e) {
+        String type = e instanceof EvalException eval ? eval.getExceptionClassName() : e.getClass().getName();
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        for (SnippetRecovery recovery : recoveries) {
+            try {
+                if (recovery.recover(type, message)) {
+                    return true;
+                }
+            } catch (RuntimeException broken) {
+                // a faulty recovery must not hide the user's own error
+            }
+        }
+        return false;
     }
 
     /** Stops the running cell, if any; the kernel and earlier definitions stay. */

@@ -7,6 +7,7 @@ import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
 import dev.researchmon.magics.api.MagicProvider;
 import dev.researchmon.magics.api.MagicUsageException;
+import dev.researchmon.magics.api.SnippetRecovery;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.TreeMap;
 public final class MagicRegistry {
     private final Map<String, Magic> lineMagics = new TreeMap<>();
     private final Map<String, Magic> cellMagics = new TreeMap<>();
+    private final List<SnippetRecovery> recoveries = new ArrayList<>();
 
     /** The built-in magics and those of every provider on the class path. */
     public static MagicRegistry load(PrintStream log) {
@@ -41,11 +43,17 @@ public final class MagicRegistry {
         try {
             for (MagicProvider provider : loader) {
                 provider.magics().forEach(registry::register);
+                registry.recoveries.addAll(provider.recoveries());
             }
         } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
             log.println("research-kernel: a magic provider failed to load: " + e);
         }
         return registry;
+    }
+
+    /** The providers' repairs for a snippet that threw (see {@link SnippetRecovery}). */
+    public List<SnippetRecovery> recoveries() {
+        return List.copyOf(recoveries);
     }
 
     public void register(Magic magic) {

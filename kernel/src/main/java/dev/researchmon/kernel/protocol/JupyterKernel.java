@@ -114,8 +114,10 @@ public final class JupyterKernel {
         }
         Thread init = new Thread(() -> {
             try {
-                magics.complete(MagicRegistry.load(log));
+                MagicRegistry registry = MagicRegistry.load(log);
+                magics.complete(registry);
                 JShellEvaluator java = new JShellEvaluator(log);
+                java.useRecoveries(registry.recoveries());
                 java.warmUp();
                 evaluator.complete(java);
             } catch (RuntimeException | Error e) {
