@@ -83,6 +83,16 @@ class ExampleNotebooksIT {
     }
 
     @Test
+    void rerunningTheCellThatRegistersAMetric_replacesItInsteadOfFailing() throws Exception {
+        var nb = run(Repo.root().resolve("notebooks/src/test/resources/rerun-registration.ipynb"));
+
+        assertEquals("3.0", nb.outputOf("reruns.inc(2)", "text/plain"), "the second run's counter: 1 + 2");
+        String reported = nb.outputOf("%metrics", "text/plain");
+        assertEquals(1, java.util.regex.Pattern.compile("(?m)^rerun_cells_total +counter +3$").matcher(reported)
+                .results().count(), "what the kernel reports is the second run's counter, once: " + reported);
+    }
+
+    @Test
     void querying_showsTablesAndChartsFromPrometheus() throws Exception {
         var nb = run("querying.ipynb");
 
