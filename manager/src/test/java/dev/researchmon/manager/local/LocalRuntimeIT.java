@@ -111,6 +111,7 @@ class LocalRuntimeIT {
         scraped = later(scraped, awaitSeries("up{job=\"research\",component=\"sidecar\"} == 1", Duration.ofSeconds(60)));
         Path kernelspec = state.resolve("jupyter/data/kernels/java/kernel.json");
         assertTrue(Files.isRegularFile(kernelspec), "the research kernel is installed where this Jupyter looks");
+        kernelOfTheStacksJupyter_reportsToTheStacksSidecar();
 
         Result off = manager("--no-monitoring");
         assertEquals(0, off.code(), off.out() + off.err());
@@ -125,6 +126,29 @@ class LocalRuntimeIT {
         assertEquals(1, before.path("data").path("result").size(),
                 "the samples scraped before the restart must still be there: " + before);
         assertEquals(1, query("up{job=\"research\",component=\"sidecar\"}", scraped).path("data").path("result").size());
+    }
+
+    /** A kernel the stack's Jupyter starts finds the stack's sidecar (on its non-default port) by itself. */
+    private void kernelOfTheStacksJupyter_reportsToTheStacksSidecar() throws Exception {
+        String token = Files.readString(state.resolve("jupyter/token")).trim();
+        int jupyterPort = Integer.parseInt(portArgs.get(portArgs.indexOf("--jupyter-port") + 1));
+        int sidecarPort = Integer.parseInt(portArgs.get(portArgs.indexOf("--sidecar-port") + 1));
+        try (JupyterServerClient jupyter = JupyterServerClient.startKernel(jupyterPort, token, "java")) {
+            JsonNode on = jupyter.execute("%monitoring on", Duration.ofSeconds(90));
+            assertEquals("ok", on.path("status").asText(), on.toString());
+            JsonNode cell = jupyter.execute("int answer = 6 * 7;", Duration.ofSeconds(60));
+            assertEquals("ok", cell.path("status").asText(), cell.toString());
+            String series = "notebook_cells_executed_total{kernel_id=\"" + jupyter.kernelId() + "\"";
+            Instant deadline = Instant.now().plusSeconds(30);
+            String metrics = "";
+            while (Instant.now().isBefore(deadline) && !metrics.contains(series)) {
+                Thread.sleep(500);
+                metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidecarPort + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith(series)),
+                    "the stack's sidecar has no cells of kernel " + jupyter.kernelId() + ":\n" + metrics);
+        }
     }
 
     @Test
