@@ -179,7 +179,7 @@ class LocalRuntimeIT {
             assertTrue(launcher.waitFor(60, TimeUnit.SECONDS));
             assertEquals(3, launcher.exitValue(), out);
             assertTrue(out.contains("runtime: local"), out);
-            assertTrue(out.contains("prometheus     stopped        http://127.0.0.1:" + prometheusPort + "/-/healthy"), out);
+            assertTrue(out.contains("prometheus     stopped        http://127.0.0.1:" + prometheusPort + "/-/ready"), out);
         } finally {
             launcher.destroy();
             if (!launcher.waitFor(5, TimeUnit.SECONDS)) {
