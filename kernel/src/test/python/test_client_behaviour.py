@@ -112,6 +112,20 @@ class InterruptTest(KernelSession):
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "42")
 
 
+class RestartTest(KernelSession):
+    def test_restart_givesAFreshKernel_andShutdownEndsTheProcess(self):
+        content, _ = self.run_cell("int forgotten = 1;")
+        self.assertEqual(content["status"], "ok")
+        old = self.km.provisioner.process
+        self.km.restart_kernel(now=False)  # shutdown_request with restart: true, then a new process
+        self.assertIsNotNone(old.poll(), "the old kernel process is still running")
+        self.kc.wait_for_ready(timeout=60)
+        content, _ = self.run_cell("forgotten")
+        self.assertEqual(content["ename"], "CompileError")
+        content, _ = self.run_cell("1 + 1")
+        self.assertEqual(content["status"], "ok")
+
+
 class ExitTest(KernelSession):
     def test_systemExit_isRefusedWithClearError_kernelStaysUsable(self):
         content, outputs = self.run_cell("System.exit(3);")
@@ -153,6 +167,26 @@ class StreamingTest(KernelSession):
                 break
         self.assertIsNotNone(first_at, "no stream message for the first line")
         self.assertGreater(done_at - first_at, 1.5, "the first line came only when the cell ended")
+
+    def test_systemIn_asksTheNotebookForALine(self):
+        msg_id = self.kc.execute('System.out.print("name? ");\n'
+                                 'String typed = new Scanner(System.in).nextLine();\n'
+                                 'typed.length()', allow_stdin=True)
+        request = self.kc.get_stdin_msg(timeout=TIMEOUT)
+        self.assertEqual(request["msg_type"], "input_request")
+        self.assertEqual(request["parent_header"]["msg_id"], msg_id)
+        self.kc.input("Ada")
+        content, outputs = self.collect(msg_id)
+        self.assertEqual(content["status"], "ok", content)
+        self.assertIn("name? ", self.stdout_of(outputs))
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[-1]["content"]["data"]["text/plain"], "3")
+
+    def test_systemIn_withoutAllowStdin_readsEndOfFile(self):
+        content, outputs = self.collect(self.kc.execute("System.in.read()", allow_stdin=False))
+        self.assertEqual(content["status"], "ok", content)
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[-1]["content"]["data"]["text/plain"], "-1")
 
     def test_runtimeError_showsUserFramesNotKernels(self):
         self.run_cell("int divide(int a, int b) { return a / b; }")

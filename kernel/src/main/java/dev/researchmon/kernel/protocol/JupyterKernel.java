@@ -22,7 +22,6 @@ import dev.researchmon.magics.api.KernelIdentity;
 import dev.researchmon.magics.api.MagicException;
 import dev.researchmon.magics.api.MagicUsageException;
 
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -69,6 +68,7 @@ public final class JupyterKernel {
     /** Loaded with JShell in the background: magic providers may be slow to start (HTTP clients). */
     private final CompletableFuture<MagicRegistry> magics = new CompletableFuture<>();
     private final KernelMagicContext magicContext;
+    private final StdinBridge stdin;
     private volatile boolean interrupted;
     private int executionCount;
     /** Execute requests received up to this number are aborted after an error (stop_on_error). */
@@ -85,6 +85,7 @@ public final class JupyterKernel {
         this.stdout = new StreamPublisher("stdout", iopub::stream);
         this.stderr = new StreamPublisher("stderr", iopub::stream);
         this.magicContext = new KernelMagicContext(this);
+        this.stdin = new StdinBridge(this::flushStreams, this::askForInput);
         // the worker is never interrupted or stopped (cells run on threads of their own)
         worker.execute(() -> sink.trust(Thread.currentThread()));
     }
@@ -93,7 +94,7 @@ public final class JupyterKernel {
     public void start() {
         System.setOut(new PrintStream(stdout.stream(), true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(stderr.stream(), true, StandardCharsets.UTF_8));
-        System.setIn(InputStream.nullInputStream());
+        System.setIn(stdin);
         Notebook.attach(new NotebookOutput() {
             @Override
             public void display(Display display) {
@@ -175,7 +176,21 @@ public final class JupyterKernel {
             }
             submit(channel, msg);
         }
-        // stdin: this kernel does not ask for input, so input_reply never comes
+        if (channel == Channel.STDIN && type.equals("input_reply")) {
+            stdin.deliver(msg.content().path("value").asText(""));
+        }
+    }
+
+    /** An input_request about the running cell, on the stdin socket of the client that sent it. */
+    private void askForInput(String prompt) {
+        Message cell = iopub.parent();
+        if (cell == null) {
+            return;
+        }
+        ObjectNode c = iopub.object();
+        c.put("prompt", prompt);
+        c.put("password", false);
+        sink.send(Channel.STDIN, codec.reply(cell, "input_request", c));
     }
 
     private void submit(Channel channel, Message msg) {
@@ -262,6 +277,7 @@ public final class JupyterKernel {
         }
         int count = executionCount;
         iopub.serving(msg);
+        stdin.newCell(req.path("allow_stdin").asBoolean(false));
         interrupted = false;
         if (!silent) {
             ObjectNode input = iopub.object();
