@@ -59,6 +59,9 @@ class ExampleNotebooksIT {
         assertEquals(20, reached("training_batch_seconds_count{notebook=\"quickstart.ipynb\"}"));
         assertEquals(20, reached("prediction_latency_seconds_count{notebook=\"quickstart.ipynb\"}"));
         assertTrue(reached("notebook_cells_executed_total{notebook=\"quickstart.ipynb\",status=\"ok\"}") >= 2);
+        // a notebook's own gpu_ metric is kept: only the sidecar's exact GPU names are reserved
+        double gpuMemoryMb = reached("gpu_memory_used_mb{notebook=\"quickstart.ipynb\"}");
+        assertTrue(gpuMemoryMb >= 1024 && gpuMemoryMb < 1536, "gpu_memory_used_mb = " + gpuMemoryMb);
 
         String metrics = nb.outputOf("%metrics", "text/plain");
         assertTrue(metrics.contains("ml_batches_processed_total") && metrics.contains("notebook_cell_duration_seconds"),

@@ -48,7 +48,7 @@ public final class Sidecar implements AutoCloseable {
     SidecarMetrics metrics = SidecarMetrics.register(registry);
     List<MonitoredSource> sources = new ArrayList<>();
 
-    KernelRegistry kernels = new KernelRegistry(options.limits(), metrics);
+    KernelRegistry kernels = new KernelRegistry(options.limits(), metrics, GpuCollector.FAMILY_NAMES);
     GpuRefresher refresher = null;
     if (options.gpu()) {
       refresher = new GpuRefresher(() -> NvmlGpuReader.open(options.nvmlLibrary()), options.gpuInterval());

@@ -232,6 +232,21 @@ class ReportEndpointIT {
   }
 
   @Test
+  void notebookGpuMetricOfItsOwn_isKeptBesideTheSidecarsGpuNames() throws Exception {
+    // the original design's example: a notebook's own gauge named gpu_memory_used_mb
+    KernelReport report = new KernelReport("k-own-gpu", "n", PID, 1, List.of(
+        new MetricFamily("gpu_memory_used_mb", "GPU memory used in MB", null, MetricType.GAUGE,
+            List.of(MetricPoint.ofValue(Map.of(), 512))),
+        new MetricFamily("gpu_memory_used_bytes", "shadow", null, MetricType.GAUGE,
+            List.of(MetricPoint.ofValue(Map.of(), 1)))));
+    assertEquals(new ReportAck(1, 1), client.report(report));
+    String metrics = Http.metrics(sidecar.port());
+    assertTrue(metrics.contains("gpu_memory_used_mb{kernel_id=\"k-own-gpu\",notebook=\"n\"} 512.0"), metrics);
+    assertFalse(metrics.contains("shadow"), metrics);
+    client.forget("k-own-gpu");
+  }
+
+  @Test
   void olderReportOfTheSameProcess_isStale() throws Exception {
     client.report(Reports.report("k-seq", "n", PID, 5, 3));
     ReportAck ack = client.report(Reports.report("k-seq", "n", PID, 4, 9));

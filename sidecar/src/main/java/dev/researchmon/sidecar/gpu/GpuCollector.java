@@ -17,10 +17,12 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +37,26 @@ import java.util.function.Supplier;
 public final class GpuCollector implements MultiCollector, MonitoredSource {
   /** How many parents up a GPU process may be from its kernel (e.g. kernel -> python -> worker). */
   private static final int MAX_ANCESTRY = 8;
+
+  private static final String NVML_AVAILABLE = "gpu_nvml_available";
+  private static final String DRIVER_INFO = "gpu_driver";
+  private static final String THROTTLE_REASON = "gpu_throttle_reason_active";
+  private static final String NOTEBOOK_MEMORY = "gpu_notebook_memory_used_bytes";
+
+  /**
+   * Every {@code gpu_} family this collector can expose (base names, without {@code _total} or
+   * {@code _info}). Kernels may not report these names; other {@code gpu_} names (a notebook's own
+   * {@code gpu_memory_used_mb}, say) are theirs to use.
+   */
+  public static final Set<String> FAMILY_NAMES = familyNames();
+
+  private static Set<String> familyNames() {
+    Set<String> names = new HashSet<>(Set.of(NVML_AVAILABLE, DRIVER_INFO, THROTTLE_REASON, NOTEBOOK_MEMORY));
+    for (GpuField field : GpuField.values()) {
+      names.add(field.metricName());
+    }
+    return Set.copyOf(names);
+  }
 
   private final GpuRefresher refresher;
   private final Supplier<Map<Long, KernelRef>> kernelsByPid;
@@ -65,7 +87,7 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
   public MetricSnapshots collect() {
     GpuState state = refresher.current();
     List<MetricSnapshot> out = new ArrayList<>();
-    out.add(gauge("gpu_nvml_available",
+    out.add(gauge(NVML_AVAILABLE,
         "Whether NVML could be loaded and read at the last refresh (1) or not (0).", null,
         List.of(point(state.available() ? 1 : 0, Labels.EMPTY))));
     out.add(gauge("sidecar_gpu_snapshot_age_seconds",
@@ -73,7 +95,7 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
         List.of(point(ageSeconds(state), Labels.EMPTY))));
     GpuReading reading = state.reading();
     if (reading != null) {
-      out.add(new InfoSnapshot(new MetricMetadata("gpu_driver", "NVIDIA driver and NVML versions."),
+      out.add(new InfoSnapshot(new MetricMetadata(DRIVER_INFO, "NVIDIA driver and NVML versions."),
           List.of(new InfoDataPointSnapshot(Labels.of(
               "driver_version", reading.driverVersion(), "nvml_version", reading.nvmlVersion())))));
       addDeviceFields(reading, out);
@@ -128,7 +150,7 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
       }
     }
     if (!points.isEmpty()) {
-      out.add(gauge("gpu_throttle_reason_active",
+      out.add(gauge(THROTTLE_REASON,
           "Whether a reason is currently holding the GPU's clocks down (1) or not (0).", null, points));
     }
   }
@@ -154,7 +176,7 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
       }
     }
     if (!points.isEmpty()) {
-      out.add(gauge("gpu_notebook_memory_used_bytes",
+      out.add(gauge(NOTEBOOK_MEMORY,
           "GPU memory held by a notebook kernel's process or its descendants.", Unit.BYTES, points));
     }
   }

@@ -30,9 +30,13 @@ import java.util.function.LongPredicate;
 public final class KernelRegistry {
   private static final System.Logger LOG = System.getLogger(KernelRegistry.class.getName());
 
-  /** Prefixes of the sidecar's own families: a kernel must not shadow them (a clash would fail the scrape). */
-  private static final List<String> RESERVED_PREFIXES =
-      List.of("gpu_", "sidecar_", "jvm_", "process_");
+  /**
+   * Prefixes of the sidecar's own families (its health and its JVM): a kernel must not shadow them,
+   * as a clash would fail the scrape. GPU names are reserved one by one instead (see
+   * {@link #KernelRegistry(ReportLimits, DropRecorder, Set)}), so that notebooks keep the
+   * {@code gpu_} prefix for metrics of their own.
+   */
+  private static final List<String> RESERVED_PREFIXES = List.of("sidecar_", "jvm_", "process_");
 
   /**
    * One kernel's accepted state.
@@ -47,18 +51,30 @@ public final class KernelRegistry {
   private final ReportLimits limits;
   private final DropRecorder drops;
   private final LongPredicate pidAlive;
+  private final Set<String> reservedNames;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private volatile long version;
   private int totalSeries; // guarded by this
 
   public KernelRegistry(ReportLimits limits, DropRecorder drops) {
-    this(limits, drops, pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    this(limits, drops, Set.of());
+  }
+
+  /**
+   * @param reservedNames family base names that other collectors of the sidecar expose; reports
+   *     of them are dropped and counted as {@link DropReason#RESERVED_NAME}
+   */
+  public KernelRegistry(ReportLimits limits, DropRecorder drops, Set<String> reservedNames) {
+    this(limits, drops, reservedNames,
+        pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
   }
 
   /** With a custom liveness check, for processes the sidecar cannot see directly. */
-  public KernelRegistry(ReportLimits limits, DropRecorder drops, LongPredicate pidAlive) {
+  public KernelRegistry(ReportLimits limits, DropRecorder drops, Set<String> reservedNames,
+      LongPredicate pidAlive) {
     this.limits = limits;
     this.drops = drops;
+    this.reservedNames = Set.copyOf(reservedNames);
     this.pidAlive = pidAlive;
   }
 
@@ -211,7 +227,10 @@ public final class KernelRegistry {
     return n;
   }
 
-  private static boolean isReserved(String name) {
+  private boolean isReserved(String name) {
+    if (reservedNames.contains(name)) {
+      return true;
+    }
     for (String prefix : RESERVED_PREFIXES) {
       if (name.startsWith(prefix)) {
         return true;
