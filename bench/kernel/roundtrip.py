@@ -3,8 +3,9 @@
 by the same jupyter_client code in one run, alternating the kernels so that both see the same
 machine state. Prints medians and the ratio as a Markdown table.
 
-    bin/research-kernel install --name java-bench     # once, into JUPYTER_DATA_DIR if set
-    /usr/bin/python3 bench/kernel/roundtrip.py --java java-bench --rounds 5 --cells 200
+    bin/research-kernel install --name java-bench                 # into JUPYTER_DATA_DIR if set
+    bin/research-kernel install --name java-bench-full --full-jit
+    /usr/bin/python3 bench/kernel/roundtrip.py --java java-bench,java-bench-full --rounds 5
 """
 import argparse
 import statistics
@@ -13,6 +14,7 @@ import time
 from jupyter_client.manager import KernelManager
 
 TRIVIAL = "1 + 1"  # valid Java and Python: the same source on both sides
+EMPTY = ""  # no code at all: what the protocol layer alone costs
 
 
 def wait_reply(kc, msg_id, timeout=60):
@@ -30,8 +32,23 @@ def wait_idle(kc, msg_id, timeout=60):
             return
 
 
+def round_trips(kc, code, cells, warmup):
+    times = []
+    for i in range(warmup + cells):
+        s = time.perf_counter()
+        msg_id = kc.execute(code)
+        reply = wait_reply(kc, msg_id)
+        wait_idle(kc, msg_id)
+        e = time.perf_counter() - s
+        assert reply["content"]["status"] == "ok", reply["content"]
+        if i >= warmup:
+            times.append(e)
+    return times
+
+
 def one_round(kernel_name, cells, warmup):
-    """Start-up time to the first kernel_info reply, then `cells` trivial round trips (seconds)."""
+    """Start-up time to the first kernel_info reply, then round trips of the trivial and the empty
+    cell (seconds)."""
     km = KernelManager(kernel_name=kernel_name)
     t0 = time.perf_counter()
     km.start_kernel()
@@ -61,17 +78,9 @@ def one_round(kernel_name, cells, warmup):
                 kc.get_iopub_msg(timeout=0.05)
             except Exception:
                 break
-        times = []
-        for i in range(warmup + cells):
-            s = time.perf_counter()
-            msg_id = kc.execute(TRIVIAL)
-            reply = wait_reply(kc, msg_id)
-            wait_idle(kc, msg_id)
-            e = time.perf_counter() - s
-            assert reply["content"]["status"] == "ok", reply["content"]
-            if i >= warmup:
-                times.append(e)
-        return startup, times
+        trivial = round_trips(kc, TRIVIAL, cells, warmup)
+        empty = round_trips(kc, EMPTY, cells, warmup)
+        return startup, trivial, empty
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -79,29 +88,41 @@ def one_round(kernel_name, cells, warmup):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--java", default="java", help="kernelspec name of this kernel")
+    ap.add_argument("--java", default="java",
+                    help="kernelspec name(s) of this kernel, comma-separated (e.g. java,java-full)")
     ap.add_argument("--python", default="python3", help="kernelspec name of ipykernel")
     ap.add_argument("--rounds", type=int, default=5, help="kernel starts per kernel")
     ap.add_argument("--cells", type=int, default=200, help="measured cells per start")
     ap.add_argument("--warmup", type=int, default=20, help="cells run first and not measured")
     args = ap.parse_args()
 
-    startups = {args.java: [], args.python: []}
-    cells = {args.java: [], args.python: []}
+    javas = args.java.split(",")
+    p = args.python
+    names = javas + [p]
+    startups = {n: [] for n in names}
+    cells = {n: [] for n in names}
+    empties = {n: [] for n in names}
     for _ in range(args.rounds):
-        for name in (args.java, args.python):
-            s, t = one_round(name, args.cells, args.warmup)
+        for name in names:
+            s, t, e = one_round(name, args.cells, args.warmup)
             startups[name].append(s)
             cells[name].extend(t)
+            empties[name].extend(e)
 
-    j, p = args.java, args.python
-    sj, sp = statistics.median(startups[j]) * 1e3, statistics.median(startups[p]) * 1e3
-    cj, cp = statistics.median(cells[j]) * 1e3, statistics.median(cells[p]) * 1e3
-    print(f"| measure | {j} (this kernel) | {p} (ipykernel) | ratio |")
-    print("|---|---|---|---|")
-    print(f"| start to first kernel_info reply, median of {args.rounds} | {sj:.0f} ms | {sp:.0f} ms | {sj / sp:.2f}x |")
-    print(f"| trivial cell `{TRIVIAL}` round trip (reply + idle), median of {len(cells[j])} "
-          f"| {cj:.2f} ms | {cp:.2f} ms | {cj / cp:.2f}x |")
+    def ms(values):
+        return statistics.median(values) * 1e3
+
+    print(f"| measure (medians) | kernel | this kernel | ipykernel `{p}` | ratio |")
+    print("|---|---|---|---|---|")
+    for j in javas:
+        rows = [
+            (f"start to first kernel_info reply ({args.rounds} starts)", startups, "{:.0f} ms"),
+            (f"trivial cell `{TRIVIAL}` round trip, reply + idle ({len(cells[j])} cells)", cells, "{:.2f} ms"),
+            (f"empty cell round trip, protocol only ({len(empties[j])} cells)", empties, "{:.2f} ms"),
+        ]
+        for label, data, fmt in rows:
+            a, b = ms(data[j]), ms(data[p])
+            print(f"| {label} | `{j}` | {fmt.format(a)} | {fmt.format(b)} | {a / b:.2f}x |")
 
 
 if __name__ == "__main__":

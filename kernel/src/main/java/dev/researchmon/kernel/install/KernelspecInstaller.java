@@ -30,13 +30,27 @@ public final class KernelspecInstaller {
     static final List<String> JVM_OPTIONS = List.of(
             "-Djava.security.manager=allow", "-Djava.awt.headless=true", "-XX:+UseSerialGC",
             "-Xshare:auto");
+    /**
+     * C1 only, the default. JShell compiles every cell with javac, whose code keeps the optimising
+     * compiler (C2) busy for hundreds of cells; without it a trivial cell round-trips about twice as
+     * fast on a small machine (BENCHMARKS.md), while hot loops in cells run about twice as slow.
+     * {@code --full-jit} installs a kernelspec without it, for compute-heavy notebooks.
+     */
+    static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
 
     private final Path java;
     private final Path jar;
+    private final boolean quickJit;
 
     public KernelspecInstaller(Path java, Path jar) {
+        this(java, jar, true);
+    }
+
+    /** @param quickJit quicker cells, slower hot loops (see {@link #QUICK_JIT}) */
+    public KernelspecInstaller(Path java, Path jar, boolean quickJit) {
         this.java = java.toAbsolutePath();
         this.jar = jar.toAbsolutePath();
+        this.quickJit = quickJit;
     }
 
     /** {@code $JUPYTER_DATA_DIR/kernels}, else the per-user data folder, as {@code --user} does. */
@@ -80,6 +94,9 @@ public final class KernelspecInstaller {
         ArrayNode argv = spec.putArray("argv");
         argv.add(java.toString());
         JVM_OPTIONS.forEach(argv::add);
+        if (quickJit) {
+            argv.add(QUICK_JIT);
+        }
         argv.add("-jar");
         argv.add(jar.toString());
         argv.add("{connection_file}");

@@ -39,6 +39,15 @@ class KernelspecInstallerTest {
     }
 
     @Test
+    void quickJit_isTheDefault_fullJitLeavesItOut(@TempDir Path dir) throws Exception {
+        Path jar = Files.createFile(dir.resolve("k.jar"));
+        Path quick = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir, "quick");
+        Path full = new KernelspecInstaller(Path.of("/usr/bin/java"), jar, false).install(dir, "full");
+        assertTrue(Files.readString(quick.resolve("kernel.json")).contains(KernelspecInstaller.QUICK_JIT));
+        assertTrue(!Files.readString(full.resolve("kernel.json")).contains("TieredStopAtLevel"));
+    }
+
+    @Test
     void badName_isRefused(@TempDir Path dir) throws Exception {
         Path jar = Files.createFile(dir.resolve("k.jar"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
