@@ -90,8 +90,17 @@ public final class JupyterKernel {
         worker.execute(() -> sink.trust(Thread.currentThread()));
     }
 
-    /** Routes the process's stdout and stderr to the notebook and starts JShell in the background. */
+    /** Routes the process's stdio to the notebook, guards exit, and starts JShell in the background. */
     public void start() {
+        captureProcessStdio();
+        if (!ExitGuard.install()) {
+            log.println("research-kernel: cannot guard System.exit on this JDK; a cell calling it ends the kernel");
+        }
+        startEvaluator();
+    }
+
+    /** Makes System.out, System.err, System.in and the cell helpers talk to the notebook. */
+    private void captureProcessStdio() {
         System.setOut(new PrintStream(stdout.stream(), true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(stderr.stream(), true, StandardCharsets.UTF_8));
         System.setIn(stdin);
@@ -110,9 +119,10 @@ public final class JupyterKernel {
                 iopub.clearOutput(wait);
             }
         });
-        if (!ExitGuard.install()) {
-            log.println("research-kernel: cannot guard System.exit on this JDK; a cell calling it ends the kernel");
-        }
+    }
+
+    /** Loads the magics and starts JShell on a thread of its own; requests that need them wait. */
+    void startEvaluator() {
         Thread init = new Thread(() -> {
             try {
                 MagicRegistry registry = MagicRegistry.load(log);
