@@ -48,7 +48,7 @@ class ExampleNotebooksIT {
     }
 
     private static double reached(String selector) throws Exception {
-        return PrometheusAnswers.await(stack.prometheus, "max_over_time(" + selector + "[10m])", WAIT);
+        return stack.prometheus.awaitValue("max_over_time(" + selector + "[10m])", WAIT);
     }
 
     @Test
@@ -78,7 +78,7 @@ class ExampleNotebooksIT {
         assertEquals(15 * 20_000, reached("training_samples_total{notebook=\"training.ipynb\",phase=\"train\"}"));
         assertEquals(15 * 79, reached("training_batch_duration_seconds_count{notebook=\"training.ipynb\",phase=\"train\"}"));
         assertEquals(15, reached("training_epochs_total{notebook=\"training.ipynb\"}"));
-        double loss = PrometheusAnswers.await(stack.prometheus,
+        double loss = stack.prometheus.awaitValue(
                 "last_over_time(training_loss{notebook=\"training.ipynb\",phase=\"train\"}[10m])", WAIT);
         assertTrue(loss > 0 && loss < 0.3, "the model learns: loss " + loss);
         assertTrue(nb.outputOf("int correct", "text/plain").contains("training accuracy 0.9"),

@@ -3,8 +3,8 @@ package dev.researchmon.notebooks;
 import dev.researchmon.magics.TestContext;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import dev.researchmon.magics.monitor.SidecarLauncher;
-import dev.researchmon.magics.testing.LocalPrometheus;
-import dev.researchmon.magics.testing.Processes;
+import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.ManagedProcess;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
@@ -56,7 +56,7 @@ class MonitoringLifecycleIT {
 
     @Test
     void monitoringOn_startsADetachedSidecar_andOffRemovesTheKernelsSeries() throws Exception {
-        URI sidecar = URI.create("http://127.0.0.1:" + LocalPrometheus.freePort());
+        URI sidecar = URI.create("http://127.0.0.1:" + FreePort.loopback());
         PrometheusRegistry notebook = new PrometheusRegistry();
         Counter batches = Counter.builder().name("ml_batches_processed").help("batches").register(notebook);
         MonitoringSession session = new MonitoringSession(Map.of(
@@ -90,7 +90,7 @@ class MonitoringLifecycleIT {
             if (session.isOn()) {
                 session.off(ctx);
             }
-            started.ifPresent(Processes::stop);
+            started.ifPresent(ManagedProcess::stop);
         }
     }
 

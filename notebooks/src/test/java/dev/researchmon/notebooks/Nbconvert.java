@@ -2,7 +2,7 @@ package dev.researchmon.notebooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.researchmon.magics.testing.Processes;
+import dev.researchmon.testkit.ManagedProcess;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +44,7 @@ final class Nbconvert {
                         + Files.readString(log, StandardCharsets.UTF_8));
             }
         } finally {
-            Processes.stop(p.toHandle());
+            ManagedProcess.stop(p.toHandle());
         }
         return new ExecutedNotebook(JSON.readTree(outDir.resolve(notebook.getFileName()).toFile()));
     }

@@ -1,7 +1,9 @@
 package dev.researchmon.notebooks;
 
-import dev.researchmon.magics.testing.LocalPrometheus;
-import dev.researchmon.magics.testing.Processes;
+import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.LocalPrometheus;
+import dev.researchmon.testkit.ManagedProcess;
+import dev.researchmon.testkit.StubNvml;
 
 import java.io.IOException;
 import java.net.URI;
@@ -29,7 +31,7 @@ final class TestStack implements AutoCloseable {
     final Path jupyterData;
     final URI sidecarUrl;
     final int deadPort;
-    private Process sidecar;
+    private ManagedProcess sidecar;
     LocalPrometheus prometheus;
 
     private TestStack(Path dir, int sidecarPort, int deadPort) {
@@ -41,13 +43,15 @@ final class TestStack implements AutoCloseable {
     }
 
     static TestStack start(Path dir) throws Exception {
-        TestStack stack = new TestStack(dir, LocalPrometheus.freePort(), LocalPrometheus.freePort());
+        TestStack stack = new TestStack(dir, FreePort.loopback(), FreePort.loopback());
         try {
             stack.installKernelspec();
             stack.startSidecar(Map.of("STUB_NVML_GPUS", "1"));
-            stack.prometheus = LocalPrometheus.start(dir.resolve("prometheus"),
-                    List.of(stack.sidecarUrl.getAuthority()), "200ms");
-            stack.prometheus.awaitQuery("up{job=\"research\"} == 1", Duration.ofSeconds(30));
+            int port = FreePort.loopback();
+            stack.prometheus = LocalPrometheus.start(dir.resolve("prometheus"), port,
+                    LocalPrometheus.scrapeConfig("200ms", Map.of("prometheus", List.of("127.0.0.1:" + port),
+                            "research", List.of(stack.sidecarUrl.getAuthority()))), "--log.level=warn");
+            stack.prometheus.awaitSeries("up{job=\"research\"} == 1", Duration.ofSeconds(30));
         } catch (Exception | AssertionError e) {
             stack.close();
             throw e;
@@ -57,7 +61,7 @@ final class TestStack implements AutoCloseable {
 
     /** Only the sidecar, its stub NVML configured by {@code stubNvml} (see sidecar/src/test/c/nvml_stub.c). */
     static TestStack sidecarOnly(Path dir, Map<String, String> stubNvml) throws Exception {
-        TestStack stack = new TestStack(dir, LocalPrometheus.freePort(), LocalPrometheus.freePort());
+        TestStack stack = new TestStack(dir, FreePort.loopback(), FreePort.loopback());
         try {
             stack.startSidecar(stubNvml);
         } catch (Exception e) {
@@ -85,25 +89,22 @@ final class TestStack implements AutoCloseable {
 
     private void installKernelspec() throws IOException, InterruptedException {
         Map<String, String> env = Map.of("JUPYTER_DATA_DIR", jupyterData.toString());
-        run(List.of(javaBin(), "-jar", Repo.kernelJar().toString(), "install", "--user"), env, dir.resolve("install.log"));
+        run(List.of(ManagedProcess.javaBinary(), "-jar", Repo.kernelJar().toString(), "install", "--user"), env, dir.resolve("install.log"));
     }
 
     private void startSidecar(Map<String, String> stubNvml) throws IOException, InterruptedException {
-        Path nvml = compileStubNvml();
+        Path nvml = StubNvml.compiled();
         Files.createDirectories(home);
-        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx128m", "-jar", Repo.sidecarJar().toString(),
-                "--port", Integer.toString(sidecarUrl.getPort()), "--bind", "127.0.0.1",
-                "--nvml-library", nvml.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("sidecar.log").toFile());
-        pb.environment().put("RESEARCH_MONITOR_HOME", home.toString());
-        pb.environment().putAll(stubNvml);
-        sidecar = pb.start();
+        Map<String, String> env = new HashMap<>(stubNvml);
+        env.put("RESEARCH_MONITOR_HOME", home.toString());
+        sidecar = ManagedProcess.start("sidecar", List.of(ManagedProcess.javaBinary(), "-Xmx128m", "-jar",
+                Repo.sidecarJar().toString(), "--port", Integer.toString(sidecarUrl.getPort()), "--bind", "127.0.0.1",
+                "--nvml-library", nvml.toString()), env, dir);
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!sidecar.isAlive()) {
-                throw new IOException("sidecar exited: " + Files.readString(dir.resolve("sidecar.log")));
+                throw new IOException("sidecar exited: " + sidecar.output());
             }
             try {
                 if (http.send(HttpRequest.newBuilder(URI.create(sidecarUrl + "/-/healthy")).build(),
@@ -118,15 +119,6 @@ final class TestStack implements AutoCloseable {
         throw new IOException("sidecar not healthy at " + sidecarUrl);
     }
 
-    private Path compileStubNvml() throws IOException, InterruptedException {
-        Path out = dir.resolve("nvml/libnvidia-ml.so.1");
-        Files.createDirectories(out.getParent());
-        run(List.of("gcc", "-shared", "-fPIC", "-O2", "-o", out.toString(),
-                Repo.root().resolve("sidecar/src/test/c/nvml_stub.c").toString(), "-ldl"), Map.of(),
-                dir.resolve("gcc.log"));
-        return out;
-    }
-
     /** Runs a command to completion (at most 2 minutes), failing with its output. */
     static void run(List<String> command, Map<String, String> env, Path log) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -138,12 +130,8 @@ final class TestStack implements AutoCloseable {
                         + Files.readString(log, StandardCharsets.UTF_8));
             }
         } finally {
-            Processes.stop(p.toHandle());
+            ManagedProcess.stop(p.toHandle());
         }
-    }
-
-    static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     @Override
@@ -152,7 +140,7 @@ final class TestStack implements AutoCloseable {
             prometheus.close();
         }
         if (sidecar != null) {
-            Processes.stop(sidecar.toHandle());
+            sidecar.close();
         }
     }
 }

@@ -82,7 +82,7 @@ class TrainingDjlNotebookIT {
         String labelled = series.contains("{")
                 ? series.replace("{", "{" + selector + ",")
                 : series + "{" + selector + "}";
-        return PrometheusAnswers.await(stack.prometheus, "last_over_time(" + labelled + "[10m])", WAIT);
+        return stack.prometheus.awaitValue("last_over_time(" + labelled + "[10m])", WAIT);
     }
 
     /** The notebook's "logged epochs=5 train_loss=0.13 ..." line as name to value. */

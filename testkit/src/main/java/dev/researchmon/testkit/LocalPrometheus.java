@@ -181,6 +181,11 @@ public final class LocalPrometheus implements AutoCloseable {
         }
     }
 
+    /** Polls an instant query until it returns a series; the first series' value. */
+    public double awaitValue(String promql, Duration timeout) throws IOException, InterruptedException {
+        return Double.parseDouble(awaitSeries(promql, timeout).get(0).path("value").path(1).asText());
+    }
+
     @Override
     public void close() {
         process.close();

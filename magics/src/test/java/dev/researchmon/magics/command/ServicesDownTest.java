@@ -5,13 +5,13 @@ import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicException;
 import dev.researchmon.magics.monitor.MonitoringSession;
+import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.ManagedProcess;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +29,8 @@ class ServicesDownTest {
     Path home;
 
     @BeforeAll
-    static void findAPortNobodyListensOn() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadUrl = "http://127.0.0.1:" + s.getLocalPort();
-        }
+    static void findAPortNobodyListensOn() {
+        deadUrl = "http://127.0.0.1:" + FreePort.loopback();
     }
 
     private final java.util.List<MonitoringSession> sessions = new java.util.ArrayList<>();
@@ -41,7 +39,7 @@ class ServicesDownTest {
     @org.junit.jupiter.api.AfterEach
     void stopAnySidecarASessionStarted() {
         sessions.forEach(s -> s.startedSidecar().flatMap(st -> ProcessHandle.of(st.pid()))
-                .ifPresent(dev.researchmon.magics.testing.Processes::stop));
+                .ifPresent(ManagedProcess::stop));
     }
 
     private MonitoringSession session(Map<String, String> extra) {

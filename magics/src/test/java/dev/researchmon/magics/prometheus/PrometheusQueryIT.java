@@ -6,7 +6,8 @@ import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicException;
 import dev.researchmon.magics.command.MetricsMagic;
 import dev.researchmon.magics.monitor.MonitoringSession;
-import dev.researchmon.magics.testing.LocalPrometheus;
+import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.LocalPrometheus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,9 +32,11 @@ class PrometheusQueryIT {
 
     @BeforeAll
     static void startPrometheus() throws Exception {
-        prometheus = LocalPrometheus.start(dir, List.of());
+        int port = FreePort.loopback();
+        prometheus = LocalPrometheus.start(dir, port, LocalPrometheus.scrapeConfig("1s", Map.of(
+                "prometheus", List.of("127.0.0.1:" + port), "research", List.of())), "--log.level=warn");
         // Two scrapes of itself, so that a range query has a line to draw.
-        prometheus.awaitQuery("count_over_time(up{job=\"prometheus\"}[1m]) >= 2", Duration.ofSeconds(40));
+        prometheus.awaitSeries("count_over_time(up{job=\"prometheus\"}[1m]) >= 2", Duration.ofSeconds(40));
         magic = new MetricsMagic(new MonitoringSession(
                 Map.of("RESEARCH_MONITOR_PROMETHEUS_URL", prometheus.url().toString()), new PrometheusRegistry()));
     }

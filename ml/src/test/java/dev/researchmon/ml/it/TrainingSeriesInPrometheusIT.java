@@ -1,15 +1,22 @@
 package dev.researchmon.ml.it;
 
 import ai.djl.training.TrainingResult;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.researchmon.ml.training.TrainingMetrics;
+import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.LocalPrometheus;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 import static dev.researchmon.ml.it.SmallNetworks.BATCH;
 import static dev.researchmon.ml.it.SmallNetworks.EPOCHS;
@@ -32,14 +39,16 @@ class TrainingSeriesInPrometheusIT {
     private static HTTPServer djlExporter;
     private static HTTPServer plainExporter;
     private static LocalPrometheus prometheus;
+    @TempDir
+    static Path prometheusDir;
 
     @BeforeAll
     static void start() throws Exception {
         djlExporter = HTTPServer.builder().hostname("127.0.0.1").port(0).registry(djlRegistry).buildAndStart();
         plainExporter = HTTPServer.builder().hostname("127.0.0.1").port(0).registry(plainRegistry).buildAndStart();
-        prometheus = new LocalPrometheus(Map.of(
-                "djl", "127.0.0.1:" + djlExporter.getPort(),
-                "plain", "127.0.0.1:" + plainExporter.getPort()));
+        prometheus = LocalPrometheus.start(prometheusDir, FreePort.loopback(), LocalPrometheus.scrapeConfig("1s", Map.of(
+                "djl", List.of("127.0.0.1:" + djlExporter.getPort()),
+                "plain", List.of("127.0.0.1:" + plainExporter.getPort()))));
     }
 
     @AfterAll
@@ -100,6 +109,34 @@ class TrainingSeriesInPrometheusIT {
         String promql = series.contains("{")
                 ? series.replace("{", "{" + jobLabel + ",")
                 : series.replaceFirst("^(\\w+)", "$1{" + jobLabel + "}");
-        prometheus.awaitValue(promql, value, WAIT);
+        awaitValue(promql, value, WAIT);
+    }
+
+    /**
+     * Polls until the query's one series has value {@code expected} (within a relative 1e-6:
+     * Prometheus keeps doubles, DJL logs floats), and fails with the last value seen otherwise.
+     */
+    private static void awaitValue(String promql, double expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        OptionalDouble last = OptionalDouble.empty();
+        while (System.nanoTime() < deadline) {
+            JsonNode answer = prometheus.query(promql);
+            if (!"success".equals(answer.path("status").asText())) {
+                throw new AssertionError("Prometheus rejected " + promql + ": " + answer);
+            }
+            JsonNode result = answer.path("data").path("result");
+            if (result.size() > 1) {
+                throw new AssertionError("expected one series for " + promql + ", got " + result);
+            }
+            last = result.size() == 1
+                    ? OptionalDouble.of(Double.parseDouble(result.get(0).path("value").get(1).asText()))
+                    : OptionalDouble.empty();
+            if (last.isPresent() && Math.abs(last.getAsDouble() - expected) <= 1e-6 * Math.max(1, Math.abs(expected))) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(promql + ": expected " + expected + ", Prometheus had " + last + " after " + timeout
+                + "; its log:\n" + prometheus.process().output());
     }
 }
