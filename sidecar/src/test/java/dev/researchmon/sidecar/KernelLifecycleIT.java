@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.researchmon.report.SidecarEndpoints;
 import dev.researchmon.report.TokenFile;
-import dev.researchmon.sidecar.testing.ChildProcess;
 import dev.researchmon.sidecar.testing.Http;
 import dev.researchmon.sidecar.testing.ReportingKernel;
+import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.ManagedProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,17 +26,22 @@ class KernelLifecycleIT {
   private static final String JAR = System.getProperty("sidecar.jar", "target/metrics-sidecar.jar");
   @TempDir Path tmp;
 
-  private ChildProcess startSidecar(int port) throws Exception {
-    ChildProcess sidecar = ChildProcess.javaJar(JAR, List.of("--port", Integer.toString(port),
-        "--no-collector.gpu", "--no-collector.jvm"), Map.of(SidecarEndpoints.HOME_ENV, tmp.toString()));
-    sidecar.awaitLine(l -> l.startsWith("metrics-sidecar listening on"), Duration.ofSeconds(30));
+  private ManagedProcess startSidecar(int port) throws Exception {
+    // A log folder per start: a restarted sidecar must not be taken as ready on its predecessor's line.
+    ManagedProcess sidecar = ManagedProcess.start("sidecar", List.of(ManagedProcess.javaBinary(), "-Xmx128m",
+        "-XX:+UseSerialGC", "-jar", JAR, "--port", Integer.toString(port), "--no-collector.gpu", "--no-collector.jvm"),
+        Map.of(SidecarEndpoints.HOME_ENV, tmp.toString()), Files.createTempDirectory(Files.createDirectories(tmp.resolve("logs")), "sidecar-"));
+    sidecar.awaitLine(Pattern.compile("metrics-sidecar listening on.*"), Duration.ofSeconds(30));
     return sidecar;
   }
 
-  private ChildProcess startKernel(String kernelId, int port) throws Exception {
-    return ChildProcess.java(ReportingKernel.class.getName(), List.of(kernelId, kernelId + ".ipynb", "300"),
+  /** A kernel stand-in: {@link ReportingKernel} on this test JVM's class path. */
+  private ManagedProcess startKernel(String kernelId, int port) throws Exception {
+    return ManagedProcess.start(kernelId, List.of(ManagedProcess.javaBinary(), "-Xmx64m", "-XX:+UseSerialGC",
+            "-cp", System.getProperty("java.class.path"), ReportingKernel.class.getName(),
+            kernelId, kernelId + ".ipynb", "300"),
         Map.of(SidecarEndpoints.HOME_ENV, tmp.toString(),
-            SidecarEndpoints.SIDECAR_URL_ENV, "http://127.0.0.1:" + port));
+            SidecarEndpoints.SIDECAR_URL_ENV, "http://127.0.0.1:" + port), tmp.resolve("logs"));
   }
 
   private static boolean shows(String metrics, String kernelId) {
@@ -43,10 +50,10 @@ class KernelLifecycleIT {
 
   @Test
   void kernelKilledWithSigkill_disappearsFromMetrics() throws Exception {
-    int port = Http.freePort();
-    try (ChildProcess sidecar = startSidecar(port);
-         ChildProcess doomed = startKernel("k-doomed", port);
-         ChildProcess survivor = startKernel("k-survivor", port)) {
+    int port = FreePort.loopback();
+    try (ManagedProcess sidecar = startSidecar(port);
+         ManagedProcess doomed = startKernel("k-doomed", port);
+         ManagedProcess survivor = startKernel("k-survivor", port)) {
       Http.awaitMetrics(port, m -> shows(m, "k-doomed") && shows(m, "k-survivor"), Duration.ofSeconds(30));
       doomed.kill();
       // The pid check at scrape time forgets it; far sooner than the 30 s TTL.
@@ -58,21 +65,21 @@ class KernelLifecycleIT {
 
   @Test
   void sidecarRestartedWithANewToken_getsRunningKernelsBack() throws Exception {
-    int port = Http.freePort();
+    int port = FreePort.loopback();
     Path tokenFile = tmp.resolve(SidecarEndpoints.TOKEN_FILE_NAME);
-    try (ChildProcess kernel = startKernel("k-loyal", port)) {
+    try (ManagedProcess kernel = startKernel("k-loyal", port)) {
       String firstToken;
-      try (ChildProcess sidecar = startSidecar(port)) {
+      try (ManagedProcess sidecar = startSidecar(port)) {
         Http.awaitMetrics(port, m -> shows(m, "k-loyal"), Duration.ofSeconds(30));
         firstToken = TokenFile.read(tokenFile);
       }
       // The state dir was wiped: the next sidecar makes a new token the kernel has not seen.
       Files.delete(tokenFile);
-      try (ChildProcess sidecar = startSidecar(port)) {
+      try (ManagedProcess sidecar = startSidecar(port)) {
         String back = Http.awaitMetrics(port, m -> shows(m, "k-loyal"), Duration.ofSeconds(10));
         assertTrue(back.contains("sidecar_report_requests_total{outcome=\"accepted\"}"), back);
         assertNotEquals(firstToken, TokenFile.read(tokenFile));
-        assertTrue(kernel.process().isAlive(), kernel.output());
+        assertTrue(kernel.isAlive(), kernel.output());
       }
     }
   }

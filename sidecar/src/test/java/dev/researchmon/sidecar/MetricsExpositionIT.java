@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.researchmon.report.ReportClient;
 import dev.researchmon.sidecar.testing.Http;
 import dev.researchmon.sidecar.testing.Reports;
-import dev.researchmon.sidecar.testing.StubNvml;
+import dev.researchmon.testkit.StubNvml;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;

@@ -9,18 +9,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.researchmon.report.ReportClient;
 import dev.researchmon.report.SidecarEndpoints;
-import dev.researchmon.sidecar.testing.ChildProcess;
-import dev.researchmon.sidecar.testing.Http;
 import dev.researchmon.sidecar.testing.Reports;
-import dev.researchmon.sidecar.testing.StubNvml;
+import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.LocalPrometheus;
+import dev.researchmon.testkit.ManagedProcess;
+import dev.researchmon.testkit.StubNvml;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,56 +75,40 @@ class SidecarPrometheusIT {
     long pid = ProcessHandle.current().pid();
     Path lib = StubNvml.configured(tmp.resolve("nvml"), Map.of(
         "STUB_NVML_GPUS", "2", "STUB_NVML_PROCESSES", "0:" + pid + ":1073741824"));
-    int sidecarPort = Http.freePort();
-    int prometheusPort = Http.freePort();
-    Path config = Files.writeString(tmp.resolve("prometheus.yml"), researchJobConfig(sidecarPort));
+    int sidecarPort = FreePort.loopback();
 
-    try (ChildProcess sidecar = ChildProcess.javaJar(JAR, List.of("--port", Integer.toString(sidecarPort),
-            "--nvml-library", lib.toString(), "--kernel-ttl", "300"), Map.of(SidecarEndpoints.HOME_ENV, tmp.toString()));
-         ChildProcess prometheus = ChildProcess.start(List.of("/usr/bin/prometheus",
-            "--config.file=" + config, "--storage.tsdb.path=" + tmp.resolve("tsdb"),
-            "--web.listen-address=127.0.0.1:" + prometheusPort), Map.of())) {
-      sidecar.awaitLine(l -> l.startsWith("metrics-sidecar listening on"), Duration.ofSeconds(30));
+    try (ManagedProcess sidecar = ManagedProcess.start("sidecar", List.of(ManagedProcess.javaBinary(), "-Xmx128m",
+            "-XX:+UseSerialGC", "-jar", JAR, "--port", Integer.toString(sidecarPort),
+            "--nvml-library", lib.toString(), "--kernel-ttl", "300"), Map.of(SidecarEndpoints.HOME_ENV, tmp.toString()),
+            tmp.resolve("logs"));
+         LocalPrometheus prometheus = LocalPrometheus.start(tmp.resolve("prometheus"), FreePort.loopback(),
+            researchJobConfig(sidecarPort))) {
+      sidecar.awaitLine(Pattern.compile("metrics-sidecar listening on.*"), Duration.ofSeconds(30));
       new ReportClient(URI.create("http://127.0.0.1:" + sidecarPort),
           tmp.resolve(SidecarEndpoints.TOKEN_FILE_NAME))
           .report(Reports.report("k-prom", "prom.ipynb", pid, 1, 4));
 
-      String api = "http://127.0.0.1:" + prometheusPort;
-      JsonNode util = awaitSeries(api, "gpu_utilization_ratio{job=\"research\",component=\"sidecar\",gpu=\"1\"}", prometheus);
+      JsonNode util = awaitSeries(prometheus, "gpu_utilization_ratio{job=\"research\",component=\"sidecar\",gpu=\"1\"}");
       assertEquals("0.51", util.get("value").get(1).asText());
       assertEquals("Stub GPU 1", util.get("metric").get("name").asText());
       assertEquals("GPU-00000000-0000-0000-0000-000000000001", util.get("metric").get("uuid").asText());
       assertEquals("85899345920",
-          awaitSeries(api, "gpu_memory_total_bytes{gpu=\"0\"}", prometheus).get("value").get(1).asText());
-      assertEquals("3", awaitSeries(api,
-          "notebook_cells_executed_total{kernel_id=\"k-prom\",notebook=\"prom.ipynb\",status=\"ok\"}", prometheus)
+          awaitSeries(prometheus, "gpu_memory_total_bytes{gpu=\"0\"}").get("value").get(1).asText());
+      assertEquals("3", awaitSeries(prometheus,
+          "notebook_cells_executed_total{kernel_id=\"k-prom\",notebook=\"prom.ipynb\",status=\"ok\"}")
           .get("value").get(1).asText());
-      assertEquals("4", awaitSeries(api,
-          "notebook_cell_duration_seconds_count{kernel_id=\"k-prom\"}", prometheus).get("value").get(1).asText());
-      assertEquals("1073741824", awaitSeries(api,
-          "gpu_notebook_memory_used_bytes{kernel_id=\"k-prom\",gpu=\"0\"}", prometheus).get("value").get(1).asText());
-      assertEquals("1", awaitSeries(api, "up{job=\"research\"}", prometheus).get("value").get(1).asText());
+      assertEquals("4", awaitSeries(prometheus,
+          "notebook_cell_duration_seconds_count{kernel_id=\"k-prom\"}").get("value").get(1).asText());
+      assertEquals("1073741824", awaitSeries(prometheus,
+          "gpu_notebook_memory_used_bytes{kernel_id=\"k-prom\",gpu=\"0\"}").get("value").get(1).asText());
+      assertEquals("1", awaitSeries(prometheus, "up{job=\"research\"}").get("value").get(1).asText());
     }
   }
 
-  /** Polls the query API until the instant query returns exactly one series. */
-  private static JsonNode awaitSeries(String api, String query, ChildProcess prometheus) throws Exception {
-    String url = api + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
-    long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      try {
-        last = Http.get(url, null).body();
-        JsonNode result = JSON.readTree(last).path("data").path("result");
-        if (result.size() == 1) {
-          return result.get(0);
-        }
-      } catch (java.io.IOException notUpYet) {
-        last = notUpYet.toString();
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("no single series for " + query + "; last answer: " + last
-        + "\nprometheus output:\n" + prometheus.output());
+  /** Polls the query API until the instant query returns series; there must be exactly one. */
+  private static JsonNode awaitSeries(LocalPrometheus prometheus, String query) throws Exception {
+    JsonNode result = prometheus.awaitSeries(query, Duration.ofSeconds(40));
+    assertEquals(1, result.size(), "one series for " + query + ": " + result);
+    return result.get(0);
   }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.researchmon.sidecar.testing.StubNvml;
+import dev.researchmon.testkit.StubNvml;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package dev.researchmon.sidecar.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,18 +8,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Predicate;
 
-/** Small HTTP helpers for the tests: free ports, GETs, polling until a condition holds. */
+/** Small HTTP helpers for the tests: GETs, polling {@code /metrics} until a condition holds. */
 public final class Http {
   public static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private Http() {}
-
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   public static HttpResponse<String> get(String url, String accept) throws IOException, InterruptedException {
     HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
