@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.ManagedProcess;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +44,7 @@ class AlertmanagerIT {
 
     @Test
     void criticalGpuTemperature_suppressesTheWarningForTheSameGpuOnly(@TempDir Path work) throws Exception {
-        int port = freePort();
+        int port = FreePort.loopback();
         try (ManagedProcess alertmanager = ManagedProcess.start("alertmanager", List.of(
                 "/usr/bin/prometheus-alertmanager", "--config.file=" + CONFIG,
                 "--storage.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
@@ -110,9 +110,4 @@ class AlertmanagerIT {
         return response.body();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.LocalPrometheus;
+import dev.researchmon.testkit.ManagedProcess;
+import dev.researchmon.testkit.StubNvml;
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +57,7 @@ class DashboardQueriesIT {
     private final List<ManagedProcess> processes = new ArrayList<>();
     private long kernelPid;
     private String alertmanagerUrl;
-    private PrometheusApi prometheus;
+    private LocalPrometheus prometheus;
     private GrafanaDashboard dashboard;
 
     @BeforeAll
@@ -65,14 +68,14 @@ class DashboardQueriesIT {
         assertTrue(Files.isRegularFile(sidecarJar), "build the sidecar first (mvn package): " + sidecarJar);
         Path logs = Files.createDirectories(work.resolve("logs"));
         Path state = Files.createDirectories(work.resolve("state"));
-        Path nvml = compileStubNvml(repo.resolve("sidecar/src/test/c/nvml_stub.c"));
+        Path nvml = StubNvml.compiled();
 
-        int prometheusPort = freePort();
-        int exporterPort = freePort();
-        int jupyterPort = freePort();
-        int sidecarPort = freePort();
-        int alertmanagerPort = freePort();
-        int nobodyPort = freePort(); // cAdvisor cannot run here: its target stays down
+        int prometheusPort = FreePort.loopback();
+        int exporterPort = FreePort.loopback();
+        int jupyterPort = FreePort.loopback();
+        int sidecarPort = FreePort.loopback();
+        int alertmanagerPort = FreePort.loopback();
+        int nobodyPort = FreePort.loopback(); // cAdvisor cannot run here: its target stays down
 
         Path jupyterHome = Files.createDirectories(work.resolve("jupyter"));
         Map<String, String> jupyterEnv = Map.of(
@@ -91,19 +94,19 @@ class DashboardQueriesIT {
         ManagedProcess notebook = start("notebook", List.of("/usr/bin/python3",
                 MonitoringFiles.root().resolve("src/test/python/monitored_kernel.py").toString(), KERNEL_NAME),
                 kernelEnv, logs);
-        kernelPid = Long.parseLong(notebook.awaitOutput(Pattern.compile("pid (\\d+)"), Duration.ofSeconds(90)).group(1));
+        kernelPid = Long.parseLong(notebook.awaitLine(Pattern.compile("pid (\\d+)"), Duration.ofSeconds(90)).group(1));
 
         Map<String, String> sidecarEnv = new HashMap<>();
         sidecarEnv.put("RESEARCH_MONITOR_HOME", state.toString());
         sidecarEnv.put("STUB_NVML_GPUS", "2");
         sidecarEnv.put("STUB_NVML_PROCESSES", "0:" + kernelPid + ":" + GPU0_NOTEBOOK_BYTES);
-        start("sidecar", List.of(javaBinary(), "-jar", sidecarJar.toString(), "--port", String.valueOf(sidecarPort),
+        start("sidecar", List.of(ManagedProcess.javaBinary(), "-jar", sidecarJar.toString(), "--port", String.valueOf(sidecarPort),
                 "--bind", "127.0.0.1", "--nvml-library", nvml.toString()), sidecarEnv, logs);
         URI sidecarHealth = URI.create("http://127.0.0.1:" + sidecarPort + "/-/healthy");
         // Only once the sidecar answers: %monitoring on would otherwise start a sidecar of its own.
         waitFor("the sidecar", Duration.ofSeconds(30), () -> answers200(sidecarHealth));
         notebook.sendLine("go");
-        notebook.awaitOutput(Pattern.compile("monitoring on: ok"), Duration.ofSeconds(60));
+        notebook.awaitLine(Pattern.compile("monitoring on: ok"), Duration.ofSeconds(60));
 
         start("node-exporter", List.of("/usr/bin/prometheus-node-exporter", "--no-collector.systemd",
                 "--web.listen-address=127.0.0.1:" + exporterPort), Map.of(), logs);
@@ -127,12 +130,12 @@ class DashboardQueriesIT {
                 "cadvisor:8080", "127.0.0.1:" + nobodyPort,
                 "alertmanager:9093", "127.0.0.1:" + alertmanagerPort), SCRAPE_INTERVAL)
                 .write(MonitoringFiles.prometheus().resolve("prometheus.yml"), work.resolve("prometheus.yml"));
-        start("prometheus", List.of("/usr/bin/prometheus", "--config.file=" + config,
-                "--storage.tsdb.path=" + work.resolve("tsdb"), "--storage.tsdb.retention.time=15d",
-                "--web.listen-address=127.0.0.1:" + prometheusPort), Map.of(), logs);
+        prometheus = LocalPrometheus.start(work.resolve("prometheus"), prometheusPort, Files.readString(config),
+                "--storage.tsdb.retention.time=15d");
+        processes.add(prometheus.process());
 
-        prometheus = new PrometheusApi(URI.create("http://127.0.0.1:" + prometheusPort));
         dashboard = GrafanaDashboard.load(DashboardStructureTest.DASHBOARD);
+        // start() has waited for readiness; this also checks that no target died meanwhile.
         waitFor("Prometheus ready", Duration.ofSeconds(30), prometheus::ready);
     }
 
@@ -144,13 +147,7 @@ class DashboardQueriesIT {
         }
         // The driver shuts its kernel down on SIGTERM; should it have failed to, end the kernel here.
         if (kernelPid > 0) {
-            ProcessHandle.of(kernelPid).ifPresent(kernel -> {
-                kernel.destroy();
-                kernel.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> {
-                    kernel.destroyForcibly();
-                    return null;
-                }).join();
-            });
+            ProcessHandle.of(kernelPid).ifPresent(ManagedProcess::stop);
         }
     }
 
@@ -209,7 +206,7 @@ class DashboardQueriesIT {
 
     @Test
     void alerts_goToTheConfiguredAlertmanager() throws Exception {
-        waitFor("Alertmanager discovered", DATA_DEADLINE, () -> prometheus.alertmanagers().path("data")
+        waitFor("Alertmanager discovered", DATA_DEADLINE, () -> prometheus.get("/api/v1/alertmanagers").path("data")
                 .path("activeAlertmanagers").findValuesAsText("url").contains(alertmanagerUrl));
     }
 
@@ -263,15 +260,24 @@ class DashboardQueriesIT {
             Matcher m = labelValues.matcher(variable.query());
             assertTrue(m.matches(), "variable $" + variable.name() + ": unsupported query " + variable.query());
             waitFor("values of $" + variable.name(), DATA_DEADLINE,
-                    () -> !prometheus.labelValues(m.group(2), m.group(1)).isEmpty());
-            values.put(variable.name(), prometheus.labelValues(m.group(2), m.group(1)));
+                    () -> !labelValues(m.group(2), m.group(1)).isEmpty());
+            values.put(variable.name(), labelValues(m.group(2), m.group(1)));
         }
+        return values;
+    }
+
+    /** What Grafana's {@code label_values(metric, label)} lists. */
+    private List<String> labelValues(String label, String match) throws IOException, InterruptedException {
+        JsonNode answer = prometheus.get("/api/v1/label/" + URLEncoder.encode(label, StandardCharsets.UTF_8)
+                + "/values?match[]=" + URLEncoder.encode(match, StandardCharsets.UTF_8));
+        List<String> values = new ArrayList<>();
+        answer.path("data").forEach(v -> values.add(v.asText()));
         return values;
     }
 
     private List<JsonNode> loadedRules() throws IOException, InterruptedException {
         List<JsonNode> rules = new ArrayList<>();
-        for (JsonNode group : prometheus.rules().path("data").path("groups")) {
+        for (JsonNode group : prometheus.get("/api/v1/rules").path("data").path("groups")) {
             group.path("rules").forEach(rules::add);
         }
         return rules;
@@ -318,7 +324,7 @@ class DashboardQueriesIT {
         try (ManagedProcess install = ManagedProcess.start("kernelspec-install", List.of(
                 repo.resolve("bin/research-kernel").toString(), "install", "--user", "--name", KERNEL_NAME),
                 jupyterEnv, logs)) {
-            install.awaitOutput(Pattern.compile("Installed kernelspec .*"), Duration.ofSeconds(60));
+            install.awaitLine(Pattern.compile("Installed kernelspec .*"), Duration.ofSeconds(60));
         }
     }
 
@@ -336,30 +342,4 @@ class DashboardQueriesIT {
             return false;
         }
     }
-
-    private Path compileStubNvml(Path source) throws Exception {
-        Path library = work.resolve("nvml/libnvidia-ml.so.1");
-        Files.createDirectories(library.getParent());
-        Process gcc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O1", "-o", library.toString(),
-                source.toString(), "-ldl").redirectErrorStream(true).start();
-        try {
-            String output = new String(gcc.getInputStream().readAllBytes());
-            assertTrue(gcc.waitFor(60, TimeUnit.SECONDS), "gcc hung");
-            assertEquals(0, gcc.exitValue(), "gcc could not build the stub NVML:\n" + output);
-        } finally {
-            gcc.destroyForcibly();
-        }
-        return library;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
 }
