@@ -11,6 +11,7 @@ import dev.researchmon.manager.EnvironmentManager;
 import dev.researchmon.manager.stack.ComposeFile;
 import dev.researchmon.manager.stack.ServiceSpec;
 import dev.researchmon.manager.stack.StackDescription;
+import dev.researchmon.testkit.FreePort;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -80,7 +81,7 @@ class DockerRuntimeIT {
     DockerRuntimeIT() throws IOException {
         for (String part : List.of("prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "jupyter", "sidecar")) {
             portArgs.add("--" + part + "-port");
-            portArgs.add(String.valueOf(freePort()));
+            portArgs.add(String.valueOf(FreePort.loopback()));
         }
     }
 
@@ -201,11 +202,5 @@ class DockerRuntimeIT {
 
     private static Set<String> ids(List<Container> containers) {
         return containers.stream().map(Container::getId).collect(Collectors.toSet());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.researchmon.testkit.FreePort;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,8 +32,8 @@ class EntrypointIT {
 
     @Test
     void entrypoint_servesJupyterMetricsAndSidecar_andStopsBothOnTerm() throws Exception {
-        int jupyterPort = freePort();
-        int sidecarPort = freePort();
+        int jupyterPort = FreePort.loopback();
+        int sidecarPort = FreePort.loopback();
         ProcessBuilder builder = new ProcessBuilder(REPO.resolve("docker/entrypoint.sh").toString(), "--allow-root",
                 "--notebook-dir=" + jupyterDirs)
                 .redirectErrorStream(true)
@@ -96,11 +95,5 @@ class EntrypointIT {
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.researchmon.manager.EnvironmentManager;
+import dev.researchmon.testkit.FreePort;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -55,7 +56,7 @@ class LocalRuntimeIT {
     @BeforeEach
     void choosePorts() throws IOException {
         for (String part : PARTS) {
-            int port = freePort();
+            int port = FreePort.loopback();
             portArgs.add("--" + part + "-port");
             portArgs.add(String.valueOf(port));
             if (part.equals("prometheus")) {
@@ -240,11 +241,5 @@ class LocalRuntimeIT {
 
     private static Instant later(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }
