@@ -26,7 +26,7 @@ class JavaKernelConformance(jupyter_kernel_test.KernelTests):
     incomplete_code_samples = ["for (int i = 0; i < 3; i++) {", "System.out.println(\"hi\"", "void f() {"]
     invalid_code_samples = ["int x = ;", "}", "1 +* 2", "int 1x = 2;"]
 
-    code_page_something = ""
+    code_page_something = "String?"
 
     code_generate_error = 'throw new IllegalStateException("boom");'
 

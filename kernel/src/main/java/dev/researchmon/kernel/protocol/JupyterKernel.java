@@ -298,7 +298,17 @@ public final class JupyterKernel {
         listeners.forEach(l -> safely(() -> l.cellStarted(count)));
         long started = System.nanoTime();
 
-        CellResult result = runCell(code);
+        String pageFor = helpTarget(code);
+        String page = null;
+        CellResult result;
+        if (pageFor != null) {
+            // "String?" as in IPython: the documentation goes to the pager, nothing runs
+            page = java().inspect(pageFor, pageFor.length()).map(JShellEvaluator.Inspection::text).orElse(null);
+            result = page != null ? new CellResult(CellOutcome.OK, null, null)
+                    : new CellResult(CellOutcome.ERROR, null, CellError.of("NameError", "no documentation for " + pageFor));
+        } else {
+            result = runCell(code);
+        }
 
         flushStreams();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -313,7 +323,13 @@ public final class JupyterKernel {
         if (outcome == CellOutcome.OK) {
             reply.put("status", "ok");
             reply.put("execution_count", count);
-            reply.putArray("payload");
+            ArrayNode payload = reply.putArray("payload");
+            if (page != null) {
+                ObjectNode pager = payload.addObject();
+                pager.put("source", "page");
+                pager.putObject("data").put("text/plain", page);
+                pager.put("start", 0);
+            }
             reply.putObject("user_expressions");
         } else {
             CellError error = outcome == CellOutcome.INTERRUPTED && result.error() == null
@@ -335,6 +351,16 @@ public final class JupyterKernel {
             history.add(count, code, d == null ? null : d.data().get("text/plain"));
         }
         sink.send(channel, codec.reply(msg, "execute_reply", reply));
+    }
+
+    /** {@code NAME?} alone in a cell asks for NAME's documentation; returns NAME, else null. */
+    static String helpTarget(String code) {
+        String c = code.strip();
+        if (c.length() < 2 || !c.endsWith("?") || c.contains("\n") || c.startsWith("%")) {
+            return null;
+        }
+        String name = c.substring(0, c.length() - 1).strip();
+        return name.matches("[\\p{L}_$][\\p{L}\\p{N}_$.]*") ? name : null;
     }
 
     private static void putError(ObjectNode node, CellError error) {

@@ -154,6 +154,28 @@ class JupyterKernelTest {
     }
 
     @Test
+    void nameWithQuestionMark_sendsItsDocumentationToThePager() throws Exception {
+        Message req = execute("String?");
+        kernel.handle(Channel.SHELL, req);
+        Message reply = replyIn(exchange(req));
+        assertEquals("ok", reply.content().path("status").asText());
+        assertEquals("page", reply.content().path("payload").get(0).path("source").asText());
+        assertTrue(reply.content().path("payload").get(0).path("data").path("text/plain").asText()
+                .contains("java.lang.String"));
+        Message unknown = execute("NoSuchThing?");
+        kernel.handle(Channel.SHELL, unknown);
+        assertEquals("NameError", replyIn(exchange(unknown)).content().path("ename").asText());
+    }
+
+    @Test
+    void helpTarget_takesOnlyANameFollowedByAQuestionMark() {
+        assertEquals("Math.max", JupyterKernel.helpTarget(" Math.max? "));
+        assertEquals(null, JupyterKernel.helpTarget("x > 0 ? 1 : 2"));
+        assertEquals(null, JupyterKernel.helpTarget("int a;\nString?"));
+        assertEquals(null, JupyterKernel.helpTarget("?"));
+    }
+
+    @Test
     void kernelInfoAndCommInfo_replyWithStatusOk() throws Exception {
         for (String type : List.of("kernel_info_request", "comm_info_request")) {
             Message req = request(type, codec.json().createObjectNode());
