@@ -28,8 +28,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -70,6 +74,7 @@ public final class JupyterKernel {
     private final KernelMagicContext magicContext;
     private final StdinBridge stdin;
     private volatile boolean interrupted;
+    private volatile Thread magicThread;
     private int executionCount;
     /** Execute requests received up to this number are aborted after an error (stop_on_error). */
     private volatile long abortThrough = -1;
@@ -418,11 +423,7 @@ public final class JupyterKernel {
             if (part instanceof CellParts.Code c) {
                 last = CellResult.of(java.evaluate(c.source()));
             } else if (part instanceof CellParts.Magic m) {
-                try {
-                    last = new CellResult(CellOutcome.OK, magics.join().run(m.call(), m.cell(), magicContext), null);
-                } catch (MagicException e) {
-                    last = interrupted ? new CellResult(CellOutcome.INTERRUPTED, null, null) : CellResult.magicFailed(e);
-                }
+                last = runMagic(m);
             }
             if (last.outcome() != CellOutcome.OK) {
                 return last;
@@ -431,12 +432,66 @@ public final class JupyterKernel {
         return last;
     }
 
+    /** How long an interrupted magic that ignores the interrupt is waited for before the cell ends. */
+    private static final long MAGIC_GRACE_MILLIS = 2000;
+
+    /**
+     * Runs a magic on a thread of its own, which an interrupt interrupts (a magic waiting on HTTP
+     * gives up); one that ignores it is left to finish in the background after a short grace, and
+     * the cell ends as interrupted. The shell worker itself is never interrupted: it signals the
+     * socket loop, whose NIO channels an interrupt would close.
+     */
+    private CellResult runMagic(CellParts.Magic m) {
+        FutureTask<Display> task = new FutureTask<>(() -> magics.join().run(m.call(), m.cell(), magicContext));
+        Thread thread = new Thread(task, "magic-" + m.call().name());
+        thread.setDaemon(true);
+        magicThread = thread;
+        thread.start();
+        try {
+            long graceEnds = Long.MAX_VALUE;
+            while (true) {
+                try {
+                    return new CellResult(CellOutcome.OK, task.get(50, TimeUnit.MILLISECONDS), null);
+                } catch (TimeoutException e) {
+                    if (interrupted && graceEnds == Long.MAX_VALUE) {
+                        graceEnds = System.currentTimeMillis() + MAGIC_GRACE_MILLIS;
+                    }
+                    if (System.currentTimeMillis() > graceEnds) {
+                        return new CellResult(CellOutcome.INTERRUPTED, null, null);
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            if (interrupted) {
+                return new CellResult(CellOutcome.INTERRUPTED, null, null);
+            }
+            Throwable cause = e.getCause();
+            if (cause instanceof MagicException me) {
+                return CellResult.magicFailed(me);
+            }
+            return CellResult.magicFailed(new MagicException("%" + m.call().name() + " failed: " + cause, cause));
+        } catch (InterruptedException e) {
+            return new CellResult(CellOutcome.INTERRUPTED, null, null);
+        } finally {
+            magicThread = null;
+        }
+    }
+
+    /** For tests: a magic beside those the providers bring. */
+    void register(dev.researchmon.magics.api.Magic magic) {
+        magics.join().register(magic);
+    }
+
     // ---- control ---------------------------------------------------------------------------------
 
     private void interrupt(Channel channel, Message msg) {
         interrupted = true;
         if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
             evaluator.join().interrupt();
+        }
+        Thread magic = magicThread;
+        if (magic != null) {
+            magic.interrupt();
         }
         ObjectNode c = iopub.object();
         c.put("status", "ok");

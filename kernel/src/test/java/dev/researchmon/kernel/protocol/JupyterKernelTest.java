@@ -176,6 +176,41 @@ class JupyterKernelTest {
     }
 
     @Test
+    void interrupt_endsAMagicWaitingOnIo_andTheNextCellRuns() throws Exception {
+        kernel.register(new dev.researchmon.magics.api.Magic() {
+            public String name() {
+                return "wait";
+            }
+
+            public String usage() {
+                return "%wait";
+            }
+
+            public dev.researchmon.magics.api.Display execute(dev.researchmon.magics.api.MagicCall call,
+                                                              dev.researchmon.magics.api.MagicContext ctx)
+                    throws dev.researchmon.magics.api.MagicException {
+                try {
+                    Thread.sleep(60_000); // stands for a query to a service that does not answer
+                    return null;
+                } catch (InterruptedException e) {
+                    throw new dev.researchmon.magics.api.MagicException("interrupted");
+                }
+            }
+        });
+        Message cell = execute("%wait");
+        kernel.handle(Channel.SHELL, cell);
+        Thread.sleep(500);
+        long asked = System.nanoTime();
+        kernel.handle(Channel.CONTROL, request("interrupt_request", codec.json().createObjectNode()));
+        Message reply = replyIn(exchange(cell));
+        assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(5), "the magic was not interrupted");
+        assertEquals("Interrupted", reply.content().path("ename").asText());
+        Message next = execute("1 + 1");
+        kernel.handle(Channel.SHELL, next);
+        assertEquals("ok", replyIn(exchange(next)).content().path("status").asText());
+    }
+
+    @Test
     void kernelInfoAndCommInfo_replyWithStatusOk() throws Exception {
         for (String type : List.of("kernel_info_request", "comm_info_request")) {
             Message req = request(type, codec.json().createObjectNode());
