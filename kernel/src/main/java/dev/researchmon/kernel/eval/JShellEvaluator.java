@@ -1,5 +1,6 @@
 package dev.researchmon.kernel.eval;
 
+import dev.researchmon.magics.api.CellOutcome;
 import dev.researchmon.magics.api.SnippetRecovery;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShellException;
@@ -103,7 +104,7 @@ public final class JShellEvaluator implements AutoCloseable {
                 continue;
             }
             last = looksLikeExpression(source) ? evaluateExpression(source) : evaluateSnippet(source);
-            if (last.outcome() != dev.researchmon.magics.api.CellOutcome.OK) {
+            if (last.outcome() != CellOutcome.OK) {
                 return last;
             }
         }
