@@ -1,9 +1,9 @@
 package dev.researchmon.ml.maven;
 
+import dev.researchmon.testkit.FreePort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,11 +71,7 @@ class ArtifactResolverTest {
     }
 
     /** A loopback port that nothing listens on: connections are refused, as with no network. */
-    private static URI closedPort() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        return URI.create("http://127.0.0.1:" + port + "/maven2/");
+    private static URI closedPort() {
+        return URI.create("http://127.0.0.1:" + FreePort.loopback() + "/maven2/");
     }
 }
