@@ -24,6 +24,10 @@ import java.util.function.Supplier;
  * r.nudge();          // after a cell: a report goes out now, or within a second of the last one
  * r.stop();           // stops the thread and asks the sidecar to forget this kernel
  * }</pre>
+ *
+ * <p>When the kernel exits while reporting (shutdown, restart, nbconvert's end of notebook), a
+ * shutdown hook sends one last report, so the values of the last cells are not lost to the
+ * {@code minGap} wait; the sidecar keeps a dead kernel's last report for one more scrape.
  */
 public final class Reporter {
 
@@ -39,6 +43,7 @@ public final class Reporter {
     private long sequence;
     /** When the last report started (System.nanoTime), read by {@link #nudge()} to place the next. */
     private volatile long lastReportNanos = System.nanoTime() - Long.MAX_VALUE / 2;
+    private final Thread finalReportOnExit = new Thread(this::finalReport, "research-monitor-final-report");
 
     public Reporter(Supplier<MetricSnapshots> source, ReportSink sink, Duration interval, Duration minGap,
                     Clock clock) {
@@ -57,6 +62,7 @@ public final class Reporter {
     /** Starts reporting: one report now, then every interval. */
     public void start() {
         scheduler.scheduleWithFixedDelay(this::reportOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        Runtime.getRuntime().addShutdownHook(finalReportOnExit);
     }
 
     /** Asks for a report soon; cheap and non-blocking, safe to call from the cell's thread. */
@@ -84,9 +90,29 @@ public final class Reporter {
      * @throws Exception from {@link ReportSink#forget()}: the caller tells the user
      */
     public void stop() throws Exception {
+        try {
+            Runtime.getRuntime().removeShutdownHook(finalReportOnExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is already exiting: the hook runs anyway, and the forget below follows it
+        }
         scheduler.shutdownNow();
         scheduler.awaitTermination(5, TimeUnit.SECONDS);
         sink.forget();
+    }
+
+    /**
+     * Stops the schedule and sends one report from the calling thread, bounded by the sink's own
+     * timeouts. Run by the shutdown hook; package-private for tests.
+     */
+    void finalReport() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        reportOnce();
     }
 
     private void reportOnce() {

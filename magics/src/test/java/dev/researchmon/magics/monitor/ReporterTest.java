@@ -122,4 +122,35 @@ class ReporterTest {
         assertEquals(0, r.status().reportsSent());
         assertEquals("sidecar at http://127.0.0.1:1 is down", r.status().lastError().orElseThrow());
     }
+
+    @Test
+    void finalReport_sendsWhatTheLastCellsChanged_withoutWaitingForTheGap() throws Exception {
+        java.util.List<Long> sequences = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger cells = new AtomicInteger();
+        java.util.List<Integer> cellsSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ReportSink recording = new ReportSink() {
+            @Override
+            public void send(MetricSnapshots snapshots, long sequence) {
+                sequences.add(sequence);
+                cellsSeen.add(cells.get());
+            }
+
+            @Override
+            public void forget() {
+            }
+        };
+        // a gap of an hour: without the final report the last cells would never be sent
+        Reporter r = new Reporter(MetricSnapshots::of, recording, Duration.ofHours(1), Duration.ofHours(1),
+                Clock.systemUTC());
+        r.start();
+        awaitSends(r, 1);
+        cells.set(3);
+        r.nudge();
+        r.finalReport();   // what the shutdown hook runs when the kernel exits
+        assertEquals(2, r.status().reportsSent(), "one report at start, one on exit");
+        assertEquals(java.util.List.of(0, 3), cellsSeen);
+        assertEquals(java.util.List.of(1L, 2L), sequences, "the final report's sequence follows the others");
+        r.stop();
+        assertEquals(2, sequences.size(), "nothing is sent after the final report");
+    }
 }

@@ -53,6 +53,8 @@ public final class KernelRegistry {
   private final LongPredicate pidAlive;
   private final Set<String> reservedNames;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  /** The entry each kernel had when a scrape last exposed it (see {@link #markServed}). */
+  private final Map<String, Entry> served = new ConcurrentHashMap<>();
   private volatile long version;
   private int totalSeries; // guarded by this
 
@@ -153,6 +155,7 @@ public final class KernelRegistry {
   /** Removes a kernel now; true if it was known. */
   public synchronized boolean forget(String kernelId) {
     Entry removed = entries.remove(kernelId);
+    served.remove(kernelId);
     if (removed != null) {
       totalSeries -= removed.series();
       version++;
@@ -161,7 +164,9 @@ public final class KernelRegistry {
   }
 
   /**
-   * Forgets kernels whose process is gone or that have been silent for longer than the TTL.
+   * Forgets kernels that have been silent for longer than the TTL, and kernels whose process is
+   * gone once a scrape has exposed their last report: a kernel that reports and exits between two
+   * scrapes (the end of an nbconvert run) still gets its last values to Prometheus.
    *
    * @return how many were forgotten
    */
@@ -172,7 +177,8 @@ public final class KernelRegistry {
     for (Entry entry : entries.values()) {
       boolean silent = now - entry.lastReportNanos() > ttl;
       boolean dead = entry.pid() != null && entry.pid() > 0 && !pidAlive.test(entry.pid());
-      if ((silent || dead) && forgetIfSame(entry)) {
+      boolean lastReportServed = served.get(entry.ref().kernelId()) == entry;
+      if ((silent || (dead && lastReportServed)) && forgetIfSame(entry)) {
         evicted++;
       }
     }
@@ -182,11 +188,19 @@ public final class KernelRegistry {
   private synchronized boolean forgetIfSame(Entry entry) {
     // A report may have replaced the entry since we looked: only the stale one goes.
     if (entries.remove(entry.ref().kernelId(), entry)) {
+      served.remove(entry.ref().kernelId(), entry);
       totalSeries -= entry.series();
       version++;
       return true;
     }
     return false;
+  }
+
+  /** Records that a scrape exposed these entries; a dead kernel leaves at the scrape after. */
+  public void markServed(Collection<Entry> exposed) {
+    for (Entry e : exposed) {
+      served.put(e.ref().kernelId(), e);
+    }
   }
 
   /** The live entries, in no particular order. */

@@ -16,19 +16,21 @@ import java.util.Map;
 
 /**
  * Exposes every live kernel's reported families, labelled by {@code kernel_id} and
- * {@code notebook}, plus how many kernels and series there are. Forgets dead kernels first, so a
- * killed kernel is gone from the very scrape that notices. The merged output is reused until a
- * report changes it.
+ * {@code notebook}, plus how many kernels and series there are. Forgets dead kernels first, once
+ * their last report has been exposed by one scrape (so a killed kernel is gone at the latest from
+ * the second scrape after its last report). The merged output is reused until a report changes it.
  *
  * <pre>{@code
  * registry.register(new NotebookCollector(kernels));
  * }</pre>
  */
 public final class NotebookCollector implements MultiCollector, MonitoredSource {
-  private record Merged(long version, List<MetricSnapshot> families, int conflicts) {}
+  /** The merged families and the entries they were made from (what this scrape exposes). */
+  private record Merged(long version, List<KernelRegistry.Entry> entries, List<MetricSnapshot> families,
+      int conflicts) {}
 
   private final KernelRegistry kernels;
-  private volatile Merged cache = new Merged(-1, List.of(), 0);
+  private volatile Merged cache = new Merged(-1, List.of(), List.of(), 0);
   private volatile CollectorOutcome outcome = CollectorOutcome.NOT_YET;
 
   public NotebookCollector(KernelRegistry kernels) {
@@ -53,7 +55,8 @@ public final class NotebookCollector implements MultiCollector, MonitoredSource 
       kernels.evictGone();
       Merged merged = merged();
       List<MetricSnapshot> out = new ArrayList<>(merged.families());
-      int kernelCount = kernels.entries().size();
+      kernels.markServed(merged.entries());
+      int kernelCount = merged.entries().size();
       out.add(gauge("sidecar_kernels", "Kernels whose reports the sidecar holds.", kernelCount));
       out.add(gauge("sidecar_notebook_series", "Series held from kernel reports.", kernels.totalSeries()));
       out.add(gauge("sidecar_notebook_type_conflicts",
@@ -74,7 +77,8 @@ public final class NotebookCollector implements MultiCollector, MonitoredSource 
     }
     Map<String, List<MetricSnapshot>> byName = new LinkedHashMap<>();
     int conflicts = 0;
-    for (KernelRegistry.Entry entry : kernels.entries()) {
+    List<KernelRegistry.Entry> entries = List.copyOf(kernels.entries());
+    for (KernelRegistry.Entry entry : entries) {
       for (MetricSnapshot snapshot : entry.snapshots()) {
         String name = snapshot.getMetadata().getPrometheusName();
         List<MetricSnapshot> parts = byName.computeIfAbsent(name, n -> new ArrayList<>());
@@ -87,7 +91,7 @@ public final class NotebookCollector implements MultiCollector, MonitoredSource 
     }
     List<MetricSnapshot> families = new ArrayList<>(byName.size());
     byName.values().forEach(parts -> families.add(SnapshotMerger.merge(parts)));
-    Merged fresh = new Merged(version, List.copyOf(families), conflicts);
+    Merged fresh = new Merged(version, entries, List.copyOf(families), conflicts);
     cache = fresh;
     return fresh;
   }

@@ -41,6 +41,30 @@ class KernelRegistryTest {
   }
 
   @Test
+  void deadKernel_leavesOnlyAfterAScrapeExposedItsLastReport() {
+    KernelRegistry kernels = new KernelRegistry(ReportLimits.DEFAULTS,
+        (reason, n) -> drops.merge(reason, n, Integer::sum), java.util.Set.of(), pid -> false);
+    NotebookCollector collector = new NotebookCollector(kernels);
+    kernels.accept(report("k", 4242L, 1, 2));   // reports, then its process is gone
+
+    assertEquals(2, seriesOf(collector, "v"), "the final report reaches one scrape");
+    assertEquals(0, seriesOf(collector, "v"), "and is gone from the next");
+    assertTrue(kernels.entries().isEmpty());
+
+    kernels.accept(report("k2", 4243L, 1, 1));
+    assertEquals(1, seriesOf(collector, "v"));
+    kernels.accept(report("k2", 4243L, 2, 3));  // a newer report after that scrape
+    assertEquals(3, seriesOf(collector, "v"), "a report not yet exposed keeps the dead kernel once more");
+    assertEquals(0, seriesOf(collector, "v"));
+  }
+
+  private static int seriesOf(NotebookCollector collector, String name) {
+    return collector.collect().stream()
+        .filter(m -> m.getMetadata().getName().equals(name))
+        .mapToInt(m -> m.getDataPoints().size()).sum();
+  }
+
+  @Test
   void reportFromALiveProcess_staysUntilTheTtl() {
     KernelRegistry kernels = registry(ReportLimits.DEFAULTS);
     kernels.accept(report("k", ProcessHandle.current().pid(), 1, 1));
