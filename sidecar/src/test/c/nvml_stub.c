@@ -7,11 +7,16 @@
  *   STUB_NVML_GPUS=<n>             number of GPUs (default 1, at most 64)
  *   STUB_NVML_UNSUPPORTED=<list>   "gpu:field,..." answered NOT_SUPPORTED (3); fields: utilization,
  *                                  memory, temperature, power, power_limit, energy, clocks, fan,
- *                                  pcie, ecc, throttle, processes
+ *                                  pcie, ecc, throttle, processes, events
  *   STUB_NVML_MEMORY_TOTAL=<bytes> total memory of every GPU (default 80 GiB, above 32 bits)
  *   STUB_NVML_PROCESSES=<list>     "gpu:pid:bytes,..." compute processes
  *   STUB_NVML_DELAY_MS=<ms>        every nvmlDeviceGetUtilizationRates call sleeps this long
  *                                  (a stuck driver call)
+ *   STUB_NVML_XID=<list>           "gpu:xid,..." XID critical-error events, each delivered once, in
+ *                                  order, by nvmlEventSetWait_v2 to a set the GPU is registered in;
+ *                                  then waits sleep min(timeout, 50 ms) and return TIMEOUT (10).
+ *                                  "gpu:events" in STUB_NVML_UNSUPPORTED makes that GPU's
+ *                                  nvmlDeviceRegisterEvents answer NOT_SUPPORTED.
  *
  * The same KEY=VALUE lines may also sit in a file next to the library, named like it plus ".env"
  * (e.g. /tmp/case1/libnvidia-ml.so.1.env), so tests in one JVM can load differently configured
@@ -24,6 +29,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +42,8 @@ typedef int nvmlReturn_t;
 #define NVML_ERROR_NOT_SUPPORTED 3
 #define NVML_ERROR_INSUFFICIENT_SIZE 7
 #define NVML_ERROR_DRIVER_NOT_LOADED 9
+#define NVML_ERROR_TIMEOUT 10
+#define NVML_EVENT_TYPE_XID_CRITICAL_ERROR 0x0000000000000008ULL
 
 typedef struct { unsigned int gpu; unsigned int memory; } nvmlUtilization_t;
 typedef struct { unsigned long long total; unsigned long long free; unsigned long long used; } nvmlMemory_t;
@@ -53,13 +61,32 @@ typedef struct { int index; } stub_device;
 typedef stub_device *nvmlDevice_t;
 
 static stub_device devices[MAX_GPUS];
-static int initialized = 0;
+static int initialized = 0; /* nvmlInit_v2 calls not yet shut down */
 static unsigned int gpu_count = 1;
 static unsigned long long memory_total = 85899345920ULL;
 static char unsupported[4096];
 static struct { unsigned int gpu; unsigned int pid; unsigned long long bytes; } procs[MAX_PROCS];
 static unsigned int proc_count = 0;
 static long delay_ms = 0;
+
+#define MAX_XIDS 256
+#define MAX_WAIT_MS 50
+static struct { unsigned int gpu; unsigned long long xid; } xids[MAX_XIDS];
+static unsigned int xid_count = 0;
+static unsigned int xid_next = 0;
+
+/* nvml.h's nvmlEventData_t. */
+typedef struct {
+  nvmlDevice_t device;
+  unsigned long long eventType;
+  unsigned long long eventData;
+  unsigned int gpuInstanceId;
+  unsigned int computeInstanceId;
+} nvmlEventData_t;
+
+/* An opaque set to callers; here just which GPUs registered for XID events. */
+typedef struct { int registered[MAX_GPUS]; } stub_event_set;
+typedef stub_event_set *nvmlEventSet_t;
 
 static int is_unsupported(int gpu, const char *field) {
   char needle[64];
@@ -86,6 +113,25 @@ static void read_processes(const char *spec) {
       procs[proc_count].pid = pid;
       procs[proc_count].bytes = bytes;
       proc_count++;
+    }
+  }
+  free(copy);
+}
+
+static void read_xids(const char *spec) {
+  xid_count = 0;
+  xid_next = 0;
+  if (spec == NULL) return;
+  char *copy = strdup(spec);
+  char *save = NULL;
+  for (char *item = strtok_r(copy, ",", &save); item && xid_count < MAX_XIDS;
+       item = strtok_r(NULL, ",", &save)) {
+    unsigned int gpu;
+    unsigned long long xid;
+    if (sscanf(item, "%u:%llu", &gpu, &xid) == 2) {
+      xids[xid_count].gpu = gpu;
+      xids[xid_count].xid = xid;
+      xid_count++;
     }
   }
   free(copy);
@@ -129,7 +175,25 @@ static const char *config(const char *key) {
   return NULL;
 }
 
+/* The sidecar's refresher and XID event threads initialise concurrently, as the real (thread-safe)
+   library allows; the configuration parsing below shares static buffers. */
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static nvmlReturn_t init_locked(void);
+
 nvmlReturn_t nvmlInit_v2(void) {
+  pthread_mutex_lock(&init_lock);
+  nvmlReturn_t rc = init_locked();
+  pthread_mutex_unlock(&init_lock);
+  return rc;
+}
+
+static nvmlReturn_t init_locked(void) {
+  /* Reference-counted like the real library: a second user (the XID event thread) must not reset
+     the first one's state, nor have the configured events delivered again. */
+  if (initialized) {
+    initialized++;
+    return NVML_SUCCESS;
+  }
   read_config_file();
   const char *code = config("STUB_NVML_INIT");
   if (code != NULL && atoi(code) != 0) return atoi(code);
@@ -141,6 +205,7 @@ nvmlReturn_t nvmlInit_v2(void) {
   const char *u = config("STUB_NVML_UNSUPPORTED");
   snprintf(unsupported, sizeof unsupported, ",%s,", u ? u : "");
   read_processes(config("STUB_NVML_PROCESSES"));
+  read_xids(config("STUB_NVML_XID"));
   const char *d = config("STUB_NVML_DELAY_MS");
   delay_ms = d ? atol(d) : 0;
   for (int i = 0; i < MAX_GPUS; i++) devices[i].index = i;
@@ -149,9 +214,14 @@ nvmlReturn_t nvmlInit_v2(void) {
 }
 
 nvmlReturn_t nvmlShutdown(void) {
-  if (!initialized) return NVML_ERROR_UNINITIALIZED;
-  initialized = 0;
-  return NVML_SUCCESS;
+  pthread_mutex_lock(&init_lock);
+  nvmlReturn_t rc = NVML_ERROR_UNINITIALIZED;
+  if (initialized) {
+    initialized--;
+    rc = NVML_SUCCESS;
+  }
+  pthread_mutex_unlock(&init_lock);
+  return rc;
 }
 
 const char *nvmlErrorString(nvmlReturn_t result) {
@@ -162,6 +232,7 @@ const char *nvmlErrorString(nvmlReturn_t result) {
     case NVML_ERROR_NOT_SUPPORTED: return "Not Supported";
     case NVML_ERROR_INSUFFICIENT_SIZE: return "Insufficient Size";
     case NVML_ERROR_DRIVER_NOT_LOADED: return "Driver Not Loaded";
+    case NVML_ERROR_TIMEOUT: return "Timeout";
     default: return "Unknown Error";
   }
 }
@@ -326,5 +397,51 @@ nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsign
     k++;
   }
   *infoCount = mine;
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t *set) {
+  if (!initialized) return NVML_ERROR_UNINITIALIZED;
+  if (set == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  *set = calloc(1, sizeof(stub_event_set));
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long eventTypes,
+                                      nvmlEventSet_t set) {
+  nvmlReturn_t rc = check(device, set, "events");
+  if (rc != NVML_SUCCESS) return rc;
+  if (eventTypes & NVML_EVENT_TYPE_XID_CRITICAL_ERROR) set->registered[device->index] = 1;
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
+  if (!initialized) return NVML_ERROR_UNINITIALIZED;
+  if (set == NULL || data == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  while (xid_next < xid_count) {
+    unsigned int gpu = xids[xid_next].gpu;
+    unsigned long long xid = xids[xid_next].xid;
+    xid_next++;
+    /* Events of GPUs outside the set are dropped, as the driver never queues them for it. */
+    if (gpu < gpu_count && set->registered[gpu]) {
+      data->device = &devices[gpu];
+      data->eventType = NVML_EVENT_TYPE_XID_CRITICAL_ERROR;
+      data->eventData = xid;
+      data->gpuInstanceId = 0xFFFFFFFFu;
+      data->computeInstanceId = 0xFFFFFFFFu;
+      return NVML_SUCCESS;
+    }
+  }
+  /* Capped so a test's waiting thread notices a stop quickly. */
+  unsigned int ms = timeoutms < MAX_WAIT_MS ? timeoutms : MAX_WAIT_MS;
+  struct timespec pause = { ms / 1000, (long) (ms % 1000) * 1000000L };
+  nanosleep(&pause, NULL);
+  return NVML_ERROR_TIMEOUT;
+}
+
+nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
+  if (!initialized) return NVML_ERROR_UNINITIALIZED;
+  if (set == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  free(set);
   return NVML_SUCCESS;
 }

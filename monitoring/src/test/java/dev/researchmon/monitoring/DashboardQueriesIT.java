@@ -100,6 +100,8 @@ class DashboardQueriesIT {
         sidecarEnv.put("RESEARCH_MONITOR_HOME", state.toString());
         sidecarEnv.put("STUB_NVML_GPUS", "2");
         sidecarEnv.put("STUB_NVML_PROCESSES", "0:" + kernelPid + ":" + GPU0_NOTEBOOK_BYTES);
+        // One XID event, so the XID panel and GpuXidError's expression have a series to show.
+        sidecarEnv.put("STUB_NVML_XID", "1:79");
         start("sidecar", List.of(ManagedProcess.javaBinary(), "-jar", sidecarJar.toString(), "--port", String.valueOf(sidecarPort),
                 "--bind", "127.0.0.1", "--nvml-library", nvml.toString()), sidecarEnv, logs);
         URI sidecarHealth = URI.create("http://127.0.0.1:" + sidecarPort + "/-/healthy");

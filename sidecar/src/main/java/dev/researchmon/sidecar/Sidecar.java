@@ -4,6 +4,8 @@ import dev.researchmon.report.TokenFile;
 import dev.researchmon.sidecar.gpu.GpuCollector;
 import dev.researchmon.sidecar.gpu.GpuRefresher;
 import dev.researchmon.sidecar.gpu.NvmlGpuReader;
+import dev.researchmon.sidecar.gpu.NvmlXidEvents;
+import dev.researchmon.sidecar.gpu.XidWatcher;
 import dev.researchmon.sidecar.http.NotFoundHandler;
 import dev.researchmon.sidecar.http.ReportEndpoint;
 import dev.researchmon.sidecar.notebook.KernelRegistry;
@@ -33,13 +35,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class Sidecar implements AutoCloseable {
+  /** How soon an XID event source that could not be opened (no driver yet) is tried again. */
+  private static final Duration XID_RETRY = Duration.ofSeconds(30);
+
   private final HTTPServer server;
   private final GpuRefresher refresher;
+  private final XidWatcher xids;
   private final ExecutorService httpThreads;
 
-  private Sidecar(HTTPServer server, GpuRefresher refresher, ExecutorService httpThreads) {
+  private Sidecar(HTTPServer server, GpuRefresher refresher, XidWatcher xids, ExecutorService httpThreads) {
     this.server = server;
     this.refresher = refresher;
+    this.xids = xids;
     this.httpThreads = httpThreads;
   }
 
@@ -50,10 +57,12 @@ public final class Sidecar implements AutoCloseable {
 
     KernelRegistry kernels = new KernelRegistry(options.limits(), metrics, GpuCollector.FAMILY_NAMES);
     GpuRefresher refresher = null;
+    XidWatcher xids = null;
     if (options.gpu()) {
       refresher = new GpuRefresher(() -> NvmlGpuReader.open(options.nvmlLibrary()), options.gpuInterval());
+      xids = new XidWatcher(() -> NvmlXidEvents.open(options.nvmlLibrary()), XID_RETRY);
       GpuCollector gpu = new GpuCollector(refresher,
-          options.notebook() ? kernels::kernelsByPid : Map::of);
+          options.notebook() ? kernels::kernelsByPid : Map::of, xids::current);
       registry.register(gpu);
       sources.add(gpu);
     }
@@ -79,6 +88,9 @@ public final class Sidecar implements AutoCloseable {
     builder.defaultHandler(token != null
         ? new ReportEndpoint(kernels, token, metrics)
         : new NotFoundHandler("no such resource: the notebook collector is off (--no-collector.notebook)"));
+    if (xids != null) {
+      xids.start();
+    }
     if (refresher != null) {
       refresher.start();
       try {
@@ -89,10 +101,13 @@ public final class Sidecar implements AutoCloseable {
       }
     }
     try {
-      return new Sidecar(builder.buildAndStart(), refresher, httpThreads);
+      return new Sidecar(builder.buildAndStart(), refresher, xids, httpThreads);
     } catch (IOException | RuntimeException e) {
       if (refresher != null) {
         refresher.close();
+      }
+      if (xids != null) {
+        xids.close();
       }
       httpThreads.shutdownNow();
       throw e;
@@ -124,6 +139,9 @@ public final class Sidecar implements AutoCloseable {
     httpThreads.shutdownNow();
     if (refresher != null) {
       refresher.close();
+    }
+    if (xids != null) {
+      xids.close();
     }
   }
 }

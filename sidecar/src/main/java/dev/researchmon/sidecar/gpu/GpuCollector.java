@@ -42,6 +42,8 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
   private static final String DRIVER_INFO = "gpu_driver";
   private static final String THROTTLE_REASON = "gpu_throttle_reason_active";
   private static final String NOTEBOOK_MEMORY = "gpu_notebook_memory_used_bytes";
+  private static final String XID_ERRORS = "gpu_xid_errors";
+  private static final String LAST_XID = "gpu_last_xid_error";
 
   /**
    * Every {@code gpu_} family this collector can expose (base names, without {@code _total} or
@@ -51,7 +53,8 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
   public static final Set<String> FAMILY_NAMES = familyNames();
 
   private static Set<String> familyNames() {
-    Set<String> names = new HashSet<>(Set.of(NVML_AVAILABLE, DRIVER_INFO, THROTTLE_REASON, NOTEBOOK_MEMORY));
+    Set<String> names = new HashSet<>(Set.of(NVML_AVAILABLE, DRIVER_INFO, THROTTLE_REASON, NOTEBOOK_MEMORY,
+        XID_ERRORS, LAST_XID));
     for (GpuField field : GpuField.values()) {
       names.add(field.metricName());
     }
@@ -60,10 +63,18 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
 
   private final GpuRefresher refresher;
   private final Supplier<Map<Long, KernelRef>> kernelsByPid;
+  private final Supplier<XidCounts> xids;
 
   public GpuCollector(GpuRefresher refresher, Supplier<Map<Long, KernelRef>> kernelsByPid) {
+    this(refresher, kernelsByPid, () -> XidCounts.EMPTY);
+  }
+
+  /** With the XID counts of a {@link XidWatcher} ({@code xids::current}). */
+  public GpuCollector(GpuRefresher refresher, Supplier<Map<Long, KernelRef>> kernelsByPid,
+      Supplier<XidCounts> xids) {
     this.refresher = refresher;
     this.kernelsByPid = kernelsByPid;
+    this.xids = xids;
   }
 
   @Override
@@ -102,6 +113,7 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
       addThrottleReasons(reading, out);
       addNotebookMemory(reading, out);
     }
+    addXids(xids.get(), out);
     return new MetricSnapshots(out);
   }
 
@@ -179,6 +191,29 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
       out.add(gauge(NOTEBOOK_MEMORY,
           "GPU memory held by a notebook kernel's process or its descendants.", Unit.BYTES, points));
     }
+  }
+
+  /** Counted since start-up, so they stay when a later refresh fails; absent until a first event. */
+  private static void addXids(XidCounts counts, List<MetricSnapshot> out) {
+    if (counts.counts().isEmpty()) {
+      return;
+    }
+    List<CounterDataPointSnapshot> points = new ArrayList<>();
+    for (XidCounts.Count c : counts.counts()) {
+      points.add(new CounterDataPointSnapshot(c.value(), xidLabels(c.device()).add("xid", c.xid()), null, 0L));
+    }
+    out.add(new CounterSnapshot(new MetricMetadata(XID_ERRORS,
+        "XID critical errors the driver reported for the GPU since the sidecar started, by XID code."),
+        points));
+    List<GaugeDataPointSnapshot> last = new ArrayList<>();
+    for (XidCounts.Last l : counts.last()) {
+      last.add(point(l.xid(), xidLabels(l.device())));
+    }
+    out.add(gauge(LAST_XID, "The XID code of the GPU's latest XID critical error.", null, last));
+  }
+
+  private static Labels xidLabels(XidCounts.Device device) {
+    return Labels.of("gpu", Integer.toString(device.gpu()), "uuid", device.uuid(), "name", device.name());
   }
 
   /** The kernel owning a GPU process: the process itself or one of its ancestors. */

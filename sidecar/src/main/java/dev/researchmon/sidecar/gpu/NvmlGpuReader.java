@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.function.ToIntFunction;
 
 /**
- * {@link GpuReader} over NVIDIA's NVML through JNA: the only class in the sidecar that calls native
- * code. Binds the versioned symbols that current drivers export (nvml.h {@code #define}s the plain
+ * {@link GpuReader} over NVIDIA's NVML through JNA: with its sibling {@link NvmlXidEvents} (which
+ * uses the binding declared here) the only native code in the sidecar. Binds the versioned symbols that current drivers export (nvml.h {@code #define}s the plain
  * names to them).
  *
  * <pre>{@code
@@ -85,6 +85,33 @@ public final class NvmlGpuReader implements GpuReader {
     int nvmlDeviceGetCurrentClocksThrottleReasons(Pointer device, LongByReference reasons);
 
     int nvmlDeviceGetComputeRunningProcesses_v3(Pointer device, IntByReference count, ProcessInfo[] infos);
+
+    // XID events: a set collects the events of the devices registered in it; a wait blocks in the
+    // driver up to timeoutms, so callers wait on a thread of their own, never on the scrape path.
+    // Devices that cannot deliver events answer NOT_SUPPORTED to the registration.
+
+    int nvmlEventSetCreate(PointerByReference set);
+
+    int nvmlDeviceRegisterEvents(Pointer device, long eventTypes, Pointer set);
+
+    int nvmlEventSetWait_v2(Pointer set, EventData data, int timeoutms);
+
+    int nvmlEventSetFree(Pointer set);
+  }
+
+  /** nvml.h's nvmlEventTypeXidCriticalError: the event type whose eventData is the XID code. */
+  public static final long EVENT_TYPE_XID_CRITICAL_ERROR = 0x8L;
+  /** nvmlReturn_t NVML_ERROR_TIMEOUT: a wait that saw no event. */
+  public static final int NVML_ERROR_TIMEOUT = 10;
+
+  /** nvmlEventData_t: the device handle, the event type, its data (the XID) and MIG instance ids. */
+  @Structure.FieldOrder({"device", "eventType", "eventData", "gpuInstanceId", "computeInstanceId"})
+  public static class EventData extends Structure {
+    public Pointer device;
+    public long eventType;
+    public long eventData;
+    public int gpuInstanceId;
+    public int computeInstanceId;
   }
 
   /** nvmlUtilization_t: two unsigned ints, percent. */
