@@ -1,5 +1,6 @@
 package dev.researchmon.magics;
 
+import dev.researchmon.report.SidecarEndpoints;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,21 +25,19 @@ import java.util.Optional;
 public record MonitoringSettings(URI sidecarUrl, URI prometheusUrl, URI grafanaUrl, Path stateDir,
                                  Optional<Path> sidecarJar) {
 
-    public static final String SIDECAR_URL = "RESEARCH_MONITOR_SIDECAR_URL";
+    public static final String SIDECAR_URL = SidecarEndpoints.SIDECAR_URL_ENV;
     public static final String PROMETHEUS_URL = "RESEARCH_MONITOR_PROMETHEUS_URL";
     public static final String GRAFANA_URL = "RESEARCH_MONITOR_GRAFANA_URL";
-    public static final String HOME = "RESEARCH_MONITOR_HOME";
+    public static final String HOME = SidecarEndpoints.HOME_ENV;
     public static final String SIDECAR_JAR = "RESEARCH_MONITOR_SIDECAR_JAR";
 
     /** Reads the settings; a malformed URL is an {@link IllegalArgumentException} naming the variable. */
     public static MonitoringSettings fromEnvironment(Map<String, String> env) {
-        String home = env.get(HOME);
-        Path stateDir = home != null && !home.isBlank()
-                ? Path.of(home)
-                : Path.of(System.getProperty("user.home"), ".local", "share", "research-monitor");
+        // The sidecar's address and state dir are the report contract's: resolved in one place.
+        Path stateDir = SidecarEndpoints.stateDir(env);
         String jar = env.get(SIDECAR_JAR);
         return new MonitoringSettings(
-                url(env, SIDECAR_URL, "http://127.0.0.1:9464"),
+                url(env, SIDECAR_URL, "http://127.0.0.1:" + SidecarEndpoints.DEFAULT_PORT),
                 url(env, PROMETHEUS_URL, "http://127.0.0.1:9090"),
                 url(env, GRAFANA_URL, "http://127.0.0.1:3000"),
                 stateDir,
