@@ -58,21 +58,43 @@ def wait_until_quiet(pid, deadline_s=15.0):
             return used
 
 
+_shared = None
+
+
+def shared_kernel():
+    """One kernel for the test classes that need nothing of their own: each start costs seconds."""
+    global _shared
+    if _shared is None:
+        _shared = start_new_kernel(kernel_name=KERNEL, startup_timeout=60)
+    return _shared
+
+
+def tearDownModule():
+    if _shared is not None:
+        km, kc = _shared
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 class KernelSession(unittest.TestCase):
-    #: extra environment for the kernel process (None: the test's own)
+    #: extra environment for a kernel of the class's own (None: the module's shared kernel)
     kernel_env = None
+    #: whether the class needs a kernel of its own (it restarts or changes the kernel)
+    own_kernel = False
 
     @classmethod
     def setUpClass(cls):
-        kw = {}
-        if cls.kernel_env:
-            kw["env"] = {**os.environ, **cls.kernel_env}
-        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60, **kw)
+        if cls.own_kernel or cls.kernel_env:
+            kw = {"env": {**os.environ, **cls.kernel_env}} if cls.kernel_env else {}
+            cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60, **kw)
+        else:
+            cls.km, cls.kc = shared_kernel()
 
     @classmethod
     def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
+        if cls.own_kernel or cls.kernel_env:
+            cls.kc.stop_channels()
+            cls.km.shutdown_kernel(now=True)
 
     def run_cell(self, code, timeout=TIMEOUT):
         """Executes code; returns (reply content, iopub messages of this request, in order)."""
@@ -182,6 +204,7 @@ class OutOfMemoryTest(KernelSession):
 
 
 class RestartTest(KernelSession):
+    own_kernel = True
     def test_restart_givesAFreshKernel_andShutdownEndsTheProcess(self):
         content, _ = self.run_cell("int forgotten = 1;")
         self.assertEqual(content["status"], "ok")
