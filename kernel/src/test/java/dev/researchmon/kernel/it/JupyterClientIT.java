@@ -171,8 +171,9 @@ class JupyterClientIT {
         passes(jdk, "StreamingTest.test_prometheusRegistry_inCell_isTheKernelsOwn");
     }
 
-    @Test
-    void kernelExits_whenTheClientThatStartedItIsKilled() throws Exception {
-        passes("ParentGoneTest.test_starterKilled_kernelExitsWithinSeconds_evenWithACellRunning");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void kernelExits_whenTheClientThatStartedItIsKilled(KernelHarness.Jdk jdk) {
+        passes(jdk, "ParentGoneTest.test_starterKilled_kernelExitsWithinSeconds_evenWithACellRunning");
     }
 }
