@@ -1,5 +1,7 @@
 package dev.researchmon.manager.prometheus;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.researchmon.manager.ManagerException;
 import java.nio.file.Path;
@@ -12,6 +14,11 @@ import java.util.regex.Pattern;
  * store: {@code external_labels: {host: NAME}} (every sample it ships, and every alert it sends,
  * says where it came from) and, with a store to ship to, one {@code remote_write} entry with queue
  * settings that ride out an outage of an hour.
+ *
+ * <p>Every scrape job also sets {@code host} as a target label. External labels exist only on the
+ * way out, so without it the host's own Prometheus, its Grafana and {@code %metrics} would see series
+ * without {@code host} while the store sees them with it; with it the dashboard's {@code $host}
+ * variable and the recording rules' {@code by (host, ...)} read the same on one host and on the store.
  *
  * <p>Why these queue settings: while the store is unreachable Prometheus retries the same batch for
  * ever (backoff doubling from {@code min_backoff} to {@code max_backoff}) and reads nothing new from
@@ -59,6 +66,10 @@ public record HostShipping(String host, Optional<RemoteWrite> remoteWrite, Optio
     public void applyTo(ObjectNode config, Function<Path, String> visiblePath) {
         ObjectNode global = config.with("global");
         global.with("external_labels").put("host", host);
+        for (JsonNode job : config.path("scrape_configs")) {
+            ArrayNode relabel = ((ObjectNode) job).withArray("relabel_configs");
+            relabel.insert(0, config.objectNode().put("target_label", "host").put("replacement", host));
+        }
         scrapeInterval.ifPresent(i -> {
             global.put("scrape_interval", i);
             global.put("evaluation_interval", i);

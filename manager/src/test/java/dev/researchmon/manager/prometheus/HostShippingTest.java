@@ -26,7 +26,9 @@ class HostShippingTest {
     Path dir;
 
     private ObjectNode config() throws IOException {
-        return (ObjectNode) YAML.readTree("global:\n  scrape_interval: 15s\n  external_labels:\n    environment: research\n");
+        return (ObjectNode) YAML.readTree("global:\n  scrape_interval: 15s\n  external_labels:\n    environment: research\n"
+                + "scrape_configs:\n  - job_name: node-exporter\n    static_configs: [{targets: ['127.0.0.1:9100']}]\n"
+                + "  - job_name: research\n    relabel_configs: [{source_labels: [__address__], target_label: x}]\n");
     }
 
     private Path secretFile(String name) throws IOException {
@@ -41,6 +43,18 @@ class HostShippingTest {
         assertEquals("research", config.at("/global/external_labels/environment").asText());
         assertFalse(config.has("remote_write"), "no store given: nothing to ship to");
         assertEquals("15s", config.at("/global/scrape_interval").asText());
+    }
+
+    @Test
+    void everyScrapeJob_labelsItsSeriesWithTheHost_soTheLocalViewMatchesTheStore() throws IOException {
+        ObjectNode config = config();
+        new HostShipping("gpu-a", Optional.empty(), Optional.empty()).applyTo(config, Path::toString);
+        for (JsonNode job : config.path("scrape_configs")) {
+            JsonNode first = job.path("relabel_configs").get(0);
+            assertEquals("host", first.path("target_label").asText(), job.toString());
+            assertEquals("gpu-a", first.path("replacement").asText(), job.toString());
+        }
+        assertEquals(2, config.at("/scrape_configs/1/relabel_configs").size(), "the job's own relabelling stays");
     }
 
     @Test
