@@ -8,21 +8,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The kernel's {@code usage_reply} against what JupyterLab's Kernel Usage panel (the
  * jupyter-resource-usage extension, not packaged in Debian) reads, asked the way its server handler
  * asks, and against ipykernel's reply on the same host (src/test/python/test_resource_usage.py).
+ * The reply is made from the JDK's management beans and /proc alike on every JDK, so it runs on
+ * the build's JDK only.
  */
 class ResourceUsageIT {
     private static Path dataDir;
+    private static KernelHarness.Suite suite;
 
     @BeforeAll
-    static void install() throws Exception {
+    static void run() throws Exception {
         dataDir = Files.createTempDirectory("jupyter-data");
         KernelHarness.installKernelspec(dataDir);
+        suite = KernelHarness.pythonSuite(dataDir, "test_resource_usage", Map.of(), 300);
     }
 
     @AfterAll
@@ -30,31 +31,23 @@ class ResourceUsageIT {
         KernelHarness.deleteTree(dataDir);
     }
 
-    private static void passes(String pythonTest) throws Exception {
-        KernelHarness.Result r = KernelHarness.python(dataDir, "test_resource_usage.ResourceUsageTest." + pythonTest,
-                Map.of(), 120);
-        assertEquals(0, r.exitCode(), r.output());
-        assertTrue(r.output().contains("Ran 1 test"), r.output());
-        assertTrue(!r.output().contains("skipped"), r.output());
+    @Test
+    void usageReply_toAFreshClientOfTheServersSession_carriesEverythingTheUsagePanelShows() {
+        suite.assertPassed("ResourceUsageTest.test_reply_carriesEverythingThePanelShows_asNumbersWhereItShowsNumbers");
     }
 
     @Test
-    void usageReply_toAFreshClientOfTheServer_carriesEverythingTheUsagePanelShows() throws Exception {
-        passes("test_reply_carriesEverythingThePanelShows_asNumbersWhereItShowsNumbers");
+    void usageReply_hasEveryFieldOfIpykernelsReply_ofTheSameType() {
+        suite.assertPassed("ResourceUsageTest.test_reply_hasEveryFieldOfIpykernelsReply_ofTheSameJsonType");
     }
 
     @Test
-    void usageReply_hasEveryFieldOfIpykernelsReply_ofTheSameType() throws Exception {
-        passes("test_reply_hasEveryFieldOfIpykernelsReply_ofTheSameJsonType");
+    void usageReply_describesTheKernelProcessAndTheHost() {
+        suite.assertPassed("ResourceUsageTest.test_values_describeThisKernelProcessAndThisHost");
     }
 
     @Test
-    void usageReply_describesTheKernelProcessAndTheHost() throws Exception {
-        passes("test_values_describeThisKernelProcessAndThisHost");
-    }
-
-    @Test
-    void usageReply_kernelCpu_isThePercentOfOneCpuUsedSinceTheLastRequest() throws Exception {
-        passes("test_kernelCpu_isThePercentOfOneCpuTheKernelUsedSinceTheLastRequest");
+    void usageReply_kernelCpu_isThePercentOfOneCpuUsedSinceTheLastRequest() {
+        suite.assertPassed("ResourceUsageTest.test_kernelCpu_isThePercentOfOneCpuTheKernelUsedSinceTheLastRequest");
     }
 }
