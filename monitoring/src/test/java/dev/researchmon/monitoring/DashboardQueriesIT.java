@@ -241,7 +241,7 @@ class DashboardQueriesIT {
     void gpuActivityPanel_showsSmActivityWhereGpmIs_andUtilizationElsewhere() throws Exception {
         GrafanaDashboard.Query activity = dashboard.queries().stream()
                 .filter(q -> q.panelTitle().equals("GPU activity") && q.refId().equals("A")).findFirst().orElseThrow();
-        String expr = new QueryTemplate(Map.of("gpu", List.of("0", "1", "2")), RATE_INTERVAL, RANGE)
+        String expr = new QueryTemplate(awaitVariableValues(), RATE_INTERVAL, RANGE)
                 .expand(activity.expr());
         waitFor("GPM activity of GPU 0 and 2", DATA_DEADLINE, () -> resultOf(expr).size() == 3
                 && resultOf(expr).findValuesAsText("source").contains("SM active"));
