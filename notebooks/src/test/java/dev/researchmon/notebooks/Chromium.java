@@ -21,20 +21,20 @@ final class Chromium {
     private Chromium() {
     }
 
-    /** The page's DOM as the browser serialises it after loading {@code page}. */
-    static String dumpDom(Path page, Path workDir) throws IOException, InterruptedException {
-        Path out = workDir.resolve("dom.html");
-        run(List.of("--dump-dom", page.toUri().toString()), workDir, out);
-        return Files.readString(out, StandardCharsets.UTF_8);
-    }
-
-    /** A PNG of the top {@code height} px of {@code page} in a {@code width} px wide window. */
-    static void screenshot(Path page, Path png, int width, int height, Path workDir) throws IOException, InterruptedException {
-        run(List.of("--screenshot=" + png, "--window-size=" + width + "," + height, "--hide-scrollbars",
-                page.toUri().toString()), workDir, workDir.resolve("screenshot.log"));
+    /**
+     * Opens {@code page} in a {@code width} x {@code height} px window, saves a PNG of it, and
+     * returns the DOM as the browser serialises it after parsing and laying the page out. One
+     * browser start for both: it is the slow part.
+     */
+    static String open(Path page, Path png, int width, int height, Path workDir) throws IOException, InterruptedException {
+        Path dom = workDir.resolve("dom.html");
+        Files.deleteIfExists(png);
+        run(List.of("--window-size=" + width + "," + height, "--hide-scrollbars", "--screenshot=" + png, "--dump-dom",
+                page.toUri().toString()), workDir, dom);
         if (!Files.isRegularFile(png)) {
-            throw new IOException("chromium wrote no screenshot:\n" + Files.readString(workDir.resolve("screenshot.log")));
+            throw new IOException("chromium wrote no screenshot of " + page + ":\n" + Files.readString(workDir.resolve("chromium.log")));
         }
+        return Files.readString(dom, StandardCharsets.UTF_8);
     }
 
     private static void run(List<String> args, Path workDir, Path stdout) throws IOException, InterruptedException {
@@ -44,9 +44,7 @@ final class Chromium {
         Path profile = Files.createTempDirectory(workDir, "chromium-profile");
         List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile,
-                // the exported page names scripts on a CDN this machine cannot reach: give up on them soon
-                "--virtual-time-budget=10000"));
+                "--disable-sync", "--user-data-dir=" + profile));
         command.addAll(args);
         Path log = workDir.resolve("chromium.log");
         Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(log.toFile()).start();

@@ -93,8 +93,9 @@ final class EmptyReasons {
                     return "No data: Prometheus has no target of job \"" + source.job + "\" (" + source.what + ").";
                 }
                 if (targets.stream().noneMatch(s -> s.samples().get(0).value() == 1)) {
-                    return "No data: Prometheus cannot scrape " + source.what + " at "
-                            + targets.get(0).labels().getOrDefault("instance", "its target") + " (the target is down).";
+                    return "No data: Prometheus cannot scrape job \"" + source.job + "\" at "
+                            + targets.get(0).labels().getOrDefault("instance", "its target") + " (" + source.what
+                            + "): the target is down.";
                 }
             }
             if (source == Source.GPU) {
