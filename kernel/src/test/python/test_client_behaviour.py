@@ -234,3 +234,41 @@ class StreamingTest(KernelSession):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# A Jupyter client that starts the kernel, sets a cell spinning, says the kernel's pid and waits.
+STARTER = """
+import sys, time
+from jupyter_client.manager import start_new_kernel
+km, kc = start_new_kernel(kernel_name=sys.argv[1], startup_timeout=60)
+kc.execute("while (true) { }")
+print(km.provisioner.process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+class ParentGoneTest(unittest.TestCase):
+    def test_starterKilled_kernelExitsWithinSeconds_evenWithACellRunning(self):
+        import signal
+        import subprocess
+        import sys
+        starter = subprocess.Popen([sys.executable, "-c", STARTER, KERNEL], stdout=subprocess.PIPE, text=True)
+        try:
+            kernel_pid = int(starter.stdout.readline())
+            self.assertTrue(os.path.exists(f"/proc/{kernel_pid}"))
+            time.sleep(1)  # the cell is spinning by now
+            starter.send_signal(signal.SIGKILL)  # no shutdown_request can reach the kernel
+            starter.wait(10)
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and os.path.exists(f"/proc/{kernel_pid}"):
+                with open(f"/proc/{kernel_pid}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                        break  # exited; only its (re-parented) zombie entry is left to reap
+                time.sleep(0.2)
+            alive = os.path.exists(f"/proc/{kernel_pid}") and open(f"/proc/{kernel_pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+            if alive:
+                os.kill(kernel_pid, signal.SIGKILL)
+            self.assertFalse(alive, "the kernel outlived the client that started it by 15 s")
+        finally:
+            if starter.poll() is None:
+                starter.kill()

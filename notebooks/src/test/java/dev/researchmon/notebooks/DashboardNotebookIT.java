@@ -43,7 +43,7 @@ class DashboardNotebookIT {
         try (TestStack stack = TestStack.startWithHost(dir)) {
             Path notebook = writeNotebook(dir.resolve(NOTEBOOK));
             long started = System.nanoTime();
-            Nbconvert.ExecutedNotebook nb = Nbconvert.execute(notebook, out, stack.kernelEnvironment(NOTEBOOK));
+            Nbconvert.ExecutedNotebook nb = Nbconvert.execute(notebook, out, stack.kernelEnvironment());
             String text = nb.outputOf("%dashboard", "text/plain");
             assertTrue(text.contains("Grafana does not answer at http://127.0.0.1:" + stack.deadPort), text);
 

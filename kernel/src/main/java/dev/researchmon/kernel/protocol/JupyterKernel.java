@@ -35,6 +35,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The Java kernel's request handling. The socket thread hands every message to {@link #handle};
@@ -54,7 +55,8 @@ public final class JupyterKernel {
     private final MessageCodec codec;
     private final MessageSink sink;
     private final Iopub iopub;
-    private final KernelIdentity identity;
+    /** Asked each time: the notebook's name can change while the kernel runs (a rename). */
+    private final Supplier<KernelIdentity> identity;
     private final PrintStream log;
     private final Runnable shutdown;
     private final History history = new History();
@@ -80,6 +82,11 @@ public final class JupyterKernel {
     private volatile long abortThrough = -1;
 
     public JupyterKernel(MessageCodec codec, MessageSink sink, KernelIdentity identity, PrintStream log,
+                         Runnable shutdown) {
+        this(codec, sink, () -> identity, log, shutdown);
+    }
+
+    public JupyterKernel(MessageCodec codec, MessageSink sink, Supplier<KernelIdentity> identity, PrintStream log,
                          Runnable shutdown) {
         this.codec = codec;
         this.sink = sink;
@@ -147,7 +154,7 @@ public final class JupyterKernel {
     }
 
     KernelIdentity identity() {
-        return identity;
+        return identity.get();
     }
 
     Iopub iopub() {

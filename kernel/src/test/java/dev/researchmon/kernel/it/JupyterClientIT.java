@@ -123,4 +123,9 @@ class JupyterClientIT {
     void cellsShareTheKernelsPrometheusRegistry() throws Exception {
         passes("StreamingTest.test_prometheusRegistry_inCell_isTheKernelsOwn");
     }
+
+    @Test
+    void kernelExits_whenTheClientThatStartedItIsKilled() throws Exception {
+        passes("ParentGoneTest.test_starterKilled_kernelExitsWithinSeconds_evenWithACellRunning");
+    }
 }

@@ -78,6 +78,7 @@ public final class DashboardMagic implements Magic {
         URI link = link(s.grafanaUrl(), id, args);
         return new DashboardView(d, s.prometheusUrl(), ZoneId.systemDefault())
                 .notebook(args.allNotebooks() ? null : id.notebook())
+                .kernel(id.kernelId())
                 .monitoringOn(session.isOn())
                 .grafana(grafana ? link : null, s.grafanaUrl())
                 .render(panels, args.range(), args.rangeText(), args.step());

@@ -3,12 +3,15 @@ package dev.researchmon.magics.dashboard;
 import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.api.MagicException;
 import dev.researchmon.magics.prometheus.PrometheusClient;
+import dev.researchmon.magics.prometheus.Series;
 import dev.researchmon.magics.render.Html;
 import dev.researchmon.magics.render.SvgLineChart;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The dashboard as the notebook shows it: asks Prometheus for the chosen panels over a range,
@@ -37,6 +41,7 @@ public final class DashboardView {
     private final PrometheusClient prometheus;
     private final ZoneId zone;
     private String notebook;
+    private String kernelId;
     private boolean monitoringOn;
     private URI grafanaLink;
     private URI grafanaUrl;
@@ -50,6 +55,12 @@ public final class DashboardView {
     /** Filters notebook panels to this notebook; {@code null} or blank: every notebook. */
     public DashboardView notebook(String notebook) {
         this.notebook = notebook == null || notebook.isBlank() ? null : notebook;
+        return this;
+    }
+
+    /** This kernel's id: its own series tell the {@code host} label this host's series carry. */
+    public DashboardView kernel(String kernelId) {
+        this.kernelId = kernelId;
         return this;
     }
 
@@ -97,7 +108,7 @@ public final class DashboardView {
             }
             scrape = DEFAULT_SCRAPE_INTERVAL; // a store without Prometheus's config endpoint
         }
-        QueryVariables variables = new QueryVariables(dashboard.variables(), chosenValues(), range, step, scrape);
+        QueryVariables variables = new QueryVariables(dashboard.variables(), chosenValues(rangeText), range, step, scrape);
         EmptyReasons reasons = new EmptyReasons(prometheus, monitoringOn, notebook != null, rangeText);
         DashboardQueries queries = new DashboardQueries(prometheus, variables, start, end, step, reasons);
         panels.forEach(p -> results.add(queries.query(p)));
@@ -105,13 +116,34 @@ public final class DashboardView {
     }
 
     /** This notebook and this host; every other variable (instance, gpu, ...) matches all. */
-    private Map<String, String> chosenValues() {
+    private Map<String, String> chosenValues(String rangeText) {
         Map<String, String> chosen = new HashMap<>();
         if (notebook != null) {
             chosen.put("notebook", QueryVariables.exactly(notebook));
         }
-        hostName().ifPresent(h -> chosen.put("host", QueryVariables.exactlyOrAbsent(h)));
+        hostLabel(rangeText).map(QueryVariables::exactly)
+                .or(() -> machineHostName().map(QueryVariables::exactlyOrAbsent))
+                .ifPresent(h -> chosen.put("host", h));
         return chosen;
+    }
+
+    /**
+     * The {@code host} label on this kernel's own series: the name this host goes by in Prometheus
+     * and in a central store, whatever {@code --host} set it to. Empty before the kernel reported.
+     */
+    private Optional<String> hostLabel(String rangeText) {
+        if (kernelId == null || kernelId.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            String id = kernelId.replace("\\", "\\\\").replace("\"", "\\\"");
+            List<Series> hosts = prometheus.instant("group by (host) (last_over_time(notebook_kernel_uptime_seconds{kernel_id=\""
+                    + id + "\"}[" + rangeText + "]))");
+            return hosts.size() == 1 ? Optional.ofNullable(hosts.get(0).labels().get("host")).filter(h -> !h.isEmpty())
+                    : Optional.empty();
+        } catch (MagicException unknown) {
+            return Optional.empty();
+        }
     }
 
     private Map<Dashboard.Panel, String> rows() {
@@ -120,11 +152,16 @@ public final class DashboardView {
         return rows;
     }
 
-    private static java.util.Optional<String> hostName() {
+    /** What {@code hostname} prints, the environment manager's default for the host label. */
+    private static Optional<String> machineHostName() {
         try {
-            return java.util.Optional.of(InetAddress.getLocalHost().getHostName());
+            Path kernel = Path.of("/proc/sys/kernel/hostname");
+            if (Files.isReadable(kernel)) {
+                return Optional.of(Files.readString(kernel).strip()).filter(h -> !h.isEmpty());
+            }
+            return Optional.of(InetAddress.getLocalHost().getHostName());
         } catch (IOException unknown) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }
