@@ -49,11 +49,11 @@ class DashboardNotebookIT {
 
             long t0 = System.nanoTime();
             Path html = Nbconvert.exportHtml(out.resolve(NOTEBOOK), out, "light");
-            String dom = Chromium.open(html, out.resolve("dashboard.png"), 1280, 2400, dir);
+            String dom = Chromium.open(html, out.resolve("dashboard.png"), 1280, 3400, dir);
             Files.writeString(out.resolve("dashboard-dom.html"), dom);
             // the same page in JupyterLab's dark theme, for a person to look at: the charts follow it
             Path dark = Nbconvert.exportHtml(out.resolve(NOTEBOOK), Files.createDirectories(out.resolve("dark")), "dark");
-            Chromium.open(dark, out.resolve("dashboard-dark.png"), 1280, 2400, dir);
+            Chromium.open(dark, out.resolve("dashboard-dark.png"), 1280, 3400, dir);
             System.out.printf("DashboardNotebookIT: notebook %d s, export and browser %d s%n",
                     (t0 - started) / 1_000_000_000, (System.nanoTime() - t0) / 1_000_000_000);
 
@@ -138,7 +138,7 @@ class DashboardNotebookIT {
                 + "for (int i = 0; i < 6; i++) { long s = 0; for (int j = 0; j < 5_000_000; j++) s += j % 3; Thread.sleep(1000); }",
                 false);
         code(cells, WAIT_FOR_PROMETHEUS, false);
-        code(cells, "%dashboard --range 5m", false);
+        code(cells, "%dashboard --range 2m", false);
         return Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(nb));
     }
 

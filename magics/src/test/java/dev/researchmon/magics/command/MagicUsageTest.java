@@ -48,7 +48,7 @@ class MagicUsageTest {
     @Test
     void dashboard_unknownPanel_printsUsageWithWhatComesClose() {
         DashboardMagic d = new DashboardMagic(session);
-        assertUsage(d, line("dashboard", "Kernel"), "did you mean: Kernel memory, Kernel CPU (cores)");
+        assertUsage(d, line("dashboard", "Kernel"), "did you mean: Live kernels, Kernel memory, Kernel CPU (cores))");
         assertUsage(d, line("dashboard", "xyzzy"), "rows: Overview, ");
     }
 
