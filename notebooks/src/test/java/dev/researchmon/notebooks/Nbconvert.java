@@ -23,14 +23,19 @@ final class Nbconvert {
     private Nbconvert() {
     }
 
-    /** The executed notebook; fails with nbconvert's output when a cell raised (untagged) or it timed out. */
+    /**
+     * The executed notebook; fails with nbconvert's output when a cell raised (untagged) or it timed
+     * out. nbconvert runs in the notebook's folder, as a user would run it, so the kernel names the
+     * notebook by its file name.
+     */
     static ExecutedNotebook execute(Path notebook, Path outDir, Map<String, String> env)
             throws IOException, InterruptedException {
         Files.createDirectories(outDir);
         Path log = outDir.resolve(notebook.getFileName() + ".log");
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute",
                 "--ExecutePreprocessor.timeout=120", "--ExecutePreprocessor.startup_timeout=60",
-                "--output-dir", outDir.toString(), notebook.toString())
+                "--output-dir", outDir.toString(), notebook.getFileName().toString())
+                .directory(notebook.toAbsolutePath().getParent().toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
@@ -47,6 +52,24 @@ final class Nbconvert {
             ManagedProcess.stop(p.toHandle());
         }
         return new ExecutedNotebook(JSON.readTree(outDir.resolve(notebook.getFileName()).toFile()));
+    }
+
+    /** Exports an executed notebook to HTML (the lab template, JupyterLab's {@code light} or {@code dark} theme). */
+    static Path exportHtml(Path notebook, Path outDir, String theme) throws IOException, InterruptedException {
+        Path log = outDir.resolve(notebook.getFileName() + ".html.log");
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/jupyter", "nbconvert", "--to", "html", "--theme", theme,
+                "--output-dir", outDir.toString(), notebook.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new AssertionError("nbconvert --to html failed on " + notebook + ":\n" + Files.readString(log));
+            }
+        } finally {
+            ManagedProcess.stop(p.toHandle());
+        }
+        String name = notebook.getFileName().toString();
+        return outDir.resolve(name.substring(0, name.length() - ".ipynb".length()) + ".html");
     }
 
     /** The outputs of an executed notebook. */

@@ -1,5 +1,6 @@
 package dev.researchmon.manager.local;
 
+import dev.researchmon.manager.prometheus.HostShipping;
 import dev.researchmon.manager.stack.ServiceSpec;
 import dev.researchmon.manager.stack.StackDescription;
 import java.io.PrintWriter;
@@ -18,7 +19,7 @@ import java.util.Map;
  * @param out        the user's terminal, for what a part tells while it prepares
  */
 public record LocalContext(Path repoRoot, Path stateDir, StackDescription stack, Map<String, Integer> ports,
-                           ProcessSupervisor logs, PrintWriter out) {
+                           HostShipping shipping, ProcessSupervisor logs, PrintWriter out) {
     public LocalContext {
         ports = Map.copyOf(ports);
     }

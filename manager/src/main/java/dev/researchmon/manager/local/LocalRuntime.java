@@ -5,6 +5,7 @@ import dev.researchmon.manager.ManagerException;
 import dev.researchmon.manager.PartStatus;
 import dev.researchmon.manager.PortGuard;
 import dev.researchmon.manager.StackRuntime;
+import dev.researchmon.manager.prometheus.HostShipping;
 import dev.researchmon.manager.stack.HealthEndpoint;
 import dev.researchmon.manager.stack.PortBinding;
 import dev.researchmon.manager.stack.ServiceSpec;
@@ -45,8 +46,16 @@ public final class LocalRuntime implements StackRuntime {
     private final PrintWriter out;
     private final ProcessSupervisor supervisor;
     private final HealthProbe probe = new HealthProbe();
+    private final HostShipping shipping;
 
     public LocalRuntime(StackDescription stack, Path repoRoot, Path stateDir, Duration healthTimeout, PrintWriter out) {
+        this(stack, repoRoot, stateDir, healthTimeout, out, new HostShipping("localhost", Optional.empty(), Optional.empty()));
+    }
+
+    /** @param shipping the host label and the remote write to a central store that Prometheus gets */
+    public LocalRuntime(StackDescription stack, Path repoRoot, Path stateDir, Duration healthTimeout, PrintWriter out,
+                        HostShipping shipping) {
+        this.shipping = shipping;
         this.stack = stack;
         this.repoRoot = repoRoot;
         this.stateDir = stateDir;
@@ -169,13 +178,13 @@ public final class LocalRuntime implements StackRuntime {
      */
     private LocalContext context() {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        LocalContext bare = new LocalContext(repoRoot, stateDir, stack, Map.of(), supervisor, out);
+        LocalContext bare = new LocalContext(repoRoot, stateDir, stack, Map.of(), shipping, supervisor, out);
         for (LocalPart part : LocalParts.all()) {
             if (part.whyNotRunnable(bare).isEmpty()) {
                 ports.put(part.name(), port(part.name()));
             }
         }
-        return new LocalContext(repoRoot, stateDir, stack, ports, supervisor, out);
+        return new LocalContext(repoRoot, stateDir, stack, ports, shipping, supervisor, out);
     }
 
     private int port(String name) {

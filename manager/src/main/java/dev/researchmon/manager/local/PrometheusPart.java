@@ -53,7 +53,7 @@ final class PrometheusPart implements LocalPart {
             targets.put(service.name() + ":" + health.containerPort(), "127.0.0.1:" + port);
         });
         Set<String> hosts = context.stack().services().stream().map(ServiceSpec::name).collect(Collectors.toSet());
-        return new PrometheusConfigGenerator(context.serviceOf(name()), targets, hosts)
+        return new PrometheusConfigGenerator(context.serviceOf(name()), targets, hosts).withShipping(context.shipping())
                 .write(context.stateDir().resolve("prometheus/prometheus.yml"));
     }
 }
