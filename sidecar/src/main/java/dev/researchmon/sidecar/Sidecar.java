@@ -1,5 +1,11 @@
 package dev.researchmon.sidecar;
 
+import dev.researchmon.report.KernelReport;
+import dev.researchmon.report.MetricFamily;
+import dev.researchmon.report.MetricPoint;
+import dev.researchmon.report.MetricType;
+import dev.researchmon.report.ReportCodec;
+import dev.researchmon.report.ReportFormatException;
 import dev.researchmon.report.TokenFile;
 import dev.researchmon.sidecar.gpu.GpuCollector;
 import dev.researchmon.sidecar.gpu.GpuRefresher;
@@ -81,6 +87,7 @@ public final class Sidecar implements AutoCloseable {
     String token = null;
     if (options.notebook()) {
       token = TokenFile.readOrCreate(options.tokenFile());
+      warmUpReportCodec();
       NotebookCollector notebook = new NotebookCollector(kernels);
       registry.register(notebook);
       sources.add(notebook);
@@ -131,6 +138,19 @@ public final class Sidecar implements AutoCloseable {
       }
       httpThreads.shutdownNow();
       throw e;
+    }
+  }
+
+  /**
+   * Loads and links the JSON codec now (about half a second of CPU): otherwise the first kernel's
+   * first report pays for it, and on a loaded machine that outlasts the kernel client's 2 s timeout.
+   */
+  private static void warmUpReportCodec() {
+    try {
+      ReportCodec.decode(ReportCodec.encode(new KernelReport("warm-up", "", null, 0, List.of(
+          new MetricFamily("warm_up", "", null, MetricType.GAUGE, List.of(MetricPoint.ofValue(Map.of(), 0)))))));
+    } catch (ReportFormatException e) {
+      throw new IllegalStateException("the report codec cannot read its own output", e);
     }
   }
 
