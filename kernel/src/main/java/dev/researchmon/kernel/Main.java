@@ -1,6 +1,8 @@
 package dev.researchmon.kernel;
 
 import dev.researchmon.kernel.install.InstallCommand;
+import dev.researchmon.kernel.launch.NotebookName;
+import dev.researchmon.kernel.launch.ParentWatchdog;
 import dev.researchmon.kernel.protocol.JupyterKernel;
 import dev.researchmon.kernel.wire.ConnectionFile;
 import dev.researchmon.kernel.wire.KernelSockets;
@@ -15,8 +17,11 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,19 +61,34 @@ public final class Main implements Callable<Integer> {
             log.println("research-kernel: " + e.getMessage());
             return 2;
         }
+        Map<String, String> env = System.getenv();
+        ParentWatchdog.fromEnvironment(env, Duration.ofSeconds(1), () -> {
+            // System.exit runs the shutdown hooks: monitoring's final report goes out first
+            log.println("research-kernel: the process that started this kernel (JPY_PARENT_PID "
+                    + env.get("JPY_PARENT_PID") + ") is gone; exiting");
+            System.exit(0);
+        }).ifPresent(ParentWatchdog::start);
         try (KernelSockets sockets = new KernelSockets(props, codec, log)) {
-            JupyterKernel kernel = new JupyterKernel(codec, sockets, identity(connectionFile), log, sockets::stop);
+            JupyterKernel kernel = new JupyterKernel(codec, sockets, identity(connectionFile, env), log, sockets::stop);
             kernel.start();
             sockets.run(kernel::handle);
         }
         return 0;
     }
 
-    /** kernel_id from Jupyter's file name {@code kernel-<id>.json}; notebook from JPY_SESSION_NAME. */
-    static KernelIdentity identity(Path connectionFile) {
+    /**
+     * kernel_id from Jupyter's file name {@code kernel-<id>.json}; the notebook as {@link NotebookName}
+     * finds it, asked again as reports go out so that a rename is followed.
+     */
+    static Supplier<KernelIdentity> identity(Path connectionFile, Map<String, String> env) {
+        String id = kernelId(connectionFile);
+        NotebookName notebook = NotebookName.forKernel(id, connectionFile, env);
+        long pid = ProcessHandle.current().pid();
+        return () -> new KernelIdentity(id, notebook.get(), pid);
+    }
+
+    static String kernelId(Path connectionFile) {
         Matcher m = KERNEL_FILE.matcher(String.valueOf(connectionFile.getFileName()));
-        String id = m.matches() ? m.group(1) : UUID.randomUUID().toString();
-        String notebook = System.getenv().getOrDefault("JPY_SESSION_NAME", "");
-        return new KernelIdentity(id, notebook, ProcessHandle.current().pid());
+        return m.matches() ? m.group(1) : UUID.randomUUID().toString();
     }
 }

@@ -43,8 +43,7 @@ class ExampleNotebooksIT {
     private static Nbconvert.ExecutedNotebook run(Path notebook) throws Exception {
         // Kept under target/ so that a failing run can be opened and read.
         Path out = Repo.root().resolve("notebooks/target/executed-notebooks");
-        String name = notebook.getFileName().toString();
-        return Nbconvert.execute(notebook, out, stack.kernelEnvironment(name));
+        return Nbconvert.execute(notebook, out, stack.kernelEnvironment());
     }
 
     private static double reached(String selector) throws Exception {

@@ -23,14 +23,19 @@ final class Nbconvert {
     private Nbconvert() {
     }
 
-    /** The executed notebook; fails with nbconvert's output when a cell raised (untagged) or it timed out. */
+    /**
+     * The executed notebook; fails with nbconvert's output when a cell raised (untagged) or it timed
+     * out. nbconvert runs in the notebook's folder, as a user would run it, so the kernel names the
+     * notebook by its file name.
+     */
     static ExecutedNotebook execute(Path notebook, Path outDir, Map<String, String> env)
             throws IOException, InterruptedException {
         Files.createDirectories(outDir);
         Path log = outDir.resolve(notebook.getFileName() + ".log");
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute",
                 "--ExecutePreprocessor.timeout=120", "--ExecutePreprocessor.startup_timeout=60",
-                "--output-dir", outDir.toString(), notebook.toString())
+                "--output-dir", outDir.toString(), notebook.getFileName().toString())
+                .directory(notebook.toAbsolutePath().getParent().toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);

@@ -71,8 +71,12 @@ final class TestStack implements AutoCloseable {
         return stack;
     }
 
-    /** The environment a notebook's kernel gets (nbconvert passes its own on). */
-    Map<String, String> kernelEnvironment(String sessionName) {
+    /**
+     * The environment a notebook's kernel gets from nbconvert or the Jupyter server that starts it.
+     * No {@code JPY_SESSION_NAME}: the kernel finds its notebook itself (nbconvert's command line,
+     * the server's sessions).
+     */
+    Map<String, String> kernelEnvironment() {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("JUPYTER_DATA_DIR", jupyterData.toString());
         env.put("JUPYTER_CONFIG_DIR", dir.resolve("jupyter-config").toString());
@@ -82,8 +86,6 @@ final class TestStack implements AutoCloseable {
         env.put("RESEARCH_MONITOR_PROMETHEUS_URL", prometheus.url().toString());
         // Grafana is not packaged for this machine: %dashboard must cope with it being down.
         env.put("RESEARCH_MONITOR_GRAFANA_URL", "http://127.0.0.1:" + deadPort);
-        // What the Jupyter server tells a kernel; nbconvert does not, so the test does.
-        env.put("JPY_SESSION_NAME", sessionName);
         return env;
     }
 

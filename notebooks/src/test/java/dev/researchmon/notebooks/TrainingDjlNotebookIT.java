@@ -55,7 +55,7 @@ class TrainingDjlNotebookIT {
     @Test
     void djlTraining_reportsItsSeriesWithTheValuesDjlLogged() throws Exception {
         Nbconvert.ExecutedNotebook nb = Nbconvert.execute(Repo.notebook(NOTEBOOK), dir.resolve("out"),
-                stack.kernelEnvironment(NOTEBOOK));
+                stack.kernelEnvironment());
 
         String maven = nb.outputOf("%maven", "text/plain");
         assertTrue(maven.contains("pytorch-native-cpu-2.7.1-linux-x86_64.jar") && maven.contains("-djl.jar"),

@@ -5,8 +5,8 @@ package dev.researchmon.magics.api;
  *
  * @param kernelId the Jupyter kernel id (from the connection file name {@code kernel-<id>.json}),
  *                 or a generated one when the kernel was started without one
- * @param notebook the notebook's path or name when the Jupyter server tells it
- *                 ({@code JPY_SESSION_NAME}), else {@code ""}
+ * @param notebook the notebook's path as the Jupyter server knows it (relative to its root), or
+ *                 {@code "unknown"} when nothing tells it; never empty in a running kernel
  * @param pid      the kernel's process id
  */
 public record KernelIdentity(String kernelId, String notebook, long pid) {

@@ -9,7 +9,11 @@ import java.util.List;
  */
 public interface MagicContext {
 
-    /** Which kernel and notebook this is; used to label metrics. */
+    /**
+     * Which kernel and notebook this is; used to label metrics. Ask again rather than keep it: the
+     * notebook changes when the user renames it. Callable from any thread; it may ask the Jupyter
+     * server (loopback, bounded to about a second).
+     */
     KernelIdentity identity();
 
     /** Publishes output now (a {@code display_data} message), while the magic is still running. */

@@ -79,7 +79,7 @@ public final class MonitoringSession {
                     + startedSidecar.pid() + ", log " + startedSidecar.log() + "); it keeps running after this"
                     + " kernel ends.";
         }
-        ReportSink sink = sidecarSink(settings, ctx.identity());
+        ReportSink sink = sidecarSink(settings, ctx);
         Reporter r = new Reporter(this::scrape, sink, REPORT_INTERVAL, MIN_GAP, Clock.systemUTC());
         CellListener l = new CellListener() {
             @Override
@@ -148,8 +148,9 @@ public final class MonitoringSession {
                 .register(metrics.registry()));
     }
 
-    private ReportSink sidecarSink(MonitoringSettings settings, KernelIdentity id) {
+    private ReportSink sidecarSink(MonitoringSettings settings, MagicContext ctx) {
         var tokenFile = settings.stateDir().resolve(dev.researchmon.report.SidecarEndpoints.TOKEN_FILE_NAME);
-        return new SidecarReportSink(new dev.researchmon.report.ReportClient(settings.sidecarUrl(), tokenFile), id);
+        return new SidecarReportSink(new dev.researchmon.report.ReportClient(settings.sidecarUrl(), tokenFile),
+                ctx::identity);
     }
 }

@@ -6,23 +6,28 @@ import dev.researchmon.report.ReportClient;
 import dev.researchmon.report.ReportMapper;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import java.util.function.Supplier;
+
 /**
  * Sends reports to the sidecar through the report module's {@link ReportClient}.
  *
  * <pre>{@code
- * ReportSink sink = new SidecarReportSink(new ReportClient(url, tokenFile), ctx.identity());
+ * ReportSink sink = new SidecarReportSink(new ReportClient(url, tokenFile), ctx::identity);
  * }</pre>
+ *
+ * @param identity asked for each report: a notebook renamed in the UI is reported under its new name
  */
-public record SidecarReportSink(ReportClient client, KernelIdentity identity) implements ReportSink {
+public record SidecarReportSink(ReportClient client, Supplier<KernelIdentity> identity) implements ReportSink {
 
     @Override
     public void send(MetricSnapshots snapshots, long sequence) throws Exception {
-        client.report(new KernelReport(identity.kernelId(), identity.notebook(), identity.pid(), sequence,
+        KernelIdentity id = identity.get();
+        client.report(new KernelReport(id.kernelId(), id.notebook(), id.pid(), sequence,
                 ReportMapper.fromSnapshots(snapshots)));
     }
 
     @Override
     public void forget() throws Exception {
-        client.forget(identity.kernelId());
+        client.forget(identity.get().kernelId());
     }
 }
