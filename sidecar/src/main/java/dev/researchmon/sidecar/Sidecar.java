@@ -25,7 +25,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -71,7 +70,8 @@ public final class Sidecar implements AutoCloseable {
   public static Sidecar start(SidecarOptions options) throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     SidecarMetrics metrics = SidecarMetrics.register(registry);
-    List<MonitoredSource> sources = new ArrayList<>();
+    // The order here is the order a scrape runs them in; the runner reports each one's health.
+    CollectorRunner collectors = new CollectorRunner();
 
     KernelRegistry kernels = new KernelRegistry(options.limits(), metrics, GpuCollector.FAMILY_NAMES);
     GpuRefresher refresher = null;
@@ -81,21 +81,22 @@ public final class Sidecar implements AutoCloseable {
       xids = new XidWatcher(() -> NvmlXidEvents.open(options.nvmlLibrary()), XID_RETRY);
       GpuCollector gpu = new GpuCollector(refresher,
           options.notebook() ? kernels::kernelsByPid : Map::of, xids::current);
-      registry.register(gpu);
-      sources.add(gpu);
+      collectors.add(SourceCollector.GPU, gpu, () -> gpu.lastOutcome().success());
     }
     String token = null;
     if (options.notebook()) {
       token = TokenFile.readOrCreate(options.tokenFile());
       warmUpReportCodec();
-      NotebookCollector notebook = new NotebookCollector(kernels);
-      registry.register(notebook);
-      sources.add(notebook);
+      collectors.add(SourceCollector.NOTEBOOK, new NotebookCollector(kernels));
     }
     if (options.jvm()) {
-      JvmMetrics.builder().register(registry);
+      // client_java registers the JVM's collectors one by one: a registry of their own makes them
+      // one collector the runner can time and guard like the others.
+      PrometheusRegistry jvm = new PrometheusRegistry();
+      JvmMetrics.builder().register(jvm);
+      collectors.add(SourceCollector.JVM, jvm::scrape);
     }
-    registry.register(new CollectorHealth(sources));
+    registry.register(collectors);
 
     ExecutorService httpThreads = httpExecutor();
     HttpServer server = HttpServer.create(new InetSocketAddress(options.bind(), options.port()), 64);

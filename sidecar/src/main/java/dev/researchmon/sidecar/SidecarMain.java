@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -48,16 +49,6 @@ public final class SidecarMain implements Callable<Integer> {
       description = "Report token file (default $RESEARCH_MONITOR_HOME/sidecar.token or "
           + "~/.local/share/research-monitor/sidecar.token); created 0600 if absent.")
   Path tokenFile;
-
-  @Option(names = "--no-collector.gpu", description = "Do not read GPUs.")
-  boolean noGpu;
-
-  @Option(names = "--no-collector.notebook",
-      description = "Do not accept kernel reports (the report endpoint answers 404).")
-  boolean noNotebook;
-
-  @Option(names = "--no-collector.jvm", description = "Do not expose the sidecar's JVM and process metrics.")
-  boolean noJvm;
 
   @Option(names = "--gpu-interval", defaultValue = "2", paramLabel = "SECONDS",
       description = "Seconds between two GPU refreshes (default ${DEFAULT-VALUE}).")
@@ -134,8 +125,9 @@ public final class SidecarMain implements Callable<Integer> {
     }
     limits = fitToHeap(limits, Runtime.getRuntime().maxMemory());
     Path token = tokenFile != null ? tokenFile : SidecarEndpoints.defaultTokenFile(System.getenv());
-    return new SidecarOptions(port, bind, Optional.ofNullable(nvmlLibrary), token, !noGpu, !noNotebook,
-        !noJvm, Duration.ofMillis((long) (gpuIntervalSeconds * 1000)), limits);
+    return new SidecarOptions(port, bind, Optional.ofNullable(nvmlLibrary), token, on(SourceCollector.GPU),
+        on(SourceCollector.NOTEBOOK), on(SourceCollector.JVM),
+        Duration.ofMillis((long) (gpuIntervalSeconds * 1000)), limits);
   }
 
   /**
@@ -163,8 +155,27 @@ public final class SidecarMain implements Callable<Integer> {
     return limits;
   }
 
+  /** Whether {@code --no-collector.<name>} was left out. */
+  private boolean on(SourceCollector collector) {
+    OptionSpec off = spec.findOption(collector.offSwitch());
+    return off == null || !Boolean.TRUE.equals(off.getValue());
+  }
+
+  /**
+   * The command line of {@code main}, with a {@code --no-collector.<name>} switch for every
+   * collector of {@link SourceCollector}, so that a new collector gets its switch without more code.
+   */
+  public static CommandLine commandLine(SidecarMain main) {
+    CommandLine cli = new CommandLine(main);
+    for (SourceCollector collector : SourceCollector.all()) {
+      cli.getCommandSpec().addOption(OptionSpec.builder(collector.offSwitch())
+          .type(boolean.class).arity("0").description(collector.offDescription()).build());
+    }
+    return cli;
+  }
+
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new SidecarMain());
+    CommandLine cli = commandLine(new SidecarMain());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("metrics-sidecar: " + e.getMessage());
       return 1;

@@ -1,7 +1,5 @@
 package dev.researchmon.sidecar.notebook;
 
-import dev.researchmon.sidecar.CollectorOutcome;
-import dev.researchmon.sidecar.MonitoredSource;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
@@ -24,51 +22,39 @@ import java.util.Map;
  * registry.register(new NotebookCollector(kernels));
  * }</pre>
  */
-public final class NotebookCollector implements MultiCollector, MonitoredSource {
+public final class NotebookCollector implements MultiCollector {
   /** The merged families and the entries they were made from (what this scrape exposes). */
   private record Merged(long version, List<KernelRegistry.Entry> entries, List<MetricSnapshot> families,
       int conflicts) {}
 
   private final KernelRegistry kernels;
   private volatile Merged cache = new Merged(-1, List.of(), List.of(), 0);
-  private volatile CollectorOutcome outcome = CollectorOutcome.NOT_YET;
 
   public NotebookCollector(KernelRegistry kernels) {
     this.kernels = kernels;
   }
 
   @Override
-  public String collectorName() {
-    return "notebook";
-  }
-
-  @Override
-  public CollectorOutcome lastOutcome() {
-    return outcome;
-  }
-
-  @Override
   public MetricSnapshots collect() {
-    long start = System.nanoTime();
-    boolean ok = false;
-    try {
-      Merged merged = merged();
-      List<MetricSnapshot> out = new ArrayList<>(merged.families());
-      int kernelCount = merged.entries().size();
-      out.add(gauge("sidecar_kernels", "Kernels whose reports the sidecar holds.", kernelCount));
-      out.add(gauge("sidecar_notebook_series", "Series held from kernel reports.", kernels.totalSeries()));
-      out.add(gauge("sidecar_notebook_exposition_bytes",
-          "Bytes the series held from kernel reports may take on /metrics (at most --max-exposition-bytes).",
-          kernels.totalBytes()));
-      out.add(goneKernels(merged.entries()));
-      out.add(gauge("sidecar_notebook_type_conflicts",
-          "Kernel families left out because another kernel reports the same name with another type.",
-          merged.conflicts()));
-      ok = true;
-      return new MetricSnapshots(out);
-    } finally {
-      outcome = new CollectorOutcome(ok, (System.nanoTime() - start) / 1e9);
+    Merged merged = merged();
+    List<MetricSnapshot> out = new ArrayList<>(merged.families());
+    // counted from the entries this scrape shows, so the counts always match the series served
+    long series = 0;
+    long bytes = 0;
+    for (KernelRegistry.Entry e : merged.entries()) {
+      series += e.series();
+      bytes += e.bytes();
     }
+    out.add(gauge("sidecar_kernels", "Kernels whose reports the sidecar holds.", merged.entries().size()));
+    out.add(gauge("sidecar_notebook_series", "Series held from kernel reports.", series));
+    out.add(gauge("sidecar_notebook_exposition_bytes",
+        "Bytes the series held from kernel reports may take on /metrics (at most --max-exposition-bytes).",
+        bytes));
+    out.add(goneKernels(merged.entries()));
+    out.add(gauge("sidecar_notebook_type_conflicts",
+        "Kernel families left out because another kernel reports the same name with another type.",
+        merged.conflicts()));
+    return new MetricSnapshots(out);
   }
 
   private Merged merged() {
