@@ -407,6 +407,11 @@ public final class JupyterKernel {
         } catch (RuntimeException e) {
             return new CellResult(CellOutcome.ERROR, null, CellError.of("KernelError", "JShell did not start: " + e));
         }
+        if (interrupted) {
+            // interrupted while JShell was still starting: the evaluator had nothing to stop then,
+            // and the cell (perhaps a while (true) {}) must not start now
+            return new CellResult(CellOutcome.INTERRUPTED, null, null);
+        }
         if (!CellParts.hasMagic(code)) {
             return CellResult.of(java.evaluate(code));
         }
