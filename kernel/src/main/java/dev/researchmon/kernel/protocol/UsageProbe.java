@@ -1,6 +1,6 @@
 package dev.researchmon.kernel.protocol;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.researchmon.kernel.protocol.message.UsageReply;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -15,7 +15,7 @@ import java.util.List;
  * memory, host CPU percent and count, host memory.
  *
  * <pre>{@code
- * probe.fill(content);   // content.get("kernel_memory") is the RSS in bytes
+ * UsageReply usage = probe.reply();   // usage.kernelMemory() is the RSS in bytes
  * }</pre>
  */
 final class UsageProbe {
@@ -24,28 +24,20 @@ final class UsageProbe {
     private long lastCpuNanos = os.getProcessCpuTime();
     private long lastWallNanos = System.nanoTime();
 
-    synchronized void fill(ObjectNode content) {
+    synchronized UsageReply reply() {
         long cpu = os.getProcessCpuTime();
         long wall = System.nanoTime();
         double kernelCpu = wall > lastWallNanos ? 100.0 * (cpu - lastCpuNanos) / (wall - lastWallNanos) : 0.0;
         lastCpuNanos = cpu;
         lastWallNanos = wall;
-
-        content.put("hostname", hostname());
-        content.put("pid", ProcessHandle.current().pid());
-        content.put("kernel_cpu", round(kernelCpu));
-        content.put("kernel_memory", residentBytes());
         double hostLoad = os.getCpuLoad();
-        content.put("host_cpu_percent", round(hostLoad < 0 ? 0.0 : hostLoad * 100.0));
-        content.put("cpu_count", Runtime.getRuntime().availableProcessors());
-        ObjectNode memory = content.putObject("host_virtual_memory");
         long total = os.getTotalMemorySize();
-        long available = availableBytes(os.getFreeMemorySize());
-        memory.put("total", total);
-        memory.put("available", available);
-        memory.put("percent", round(total > 0 ? 100.0 * (total - available) / total : 0.0));
-        memory.put("used", total - available);
-        memory.put("free", os.getFreeMemorySize());
+        long free = os.getFreeMemorySize();
+        long available = availableBytes(free);
+        UsageReply.HostMemory memory = new UsageReply.HostMemory(total, available,
+                round(total > 0 ? 100.0 * (total - available) / total : 0.0), total - available, free);
+        return new UsageReply(hostname(), ProcessHandle.current().pid(), round(kernelCpu), residentBytes(),
+                round(hostLoad < 0 ? 0.0 : hostLoad * 100.0), Runtime.getRuntime().availableProcessors(), memory);
     }
 
     private static double round(double v) {
