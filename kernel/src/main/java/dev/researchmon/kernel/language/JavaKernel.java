@@ -232,6 +232,11 @@ public final class JavaKernel implements LanguageKernel {
         } catch (RuntimeException e) {
             return CellResult.failed("KernelError", "JShell did not start: " + e);
         }
+        if (interrupted) {
+            // interrupted while JShell was still starting: the evaluator had nothing to stop then,
+            // and the cell (perhaps a while (true) {}) must not start now
+            return CellResult.INTERRUPTED;
+        }
         if (!CellParts.hasMagic(code)) {
             return CellResult.of(java.evaluate(code));
         }

@@ -7,7 +7,8 @@ package dev.researchmon.kernel.protocol.message;
 public record UsageReply(String hostname, long pid, double kernelCpu, long kernelMemory, double hostCpuPercent,
                          int cpuCount, HostMemory hostVirtualMemory) {
 
-    /** The host's memory, as psutil's virtual_memory() names it. */
-    public record HostMemory(long total, long available, double percent, long used, long free) {
+    /** The host's memory, as psutil's virtual_memory() names it on Linux. */
+    public record HostMemory(long total, long available, double percent, long used, long free, long active,
+                             long inactive, long buffers, long cached, long shared, long slab) {
     }
 }
