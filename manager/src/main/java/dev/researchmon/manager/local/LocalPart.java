@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One part of the stack as a local process: what it needs installed, how it starts, and (through
@@ -44,6 +45,15 @@ public interface LocalPart {
      */
     default Optional<String> whyNotRunnable(LocalContext context) {
         return Optional.empty();
+    }
+
+    /**
+     * The pid of an instance of this part that runs on {@code port} without the manager having started
+     * it and that the stack may use as its own (adopted, and left running by --no-monitoring); empty
+     * when whatever holds the port is not one.
+     */
+    default OptionalLong runningOutside(int port) {
+        return OptionalLong.empty();
     }
 
     /** A line for --status beside its pid (where its token is, say). */

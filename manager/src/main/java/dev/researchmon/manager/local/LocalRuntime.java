@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
@@ -83,7 +84,7 @@ public final class LocalRuntime implements StackRuntime {
             }
         }
         // Check everything before starting anything, so that a bad set-up leaves nothing half-up.
-        for (LocalPart part : toStart) {
+        for (LocalPart part : List.copyOf(toStart)) {
             for (Path needed : part.needs(context)) {
                 if (!Files.exists(needed)) {
                     throw new ManagerException(part.name() + " cannot start: " + needed + " is missing; run bin/setup first");
@@ -91,7 +92,14 @@ public final class LocalRuntime implements StackRuntime {
             }
             int port = context.port(part.name());
             if (!PortGuard.isFree(port)) {
-                throw PortGuard.taken(port, part.name(), "--" + part.name() + "-port");
+                OptionalLong adopted = part.runningOutside(port);
+                if (adopted.isEmpty()) {
+                    throw PortGuard.taken(port, part.name(), "--" + part.name() + "-port");
+                }
+                // e.g. a sidecar started by a kernel's %monitoring on: the same launcher and flags, so it is used
+                out.println(part.name() + ": already running (pid " + adopted.getAsLong() + ", not started here: "
+                        + "adopted, and left running by --no-monitoring)");
+                toStart.remove(part);
             }
         }
         try {
@@ -159,7 +167,11 @@ public final class LocalRuntime implements StackRuntime {
                 }
                 String url = url(context, name).toString();
                 Optional<ProcessHandle> process = supervisor.running(name);
-                if (process.isEmpty()) {
+                OptionalLong adopted = process.isEmpty() ? local.get().runningOutside(context.port(name)) : OptionalLong.empty();
+                if (adopted.isPresent()) {
+                    parts.add(new PartStatus(name, url, PartStatus.State.HEALTHY,
+                            "pid " + adopted.getAsLong() + ", adopted (not started by the manager)"));
+                } else if (process.isEmpty()) {
                     parts.add(new PartStatus(name, url, PartStatus.State.STOPPED, ""));
                 } else {
                     boolean healthy = probe.healthy(URI.create(url));

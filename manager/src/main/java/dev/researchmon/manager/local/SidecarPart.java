@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The metrics sidecar through bin/metrics-sidecar. Optional here: a checkout where only part of the
@@ -30,6 +31,12 @@ final class SidecarPart implements LocalPart {
     public List<String> command(LocalContext context, int port) {
         return List.of(context.repoRoot().resolve("bin/metrics-sidecar").toString(),
                 "--port", String.valueOf(port), "--bind", "127.0.0.1");
+    }
+
+    /** A project sidecar already on the port (its /-/healthy names it and its pid), started by a kernel, say. */
+    @Override
+    public OptionalLong runningOutside(int port) {
+        return ProjectSidecar.pidOn(port);
     }
 
     private static Path jar(LocalContext context) {
