@@ -1,6 +1,6 @@
 package dev.researchmon.kernel.protocol;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.researchmon.kernel.protocol.message.UsageReply;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code used}), computed from {@code /proc/meminfo} the way psutil does.
  *
  * <pre>{@code
- * probe.fill(content);   // content.get("kernel_memory") is the RSS in bytes
+ * UsageReply usage = probe.reply();   // usage.kernelMemory() is the RSS in bytes
  * }</pre>
  */
 final class UsageProbe {
@@ -28,25 +28,19 @@ final class UsageProbe {
     private long lastCpuNanos = os.getProcessCpuTime();
     private long lastWallNanos = System.nanoTime();
 
-    synchronized void fill(ObjectNode content) {
+    synchronized UsageReply reply() {
         long cpu = os.getProcessCpuTime();
         long wall = System.nanoTime();
         double kernelCpu = wall > lastWallNanos ? 100.0 * (cpu - lastCpuNanos) / (wall - lastWallNanos) : 0.0;
         lastCpuNanos = cpu;
         lastWallNanos = wall;
-
-        content.put("hostname", hostname());
-        content.put("pid", ProcessHandle.current().pid());
-        content.put("kernel_cpu", round(kernelCpu));
-        content.put("kernel_memory", residentBytes());
         double hostLoad = os.getCpuLoad();
-        content.put("host_cpu_percent", round(hostLoad < 0 ? 0.0 : hostLoad * 100.0));
-        content.put("cpu_count", Runtime.getRuntime().availableProcessors());
-        hostMemory(content.putObject("host_virtual_memory"));
+        return new UsageReply(hostname(), ProcessHandle.current().pid(), round(kernelCpu), residentBytes(),
+                round(hostLoad < 0 ? 0.0 : hostLoad * 100.0), Runtime.getRuntime().availableProcessors(), hostMemory());
     }
 
     /** psutil's Linux arithmetic: cached counts reclaimable slab, used is what neither free nor cache holds. */
-    private void hostMemory(ObjectNode memory) {
+    private UsageReply.HostMemory hostMemory() {
         Map<String, Long> info = procFields(Path.of("/proc/meminfo"));
         long total = os.getTotalMemorySize();
         long free = os.getFreeMemorySize();
@@ -59,17 +53,10 @@ final class UsageProbe {
         long buffers = info.getOrDefault("Buffers", 0L);
         long cached = info.getOrDefault("Cached", 0L) + info.getOrDefault("SReclaimable", 0L);
         long used = total - free - cached - buffers;
-        memory.put("total", total);
-        memory.put("available", available);
-        memory.put("percent", round(total > 0 ? 100.0 * (total - available) / total : 0.0));
-        memory.put("used", used < 0 ? total - free : used);
-        memory.put("free", free);
-        memory.put("active", info.getOrDefault("Active", 0L));
-        memory.put("inactive", info.getOrDefault("Inactive", 0L));
-        memory.put("buffers", buffers);
-        memory.put("cached", cached);
-        memory.put("shared", info.getOrDefault("Shmem", 0L));
-        memory.put("slab", info.getOrDefault("Slab", 0L));
+        return new UsageReply.HostMemory(total, available, round(total > 0 ? 100.0 * (total - available) / total : 0.0),
+                used < 0 ? total - free : used, free, info.getOrDefault("Active", 0L),
+                info.getOrDefault("Inactive", 0L), buffers, cached, info.getOrDefault("Shmem", 0L),
+                info.getOrDefault("Slab", 0L));
     }
 
     private static double round(double v) {
