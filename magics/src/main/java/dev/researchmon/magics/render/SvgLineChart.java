@@ -222,9 +222,9 @@ public final class SvgLineChart {
         }
     }
 
-    /** Ticks on round clock times of the zone (every 10 s ... every week), about one per 110 px. */
+    /** Ticks on round clock times of the zone (every second ... every week), about one per 90 px. */
     private void timeAxis(StringBuilder svg, double x0, double x1, int left, int plotWidth, int top) {
-        double wanted = Math.max(2, plotWidth / 110.0);
+        double wanted = Math.max(2, plotWidth / 90.0);
         long step = TIME_STEPS[TIME_STEPS.length - 1];
         for (long s : TIME_STEPS) {
             if ((x1 - x0) / s <= wanted) {
@@ -351,10 +351,12 @@ public final class SvgLineChart {
         if (min > max) {
             return new double[]{0, 1};
         }
-        if (unit.zeroBased() && min > 0) {
-            min = 0;
+        // headroom, so that a line at its extreme is not drawn on the frame
+        double pad = (max - min) * 0.05;
+        if (unit.zeroBased() && min >= 0) {
+            return new double[]{0, max + pad};
         }
-        return new double[]{min, max};
+        return new double[]{min - pad, max + pad};
     }
 
     /** A y axis with round tick values covering [min, max]. */
