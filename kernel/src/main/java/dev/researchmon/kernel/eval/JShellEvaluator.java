@@ -272,18 +272,28 @@ public final class JShellEvaluator implements AutoCloseable {
         return new Completions(new ArrayList<>(matches), anchor[0] + seg.offset(), cursor);
     }
 
-    /** Documentation of the name under, or just before, the cursor. */
+    /**
+     * Documentation of the name the cursor is in or just after, as IJava gives it: a method with all
+     * its overloads (whether or not the call's parentheses follow, and also with the cursor just
+     * after a call's closing parenthesis), a class, a field or a variable.
+     */
     public Optional<Inspection> inspect(String code, int cursor) {
         Segment seg = segmentAt(code, cursor);
         String text = seg.text();
         int local = Math.max(0, Math.min(cursor - seg.offset(), text.length()));
-        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(text, local, true);
-        if (docs.isEmpty()) {
-            // JShell answers only with the cursor at the end of a name: move it there
-            int end = identifierEnd(text, local);
-            if (end != local) {
-                docs = analysis.documentation(text, end, true);
+        List<SourceCodeAnalysis.Documentation> docs = List.of();
+        int nameEnd = nameEnd(text, local);
+        if (nameEnd > 0) {
+            String upToName = text.substring(0, nameEnd);
+            // JShell lists every overload of a method only with the cursor just inside "name(",
+            // and documents classes, fields and variables with it right after the name
+            docs = analysis.documentation(upToName + "(", nameEnd + 1, true);
+            if (docs.isEmpty()) {
+                docs = analysis.documentation(upToName, nameEnd, true);
             }
+        }
+        if (docs.isEmpty()) {
+            docs = analysis.documentation(text, local, true);
         }
         if (docs.isEmpty()) {
             return Optional.empty();
@@ -301,8 +311,12 @@ public final class JShellEvaluator implements AutoCloseable {
         return Optional.of(new Inspection(sb.toString()));
     }
 
-    /** The end of the identifier that the cursor is in or right after (skipping spaces before it). */
-    static int identifierEnd(String text, int cursor) {
+    /**
+     * The end of the name to document: the identifier the cursor is in or right after (spaces
+     * skipped), or the method name of a call whose {@code (} or {@code )} is right before the cursor;
+     * -1 when there is none.
+     */
+    static int nameEnd(String text, int cursor) {
         int i = Math.min(cursor, text.length());
         if (i < text.length() && Character.isJavaIdentifierPart(text.charAt(i))) {
             while (i < text.length() && Character.isJavaIdentifierPart(text.charAt(i))) {
@@ -310,11 +324,36 @@ public final class JShellEvaluator implements AutoCloseable {
             }
             return i;
         }
-        int j = i;
-        while (j > 0 && Character.isWhitespace(text.charAt(j - 1))) {
-            j--;
+        int j = skipSpacesBack(text, i);
+        if (j > 0 && text.charAt(j - 1) == ')') {
+            int open = matchingOpen(text, j - 1);
+            j = open < 0 ? -1 : open + 1;
         }
-        return j > 0 && Character.isJavaIdentifierPart(text.charAt(j - 1)) ? j : i;
+        if (j > 0 && text.charAt(j - 1) == '(') {
+            j = skipSpacesBack(text, j - 1);
+        }
+        return j > 0 && Character.isJavaIdentifierPart(text.charAt(j - 1)) ? j : -1;
+    }
+
+    private static int skipSpacesBack(String text, int i) {
+        while (i > 0 && Character.isWhitespace(text.charAt(i - 1))) {
+            i--;
+        }
+        return i;
+    }
+
+    /** The index of the {@code (} that the {@code )} at {@code close} closes, or -1. */
+    private static int matchingOpen(String text, int close) {
+        int depth = 0;
+        for (int i = close; i >= 0; i--) {
+            char c = text.charAt(i);
+            if (c == ')') {
+                depth++;
+            } else if (c == '(' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private record Segment(String text, int offset) {

@@ -143,6 +143,44 @@ class JShellEvaluatorTest {
     }
 
     @Test
+    void inspect_methodWithTheCursorAnywhereInOrAfterItsName_listsEveryOverload() {
+        for (String code : List.of("Math.max", "Math.max(", "Math.max(1, 2)", "Math.max (3L, 4L) ")) {
+            String doc = java.inspect(code, code.length()).orElseThrow(() -> new AssertionError(code)).text();
+            for (String overload : List.of("int Math.max(int a, int b)", "long Math.max(long a, long b)",
+                    "float Math.max(float a, float b)", "double Math.max(double a, double b)")) {
+                assertTrue(doc.contains(overload), code + " -> " + doc);
+            }
+        }
+        assertTrue(java.inspect("Math.max(1, 2)", 6).orElseThrow().text().contains("double Math.max(double a, double b)"),
+                "cursor inside the name");
+        String println = java.inspect("System.out.println", 18).orElseThrow().text();
+        assertTrue(println.contains("println(String x)") && println.contains("println(Object x)")
+                && println.contains("println()"), println);
+    }
+
+    @Test
+    void inspect_instanceMethodFieldVariableAndClass() {
+        ok("String greeting = \"hello\";");
+        assertTrue(java.inspect("greeting.length", 15).orElseThrow().text().contains("int String.length()"));
+        assertTrue(java.inspect("greeting.length()", 17).orElseThrow().text().contains("int String.length()"));
+        assertTrue(java.inspect("greeting", 3).orElseThrow().text().contains("java.lang.String"));
+        assertTrue(java.inspect("System.out", 10).orElseThrow().text().contains("PrintStream"));
+        assertTrue(java.inspect("Math.PI", 6).orElseThrow().text().contains("double"));
+        assertTrue(java.inspect("List", 4).orElseThrow().text().contains("java.util.List"));
+        assertTrue(java.inspect("int x = 1;", 10).isEmpty() || !java.inspect("int x = 1;", 10).orElseThrow().text().isBlank());
+    }
+
+    @Test
+    void nameEnd_findsTheNameInOrBeforeTheCursorOrTheCallsName() {
+        assertEquals(8, JShellEvaluator.nameEnd("Math.max(1, 2)", 5));
+        assertEquals(8, JShellEvaluator.nameEnd("Math.max(1, 2)", 14));
+        assertEquals(8, JShellEvaluator.nameEnd("Math.max(", 9));
+        assertEquals(6, JShellEvaluator.nameEnd("String ", 7));
+        assertEquals(-1, JShellEvaluator.nameEnd("1 + ", 4));
+        assertEquals(-1, JShellEvaluator.nameEnd("", 0));
+    }
+
+    @Test
     void interrupt_stopsATightLoop_andKeepsDefinitions() throws Exception {
         ok("int survivor = 7;");
         CompletableFuture<Evaluation> running = CompletableFuture.supplyAsync(() -> java.evaluate("while (true) {}"));
