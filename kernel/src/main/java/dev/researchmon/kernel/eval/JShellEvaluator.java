@@ -58,6 +58,8 @@ public final class JShellEvaluator implements AutoCloseable {
     private final SourceCodeAnalysis analysis;
     private final SyntaxChecker syntax = new SyntaxChecker();
     private volatile List<SnippetRecovery> recoveries = List.of();
+    /** Snippet id (JShell's {@code #id} in stack frames) to the notebook cell it came from. */
+    private final Map<String, CellOrigin> origins = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JShellEvaluator(PrintStream log) {
         shell = JShell.builder()
@@ -86,29 +88,59 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /** Runs every snippet of {@code code} in order; stops at the first error. */
     public Evaluation evaluate(String code) {
+        return evaluate(code, CellOrigin.NONE);
+    }
+
+    /**
+     * Runs every snippet of {@code code} in order; stops at the first error. Traces of errors, now
+     * and in later cells calling what this code defines, name {@code origin}'s cell and lines.
+     */
+    public Evaluation evaluate(String code, CellOrigin origin) {
         control.reset();
         Evaluation last = Evaluation.nothing();
         String remaining = code;
         while (!remaining.isBlank()) {
             SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
             String source;
+            String rest;
             if (info.completeness().isComplete() || info.completeness() == Completeness.UNKNOWN) {
                 source = info.source();
-                remaining = info.remaining();
+                rest = info.remaining();
             } else {
                 // incomplete to the end: let the compiler say what is missing
                 source = remaining;
-                remaining = "";
+                rest = "";
             }
+            CellOrigin at = origin.plusLines(linesBefore(code, code.length() - remaining.length(), remaining));
+            remaining = rest;
             if (source == null || source.isBlank()) {
                 continue;
             }
-            last = looksLikeExpression(source) ? evaluateExpression(source) : evaluateSnippet(source);
+            // JShell numbers a snippet's lines wrongly after leading blank lines: start at the code
+            source = source.stripLeading();
+            last = looksLikeExpression(source) ? evaluateExpression(source, at) : evaluateSnippet(source, at, true);
             if (last.outcome() != CellOutcome.OK) {
                 return last;
             }
         }
         return last;
+    }
+
+    /** Lines of {@code code} before the first non-blank character of {@code remaining}, which starts at {@code offset}. */
+    private static int linesBefore(String code, int offset, String remaining) {
+        int start = offset;
+        int i = 0;
+        while (i < remaining.length() && Character.isWhitespace(remaining.charAt(i))) {
+            i++;
+        }
+        start += i;
+        int lines = 0;
+        for (int k = 0; k < start && k < code.length(); k++) {
+            if (code.charAt(k) == '\n') {
+                lines++;
+            }
+        }
+        return lines;
     }
 
     /** The variable that holds the last expression's value; each expression cell redefines it. */
@@ -131,9 +163,9 @@ public final class JShellEvaluator implements AutoCloseable {
      * {@code var} (void calls, {@code null}, lambdas) are rejected before anything runs and go the
      * ordinary way.
      */
-    private Evaluation evaluateExpression(String source) {
+    private Evaluation evaluateExpression(String source, CellOrigin origin) {
         String wrapped = "var " + LAST_VALUE + " = (" + source.strip() + ");";
-        List<SnippetEvent> events = shell.eval(wrapped);
+        List<SnippetEvent> events = eval(wrapped, origin);
         if (control.wasStopped()) {
             return Evaluation.interrupted();
         }
@@ -142,17 +174,30 @@ public final class JShellEvaluator implements AutoCloseable {
                 continue;
             }
             if (event.status() == Snippet.Status.REJECTED) {
-                return evaluateSnippet(source);
+                return evaluateSnippet(source, origin, true);
             }
             if (event.exception() != null) {
                 if (recovered(event.exception())) {
-                    return evaluateSnippet(source, false);
+                    return evaluateSnippet(source, origin, false);
                 }
-                return Evaluation.failed(ErrorFormatter.runtimeError(event.exception()));
+                return Evaluation.failed(ErrorFormatter.runtimeError(event.exception(), origins::get));
             }
             return Evaluation.value(control.lastValue(), event.value());
         }
-        return evaluateSnippet(source);
+        return evaluateSnippet(source, origin, true);
+    }
+
+    /** Evaluates one snippet and remembers where in the notebook the snippets it made come from. */
+    private List<SnippetEvent> eval(String source, CellOrigin origin) {
+        List<SnippetEvent> events = shell.eval(source);
+        if (origin.executionCount() >= 0) {
+            for (SnippetEvent event : events) {
+                if (event.causeSnippet() == null && event.snippet() != null) {
+                    origins.put(event.snippet().id(), origin);
+                }
+            }
+        }
+        return events;
     }
 
     /** The magic providers' repairs, asked when a snippet throws (re-running a metric's cell). */
@@ -160,16 +205,12 @@ public final class JShellEvaluator implements AutoCloseable {
         this.recoveries = List.copyOf(recoveries);
     }
 
-    private Evaluation evaluateSnippet(String source) {
-        return evaluateSnippet(source, true);
-    }
-
     /**
      * @param mayRetry whether a {@link SnippetRecovery} may remove the cause of a thrown exception
      *                 and have the snippet run once more
      */
-    private Evaluation evaluateSnippet(String source, boolean mayRetry) {
-        List<SnippetEvent> events = shell.eval(source);
+    private Evaluation evaluateSnippet(String source, CellOrigin origin, boolean mayRetry) {
+        List<SnippetEvent> events = eval(source, origin);
         if (control.wasStopped()) {
             return Evaluation.interrupted();
         }
@@ -185,9 +226,9 @@ public final class JShellEvaluator implements AutoCloseable {
             }
             if (event.exception() != null) {
                 if (mayRetry && recovered(event.exception())) {
-                    return evaluateSnippet(source, false);
+                    return evaluateSnippet(source, origin, false);
                 }
-                return Evaluation.failed(ErrorFormatter.runtimeError(event.exception()));
+                return Evaluation.failed(ErrorFormatter.runtimeError(event.exception(), origins::get));
             }
             Snippet.SubKind kind = snippet.subKind();
             if (kind == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND || kind == Snippet.SubKind.VAR_VALUE_SUBKIND) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.researchmon.kernel.eval.CellError;
+import dev.researchmon.kernel.eval.CellOrigin;
 import dev.researchmon.kernel.eval.Evaluation;
 import dev.researchmon.kernel.eval.JShellEvaluator;
 import dev.researchmon.kernel.magic.CellParts;
@@ -319,7 +320,7 @@ public final class JupyterKernel {
             result = page != null ? new CellResult(CellOutcome.OK, null, null)
                     : new CellResult(CellOutcome.ERROR, null, CellError.of("NameError", "no documentation for " + pageFor));
         } else {
-            result = runCell(code);
+            result = runCell(code, count);
         }
 
         flushStreams();
@@ -403,7 +404,7 @@ public final class JupyterKernel {
         }
     }
 
-    CellResult runCell(String code) {
+    CellResult runCell(String code, int count) {
         JShellEvaluator java;
         try {
             java = evaluator.join();
@@ -411,7 +412,7 @@ public final class JupyterKernel {
             return new CellResult(CellOutcome.ERROR, null, CellError.of("KernelError", "JShell did not start: " + e));
         }
         if (!CellParts.hasMagic(code)) {
-            return CellResult.of(java.evaluate(code));
+            return CellResult.of(java.evaluate(code, new CellOrigin(count, 0)));
         }
         List<CellParts.Part> parts;
         try {
@@ -428,7 +429,7 @@ public final class JupyterKernel {
                 iopub.display(last.display());
             }
             if (part instanceof CellParts.Code c) {
-                last = CellResult.of(java.evaluate(c.source()));
+                last = CellResult.of(java.evaluate(c.source(), new CellOrigin(count, c.firstLine())));
             } else if (part instanceof CellParts.Magic m) {
                 last = runMagic(m);
             }

@@ -180,6 +180,46 @@ class JShellEvaluatorTest {
         assertEquals(-1, JShellEvaluator.nameEnd("", 0));
     }
 
+    private static String trace(Evaluation e) {
+        assertEquals(CellOutcome.ERROR, e.outcome());
+        return String.join("\n", e.error().traceback());
+    }
+
+    @Test
+    void runtimeError_namesTheNotebooksCellsAndLines_notJShellsSnippets() {
+        assertEquals(CellOutcome.OK, java.evaluate("int unused = 0;\nint divide(int a, int b) {\n  return a / b;\n}",
+                new CellOrigin(3, 0)).outcome());
+        String t = trace(java.evaluate("int x = 1;\ndivide(x, 0)", new CellOrigin(5, 0)));
+
+        assertTrue(t.contains("ArithmeticException") && t.contains("/ by zero"), t);
+        assertTrue(t.contains("at divide(In [3], line 3)"), t);
+        assertTrue(t.contains("at <cell>(In [5], line 2)"), t);
+        assertFalse(t.contains("#"), t);
+    }
+
+    @Test
+    void runtimeError_showsOnlyUserFrames_notTheLibrariesCalled() {
+        String t = trace(java.evaluate("Integer.parseInt(\"x\")", new CellOrigin(6, 0)));
+        assertTrue(t.contains("NumberFormatException") && t.contains("at <cell>(In [6], line 1)"), t);
+        assertFalse(t.contains("at java."), t);
+
+        // client_java refusing a metric-type clash: its message says why, its frames are not the user's
+        ok("var clashes = new io.prometheus.metrics.model.registry.PrometheusRegistry();");
+        String c = trace(java.evaluate("io.prometheus.metrics.core.metrics.Counter.builder().name(\"jobs\").register(clashes);\n"
+                + "io.prometheus.metrics.core.metrics.Gauge.builder().name(\"jobs\").register(clashes);", new CellOrigin(7, 0)));
+        assertTrue(c.contains("IllegalArgumentException") && c.contains("at <cell>(In [7], line 2)"), c);
+        assertFalse(c.contains("io.prometheus.metrics.core"), c);
+    }
+
+    @Test
+    void deepRecursion_isOneLinePerRun_notAThousand() {
+        ok("int down(int n) { return down(n + 1); }");
+        Evaluation e = java.evaluate("down(0)", new CellOrigin(8, 0));
+        String t = trace(e);
+        assertTrue(t.contains("StackOverflowError") && t.contains("more times"), t);
+        assertTrue(e.error().traceback().size() < 10, t);
+    }
+
     @Test
     void interrupt_stopsATightLoop_andKeepsDefinitions() throws Exception {
         ok("int survivor = 7;");

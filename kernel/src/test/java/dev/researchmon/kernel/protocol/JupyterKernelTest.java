@@ -22,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -222,6 +223,32 @@ class JupyterKernelTest {
             assertTrue(text.contains("int Math.max(int a, int b)") && text.contains("long Math.max(long a, long b)"),
                     "cursor " + cursor + ": " + text);
         }
+    }
+
+    @Test
+    void errorTrace_namesTheExecutionCountAndCellLine_evenAfterALineMagic() throws Exception {
+        Message def = execute("int half(int x) {\n  return 10 / x;\n}");
+        kernel.handle(Channel.SHELL, def);
+        int defined = replyIn(exchange(def)).content().path("execution_count").asInt();
+        Message req = execute("%lsmagic\nint zero = 0;\nhalf(zero)");
+        kernel.handle(Channel.SHELL, req);
+        List<Sent> out = exchange(req);
+        int count = replyIn(out).content().path("execution_count").asInt();
+        String trace = out.stream().filter(s -> s.message().type().equals("error")).findFirst().orElseThrow()
+                .message().content().path("traceback").toString();
+
+        assertTrue(trace.contains("half(In [" + defined + "], line 2)"), trace);
+        assertTrue(trace.contains("<cell>(In [" + count + "], line 3)"), trace);
+    }
+
+    @Test
+    void metricTypeClash_showsTheMessage_andNoClientJavaFrames() throws Exception {
+        String t = shown("""
+                io.prometheus.metrics.core.metrics.Counter.builder().name("clash_probe").help("c").register();
+                io.prometheus.metrics.core.metrics.Gauge.builder().name("clash_probe").help("g").register();""");
+        assertTrue(t.contains("IllegalArgumentException") && t.contains("clash_probe: Conflicting metric types"), t);
+        assertTrue(t.contains("at <cell>(In ["), t);
+        assertFalse(t.contains("io.prometheus.metrics.model") || t.contains("at io."), t);
     }
 
     @Test
