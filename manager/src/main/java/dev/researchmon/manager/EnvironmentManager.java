@@ -1,11 +1,16 @@
 package dev.researchmon.manager;
 
 import dev.researchmon.manager.docker.DockerConnection;
+import dev.researchmon.manager.docker.DockerPrometheusConfig;
 import dev.researchmon.manager.docker.DockerRuntime;
 import dev.researchmon.manager.local.LocalRuntime;
+import dev.researchmon.manager.prometheus.HostShipping;
+import dev.researchmon.manager.prometheus.RemoteWrite;
 import dev.researchmon.manager.stack.ComposeFile;
 import dev.researchmon.manager.stack.StackDescription;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +35,8 @@ import picocli.CommandLine.Option;
  * bin/environment-manager --status                       # each part, its URL and health
  * bin/environment-manager --no-monitoring                # down; data volumes are kept
  * bin/environment-manager --enable-monitoring --runtime local --prometheus-port 19090
+ * bin/environment-manager --enable-monitoring --host gpu-a --remote-write http://central:8428/api/v1/write \
+ *         --remote-write-bearer-token-file /etc/research-monitor/token
  * </pre>
  *
  * Exit status: 0 done (for --status: every available part healthy), 1 error, 2 bad usage,
@@ -81,6 +88,33 @@ public final class EnvironmentManager implements Callable<Integer> {
 
     @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "How long to wait for the parts to be healthy (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
+
+    @Option(names = "--host", paramLabel = "NAME",
+            description = "This host's name on every series shipped to a central store (default: the machine's host name).")
+    String host;
+
+    @Option(names = "--remote-write", paramLabel = "URL",
+            description = "Ship everything this host's Prometheus collects to a central store's remote-write URL "
+                    + "(VictoriaMetrics: http://central:8428/api/v1/write; Prometheus: .../api/v1/write).")
+    String remoteWriteUrl;
+
+    @Option(names = "--remote-write-bearer-token-file", paramLabel = "FILE",
+            description = "A file holding the bearer token the store asks for (read by Prometheus; never on a command line).")
+    Path bearerTokenFile;
+
+    @Option(names = "--remote-write-basic-auth-user", paramLabel = "USER", description = "User for a store that asks for basic auth.")
+    String basicAuthUser;
+
+    @Option(names = "--remote-write-password-file", paramLabel = "FILE", description = "A file holding that user's password.")
+    Path passwordFile;
+
+    @Option(names = "--remote-write-ca-file", paramLabel = "FILE",
+            description = "CA certificate that signed an https store's certificate, when the system's CAs did not.")
+    Path caFile;
+
+    @Option(names = "--scrape-interval", paramLabel = "DURATION",
+            description = "How often Prometheus scrapes and evaluates rules (default: as monitoring/prometheus/prometheus.yml says, 15s).")
+    String scrapeInterval;
 
     @Option(names = "--prometheus-port", paramLabel = "PORT", description = "Host port of Prometheus (default 9090).")
     Integer prometheusPort;
@@ -147,7 +181,8 @@ public final class EnvironmentManager implements Callable<Integer> {
             err.println("warning: --grafana-password puts the password in this process's command line, where other "
                     + "users can read it (ps, /proc) and your shell history keeps it; set GRAFANA_PASSWORD instead");
         }
-        StackRuntime stack = chooseRuntime();
+        HostShipping shipping = shipping();
+        StackRuntime stack = chooseRuntime(shipping);
         out.println("runtime: " + stack.name());
         if (action.enable) {
             warnAboutDefaultPassword(stack);
@@ -188,31 +223,84 @@ public final class EnvironmentManager implements Callable<Integer> {
         }
     }
 
-    private StackRuntime chooseRuntime() {
+    /** The host label and remote write from the options; a wrong combination is a usage error. */
+    HostShipping shipping() {
+        boolean basic = basicAuthUser != null || passwordFile != null;
+        if (remoteWriteUrl == null && (bearerTokenFile != null || basic || caFile != null)) {
+            throw usage("--remote-write-* options need --remote-write URL");
+        }
+        if (bearerTokenFile != null && basic) {
+            throw usage("choose one way to authenticate: --remote-write-bearer-token-file, or "
+                    + "--remote-write-basic-auth-user with --remote-write-password-file");
+        }
+        if (basic && (basicAuthUser == null || passwordFile == null)) {
+            throw usage("--remote-write-basic-auth-user and --remote-write-password-file go together");
+        }
+        try {
+            RemoteWrite.Auth auth = bearerTokenFile != null ? new RemoteWrite.Bearer(bearerTokenFile)
+                    : basic ? new RemoteWrite.Basic(basicAuthUser, passwordFile) : new RemoteWrite.NoAuth();
+            Optional<RemoteWrite> remoteWrite = Optional.ofNullable(remoteWriteUrl)
+                    .map(url -> RemoteWrite.of(url, auth, Optional.ofNullable(caFile)));
+            remoteWrite.filter(RemoteWrite::sendsSecretsInClear).ifPresent(rw -> err.println("warning: " + rw.url()
+                    + " is plain http to another machine: the credentials and every sample cross the network "
+                    + "unencrypted; use https"));
+            return new HostShipping(host != null ? host : machineHostName(), remoteWrite, Optional.ofNullable(scrapeInterval));
+        } catch (ManagerException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(new CommandLine(this), message);
+    }
+
+    /** What {@code hostname} prints: the kernel's name for this machine. */
+    private static String machineHostName() {
+        try {
+            Path kernel = Path.of("/proc/sys/kernel/hostname");
+            if (Files.isReadable(kernel)) {
+                return Files.readString(kernel).trim();
+            }
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            throw new ManagerException("cannot tell this machine's host name (" + e.getMessage() + "); give one with --host");
+        }
+    }
+
+    private StackRuntime chooseRuntime(HostShipping shipping) {
         String host = Optional.ofNullable(dockerHost).or(() -> Optional.ofNullable(environment.get("DOCKER_HOST")))
                 .filter(h -> !h.isBlank()).orElse(DockerConnection.DEFAULT_HOST);
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         Path compose = composeFile();
         switch (runtime) {
             case docker:
-                return new DockerRuntime(host, gpus -> loadStack(compose, gpus), timeout, out);
+                return docker(host, compose, timeout, shipping);
             case local:
-                return local(compose, timeout);
+                return local(compose, timeout, shipping);
             default:
                 Optional<String> why = DockerConnection.whyNotAnswering(host);
                 if (why.isEmpty()) {
-                    return new DockerRuntime(host, gpus -> loadStack(compose, gpus), timeout, out);
+                    return docker(host, compose, timeout, shipping);
                 }
                 out.println("no Docker API answers at " + host + ": running the stack as local processes");
-                return local(compose, timeout);
+                return local(compose, timeout, shipping);
         }
     }
 
-    private LocalRuntime local(Path compose, Duration timeout) {
-        Path state = Optional.ofNullable(stateDir)
+    private DockerRuntime docker(String dockerHost, Path compose, Duration timeout, HostShipping shipping) {
+        DockerPrometheusConfig prometheusConfig = new DockerPrometheusConfig(shipping, state().resolve("docker"));
+        return new DockerRuntime(dockerHost, gpus -> prometheusConfig.applyTo(loadStack(compose, gpus)), timeout, out);
+    }
+
+    private LocalRuntime local(Path compose, Duration timeout, HostShipping shipping) {
+        return new LocalRuntime(loadStack(compose, false), repoRoot(), state(), timeout, out, shipping);
+    }
+
+    private Path state() {
+        return Optional.ofNullable(stateDir)
                 .or(() -> Optional.ofNullable(environment.get("RESEARCH_MONITOR_STATE")).map(Path::of))
-                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".local/share/research-monitor/stack"));
-        return new LocalRuntime(loadStack(compose, false), repoRoot(), state.toAbsolutePath().normalize(), timeout, out);
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".local/share/research-monitor/stack"))
+                .toAbsolutePath().normalize();
     }
 
     private StackDescription loadStack(Path compose, boolean gpus) {

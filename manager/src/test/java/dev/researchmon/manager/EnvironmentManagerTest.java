@@ -138,4 +138,50 @@ class EnvironmentManagerTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("no stack description at"), r.err());
     }
+
+    @Test
+    void remoteWriteOptions_inAWrongCombination_areUsageErrors() throws IOException {
+        java.nio.file.Path token = java.nio.file.Files.writeString(state.resolve("token"), "t");
+        String[] base = {"--status", "--runtime", "local", "--state-dir", state.toString()};
+        assertUsage("--remote-write-* options need --remote-write URL", base, "--remote-write-bearer-token-file", token.toString());
+        assertUsage("choose one way to authenticate", base, "--remote-write", "http://c/api/v1/write",
+                "--remote-write-bearer-token-file", token.toString(), "--remote-write-basic-auth-user", "u",
+                "--remote-write-password-file", token.toString());
+        assertUsage("go together", base, "--remote-write", "http://c/api/v1/write", "--remote-write-basic-auth-user", "u");
+        assertUsage("is not a readable file", base, "--remote-write", "http://c/api/v1/write",
+                "--remote-write-bearer-token-file", state.resolve("absent").toString());
+        assertUsage("--host must be a host name", base, "--host", "gpu a");
+        assertUsage("http:// or https://", base, "--remote-write", "central:8428");
+    }
+
+    @Test
+    void noOption_takesASecretItself_onlyFilesThatHoldIt() {
+        // the one exception predates remote write and is warned about (passwordOnCommandLine_...)
+        picocli.CommandLine.Model.CommandSpec spec = new picocli.CommandLine(
+                new EnvironmentManager(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())))
+                .getCommandSpec();
+        for (picocli.CommandLine.Model.OptionSpec option : spec.options()) {
+            String name = option.longestName();
+            if ((name.contains("token") || name.contains("password")) && !name.equals("--grafana-password")) {
+                assertTrue(name.endsWith("-file"), name + " would put a secret on the command line");
+            }
+        }
+    }
+
+    @Test
+    void credentialsOverPlainHttp_toAnotherMachine_areWarnedAbout() throws IOException {
+        java.nio.file.Path token = java.nio.file.Files.writeString(state.resolve("token"), "t");
+        Result r = run("--status", "--runtime", "local", "--state-dir", state.toString(),
+                "--remote-write", "http://central.example:8428/api/v1/write", "--remote-write-bearer-token-file", token.toString());
+        assertTrue(r.err().contains("unencrypted; use https"), r.err());
+    }
+
+    private void assertUsage(String expected, String[] base, String... more) {
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(more))
+                .toArray(String[]::new);
+        Result r = run(args);
+        assertEquals(2, r.code(), String.join(" ", args) + "\n" + r.out() + r.err());
+        assertTrue(r.err().contains(expected), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
 }

@@ -29,9 +29,9 @@ class DashboardStructureTest {
     }
 
     @Test
-    void dashboard_hasInstanceGpuAndNotebookVariables() {
+    void dashboard_hasHostInstanceGpuAndNotebookVariables() {
         Set<String> names = dashboard.variables().stream().map(GrafanaDashboard.Variable::name).collect(Collectors.toSet());
-        assertEquals(Set.of("instance", "gpu", "notebook"), names);
+        assertEquals(Set.of("host", "instance", "gpu", "notebook"), names);
         for (GrafanaDashboard.Variable variable : dashboard.variables()) {
             assertTrue(variable.query().startsWith("label_values("), variable + " is not a label_values query");
         }

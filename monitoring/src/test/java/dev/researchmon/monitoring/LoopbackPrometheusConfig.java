@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.researchmon.manager.prometheus.HostShipping;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The project's prometheus.yml made runnable on loopback: targets mapped to {@code 127.0.0.1}
  * ports, the scrape and evaluation intervals shortened so a test need not wait minutes, and
  * relative paths (rule files, file_sd files) made absolute. Job names, labels, metrics paths and
- * rules stay as the project has them, which is what the live test is there to prove.
+ * rules stay as the project has them, which is what the live test is there to prove. Like every
+ * Prometheus the environment manager sets up, it labels its series with the host ({@value #HOST}).
  *
  * <pre>{@code
  * Path config = new LoopbackPrometheusConfig(Map.of("node-exporter:9100", "127.0.0.1:41234"), "1s")
@@ -22,6 +25,9 @@ import java.util.Map;
  */
 final class LoopbackPrometheusConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** The host label of the one host a live test runs. */
+    static final String HOST = "test-host";
 
     private final Map<String, String> targets;
     private final String interval;
@@ -43,6 +49,8 @@ final class LoopbackPrometheusConfig {
         global.put("scrape_interval", interval);
         global.put("evaluation_interval", interval);
         absolutize((ArrayNode) config.path("rule_files"), base);
+        // the manager's own code, so the test's Prometheus labels series exactly as a real host's does
+        new HostShipping(HOST, Optional.empty(), Optional.empty()).applyTo(config, Path::toString);
         for (JsonNode alertmanager : config.path("alerting").path("alertmanagers")) {
             mapTargets(alertmanager);
         }

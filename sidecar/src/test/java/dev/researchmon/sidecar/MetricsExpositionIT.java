@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -21,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The /metrics exposition against a golden file (2 stub GPUs, one lacking fan and power readings,
- * one reporting kernel that holds GPU memory), content negotiation, and promtool's lint on a real
- * scrape.
+ * The /metrics exposition against a golden file (2 stub GPUs, one lacking fan, power and GPM
+ * readings, one reporting kernel that holds GPU memory and runs on one GPU beside a process of no
+ * kernel), content negotiation, and promtool's lint on a real scrape.
  */
 class MetricsExpositionIT {
   private static final Path GOLDEN = Path.of("src/test/resources/golden/metrics.txt");
@@ -35,8 +36,9 @@ class MetricsExpositionIT {
     long pid = ProcessHandle.current().pid();
     Path lib = StubNvml.configured(tmp.resolve("nvml"), Map.of(
         "STUB_NVML_GPUS", "2",
-        "STUB_NVML_UNSUPPORTED", "1:fan,1:power",
-        "STUB_NVML_PROCESSES", "0:" + pid + ":1073741824,1:" + pid + ":2147483648,1:999999999:5"));
+        "STUB_NVML_UNSUPPORTED", "1:fan,1:power,1:gpm",
+        "STUB_NVML_PROCESSES", "0:" + pid + ":1073741824,1:" + pid + ":2147483648,1:999999999:5",
+        "STUB_NVML_PROCESS_UTIL", "0:" + pid + ":30:10,0:999999999:5:1"));
     Path token = tmp.resolve("state/sidecar.token");
     sidecar = Sidecar.start(SidecarOptions.defaults(token).withPort(0).withNvmlLibrary(lib).withJvm(false));
     ReportClient client = new ReportClient(URI.create("http://127.0.0.1:" + sidecar.port()), token);
@@ -59,7 +61,9 @@ class MetricsExpositionIT {
 
   @Test
   void textExposition_matchesGoldenFile() throws Exception {
-    String actual = normalized(Http.metrics(sidecar.port()));
+    // GPM activity needs two refreshes (a sample each): wait for it rather than for a time.
+    String actual = normalized(Http.awaitMetrics(sidecar.port(),
+        m -> m.contains("gpu_sm_active_ratio{"), Duration.ofSeconds(30)));
     Path written = Path.of("target/golden-actual/metrics.txt");
     Files.createDirectories(written.getParent());
     Files.writeString(written, actual);

@@ -53,7 +53,7 @@ public final class JShellEvaluator implements AutoCloseable {
     public record Inspection(String text) {
     }
 
-    private final CellExecutionControl control = new CellExecutionControl();
+    private final CellExecutionControl control;
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     private final SyntaxChecker syntax = new SyntaxChecker();
@@ -62,6 +62,7 @@ public final class JShellEvaluator implements AutoCloseable {
     private final Map<String, CellOrigin> origins = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JShellEvaluator(PrintStream log) {
+        control = new CellExecutionControl(log);
         shell = JShell.builder()
                 .executionEngine(control.provider(), Map.of())
                 .out(log).err(log)
@@ -96,7 +97,15 @@ public final class JShellEvaluator implements AutoCloseable {
      * and in later cells calling what this code defines, name {@code origin}'s cell and lines.
      */
     public Evaluation evaluate(String code, CellOrigin origin) {
-        control.reset();
+        control.cellStarted();
+        try {
+            return evaluateSnippets(code, origin);
+        } finally {
+            control.cellEnded();
+        }
+    }
+
+    private Evaluation evaluateSnippets(String code, CellOrigin origin) {
         Evaluation last = Evaluation.nothing();
         String remaining = code;
         while (!remaining.isBlank()) {
@@ -115,6 +124,9 @@ public final class JShellEvaluator implements AutoCloseable {
             remaining = rest;
             if (source == null || source.isBlank()) {
                 continue;
+            }
+            if (control.wasStopped()) {
+                return Evaluation.interrupted();
             }
             // JShell numbers a snippet's lines wrongly after leading blank lines: start at the code
             source = source.stripLeading();

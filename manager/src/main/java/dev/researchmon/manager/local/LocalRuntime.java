@@ -5,6 +5,7 @@ import dev.researchmon.manager.ManagerException;
 import dev.researchmon.manager.PartStatus;
 import dev.researchmon.manager.PortGuard;
 import dev.researchmon.manager.StackRuntime;
+import dev.researchmon.manager.prometheus.HostShipping;
 import dev.researchmon.manager.stack.HealthEndpoint;
 import dev.researchmon.manager.stack.PortBinding;
 import dev.researchmon.manager.stack.ServiceSpec;
@@ -60,8 +61,16 @@ public final class LocalRuntime implements StackRuntime {
     private final PrintWriter out;
     private final ProcessSupervisor supervisor;
     private final HealthProbe probe = new HealthProbe();
+    private final HostShipping shipping;
 
     public LocalRuntime(StackDescription stack, Path repoRoot, Path stateDir, Duration healthTimeout, PrintWriter out) {
+        this(stack, repoRoot, stateDir, healthTimeout, out, new HostShipping("localhost", Optional.empty(), Optional.empty()));
+    }
+
+    /** @param shipping the host label and the remote write to a central store that Prometheus gets */
+    public LocalRuntime(StackDescription stack, Path repoRoot, Path stateDir, Duration healthTimeout, PrintWriter out,
+                        HostShipping shipping) {
+        this.shipping = shipping;
         this.stack = stack;
         this.repoRoot = repoRoot;
         this.stateDir = stateDir;
@@ -302,7 +311,7 @@ public final class LocalRuntime implements StackRuntime {
             targets.put(part.service().name() + ":" + part.health().containerPort(), "127.0.0.1:" + part.port());
         }
         Set<String> hosts = stack.services().stream().map(ServiceSpec::name).collect(Collectors.toSet());
-        return new PrometheusConfigGenerator(stack.service("prometheus"), targets, hosts)
+        return new PrometheusConfigGenerator(stack.service("prometheus"), targets, hosts).withShipping(shipping)
                 .write(stateDir.resolve("prometheus/prometheus.yml"));
     }
 

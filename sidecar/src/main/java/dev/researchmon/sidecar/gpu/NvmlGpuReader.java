@@ -10,15 +10,18 @@ import com.sun.jna.ptr.PointerByReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
 
 /**
- * {@link GpuReader} over NVIDIA's NVML through JNA: with its sibling {@link NvmlXidEvents} (which
- * uses the binding declared here) the only native code in the sidecar. Binds the versioned symbols that current drivers export (nvml.h {@code #define}s the plain
- * names to them).
+ * {@link GpuReader} over NVIDIA's NVML through JNA: with its helper {@link NvmlGpm} (GPM sampling)
+ * and its sibling {@link NvmlXidEvents} (which use the binding declared here) the only native code
+ * in the sidecar. Binds the versioned symbols that current drivers export (nvml.h
+ * {@code #define}s the plain names to them). A function this driver lacks leaves its fields out.
  *
  * <pre>{@code
  * GpuReader reader = NvmlGpuReader.open(Optional.of(Path.of("/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1")));
@@ -28,8 +31,14 @@ public final class NvmlGpuReader implements GpuReader {
   /** Many installs ship only the versioned name (no -dev package), so load exactly that. */
   public static final String DEFAULT_LIBRARY = "libnvidia-ml.so.1";
 
-  private static final int NVML_SUCCESS = 0;
+  static final int NVML_SUCCESS = 0;
+  private static final int NVML_ERROR_NOT_FOUND = 6;
   private static final int NVML_ERROR_INSUFFICIENT_SIZE = 7;
+  private static final int NVML_DEVICE_MIG_ENABLE = 1;
+  private static final int FI_DEV_MEMORY_TEMP = 82;
+  private static final int FI_DEV_NVLINK_THROUGHPUT_DATA_TX = 138; // KiB, all links with scope UINT_MAX
+  private static final int FI_DEV_NVLINK_THROUGHPUT_DATA_RX = 139;
+  private static final int SCOPE_ALL_LINKS = -1; // UINT_MAX
   private static final int STRING_BUFFER = 96; // NVML_DEVICE_NAME_V2_BUFFER_SIZE, _UUID_V2_
   private static final int TEMPERATURE_GPU = 0;
   private static final int CLOCK_SM = 1;
@@ -97,6 +106,80 @@ public final class NvmlGpuReader implements GpuReader {
     int nvmlEventSetWait_v2(Pointer set, EventData data, int timeoutms);
 
     int nvmlEventSetFree(Pointer set);
+
+    int nvmlDeviceGetProcessUtilization(Pointer device, ProcessUtilizationSample[] utilization,
+        IntByReference processSamplesCount, long lastSeenTimeStamp);
+
+    int nvmlDeviceGetPcieReplayCounter(Pointer device, IntByReference value);
+
+    int nvmlDeviceGetFieldValues(Pointer device, int valuesCount, FieldValue[] values);
+
+    // MIG: a GPU in MIG mode is split into GPU instances, each seen through a MIG device handle.
+
+    int nvmlDeviceGetMigMode(Pointer device, IntByReference currentMode, IntByReference pendingMode);
+
+    int nvmlDeviceGetMaxMigDeviceCount(Pointer device, IntByReference count);
+
+    int nvmlDeviceGetMigDeviceHandleByIndex(Pointer device, int index, PointerByReference migDevice);
+
+    int nvmlDeviceGetGpuInstanceId(Pointer device, IntByReference id);
+
+    // GPM (R520 and later drivers, Hopper and later GPUs); see NvmlGpm.
+
+    int nvmlGpmQueryDeviceSupport(Pointer device, GpmSupport gpmSupport);
+
+    int nvmlGpmSampleAlloc(PointerByReference gpmSample);
+
+    int nvmlGpmSampleFree(Pointer gpmSample);
+
+    int nvmlGpmSampleGet(Pointer device, Pointer gpmSample);
+
+    int nvmlGpmMigSampleGet(Pointer device, int gpuInstanceId, Pointer gpmSample);
+
+    /** {@code metricsGet} is an nvmlGpmMetricsGet_t laid out by {@link NvmlGpm}. */
+    int nvmlGpmMetricsGet(Pointer metricsGet);
+  }
+
+  /** nvmlGpmSupport_t: version in (NVML_GPM_SUPPORT_VERSION), support out. */
+  @Structure.FieldOrder({"version", "isSupportedDevice"})
+  public static class GpmSupport extends Structure {
+    public int version;
+    public int isSupportedDevice;
+  }
+
+  /** nvmlProcessUtilizationSample_t: percentages over NVML's sample period, timeStamp in microseconds. */
+  @Structure.FieldOrder({"pid", "timeStamp", "smUtil", "memUtil", "encUtil", "decUtil"})
+  public static class ProcessUtilizationSample extends Structure {
+    public int pid;
+    public long timeStamp;
+    public int smUtil;
+    public int memUtil;
+    public int encUtil;
+    public int decUtil;
+  }
+
+  /** nvmlFieldValue_t; {@code value} is the nvmlValue_t union, read as {@code valueType} says. */
+  @Structure.FieldOrder({"fieldId", "scopeId", "timestamp", "latencyUsec", "valueType", "nvmlReturn", "value"})
+  public static class FieldValue extends Structure {
+    public int fieldId;
+    public int scopeId;
+    public long timestamp;
+    public long latencyUsec;
+    public int valueType;
+    public int nvmlReturn;
+    public long value;
+
+    /** The union as a number: NVML_VALUE_TYPE_DOUBLE 0, UNSIGNED_INT 1, UNSIGNED_LONG(_LONG) 2/3, SIGNED_LONG_LONG 4, SIGNED_INT 5. */
+    double number() {
+      return switch (valueType) {
+        case 0 -> Double.longBitsToDouble(value);
+        case 1 -> Integer.toUnsignedLong((int) value);
+        case 2, 3 -> unsigned(value);
+        case 4 -> value;
+        case 5 -> (int) value;
+        default -> Double.NaN;
+      };
+    }
   }
 
   /** nvml.h's nvmlEventTypeXidCriticalError: the event type whose eventData is the XID code. */
@@ -139,10 +222,14 @@ public final class NvmlGpuReader implements GpuReader {
   }
 
   private final Nvml nvml;
+  private final NvmlGpm gpm;
+  /** Per GPU index, the newest per-process sample seen, so each pass asks only for newer ones. */
+  private final Map<Integer, Long> lastProcessSample = new HashMap<>();
   private boolean closed;
 
   private NvmlGpuReader(Nvml nvml) {
     this.nvml = nvml;
+    this.gpm = new NvmlGpm(nvml);
   }
 
   /**
@@ -190,6 +277,7 @@ public final class NvmlGpuReader implements GpuReader {
       }
       // A GPU whose handle fails (fallen off the bus, no permission) is left out; the rest go on.
     }
+    gpm.endPass();
     return new GpuReading(
         string((b, n) -> nvml.nvmlSystemGetDriverVersion(b, n)),
         string((b, n) -> nvml.nvmlSystemGetNVMLVersion(b, n)),
@@ -226,14 +314,157 @@ public final class NvmlGpuReader implements GpuReader {
     readLong(values, GpuField.ECC_UNCORRECTED, 1,
         r -> nvml.nvmlDeviceGetTotalEccErrors(device, ECC_UNCORRECTED, ECC_VOLATILE, r));
 
+    readInt(values, GpuField.PCIE_REPLAYS, 1, r -> nvml.nvmlDeviceGetPcieReplayCounter(device, r));
+    readFieldValues(device, values);
+
     LongByReference reasons = new LongByReference();
     Long throttle = call(() -> nvml.nvmlDeviceGetCurrentClocksThrottleReasons(device, reasons))
         ? reasons.getValue() : null;
 
+    List<GpuReading.MigInstance> instances = migInstances(device);
+    boolean gpmSupported = gpm.supported(device);
+    if (gpmSupported) {
+      gpm.sample(device, GpuReading.GpuProcess.NO_INSTANCE, values);
+    }
+    List<GpuReading.MigInstance> migInstances = new ArrayList<>();
+    for (GpuReading.MigInstance instance : instances) {
+      Map<GpuField, Double> instanceValues = new EnumMap<>(GpuField.class);
+      instanceValues.putAll(instance.values());
+      if (gpmSupported) {
+        gpm.sample(device, instance.id(), instanceValues);
+      }
+      migInstances.add(new GpuReading.MigInstance(instance.id(), instance.profile(), instanceValues));
+    }
+
     return new GpuReading.Device(index,
         string((b, n) -> nvml.nvmlDeviceGetUUID(device, b, n)),
         string((b, n) -> nvml.nvmlDeviceGetName(device, b, n)),
-        values, throttle, processes(device));
+        values, throttle, processes(device),
+        instances.isEmpty() ? processUtilization(index, device) : null, migInstances);
+  }
+
+  /** Memory temperature and NVLink data counters, which NVML has only as field values. */
+  private void readFieldValues(Pointer device, Map<GpuField, Double> values) {
+    FieldValue[] fields = (FieldValue[]) new FieldValue().toArray(3);
+    fields[0].fieldId = FI_DEV_MEMORY_TEMP;
+    fields[1].fieldId = FI_DEV_NVLINK_THROUGHPUT_DATA_TX;
+    fields[1].scopeId = SCOPE_ALL_LINKS;
+    fields[2].fieldId = FI_DEV_NVLINK_THROUGHPUT_DATA_RX;
+    fields[2].scopeId = SCOPE_ALL_LINKS;
+    for (FieldValue f : fields) {
+      f.write();
+    }
+    if (!call(() -> nvml.nvmlDeviceGetFieldValues(device, fields.length, fields))) {
+      return;
+    }
+    GpuField[] targets = {GpuField.MEMORY_TEMPERATURE, GpuField.NVLINK_TX, GpuField.NVLINK_RX};
+    double[] scale = {1, 1024, 1024};
+    for (int i = 0; i < fields.length; i++) {
+      fields[i].read();
+      double v = fields[i].number();
+      if (fields[i].nvmlReturn == NVML_SUCCESS && !Double.isNaN(v)) {
+        values.put(targets[i], v * scale[i]);
+      }
+    }
+  }
+
+  /**
+   * The GPU instances of a GPU in MIG mode, with their memory (GPM values are added by the caller);
+   * empty when MIG is off or unsupported. The profile is the suffix NVML gives MIG device names
+   * ("NVIDIA H100 80GB HBM3 MIG 1g.10gb").
+   */
+  private List<GpuReading.MigInstance> migInstances(Pointer device) {
+    IntByReference current = new IntByReference();
+    IntByReference pending = new IntByReference();
+    if (!call(() -> nvml.nvmlDeviceGetMigMode(device, current, pending))
+        || current.getValue() != NVML_DEVICE_MIG_ENABLE) {
+      return List.of();
+    }
+    IntByReference max = new IntByReference();
+    if (!call(() -> nvml.nvmlDeviceGetMaxMigDeviceCount(device, max))) {
+      return List.of();
+    }
+    List<GpuReading.MigInstance> instances = new ArrayList<>();
+    for (int i = 0; i < max.getValue(); i++) {
+      int slot = i;
+      PointerByReference handle = new PointerByReference();
+      if (!call(() -> nvml.nvmlDeviceGetMigDeviceHandleByIndex(device, slot, handle))) {
+        continue; // an empty slot answers NOT_FOUND
+      }
+      Pointer mig = handle.getValue();
+      IntByReference id = new IntByReference();
+      if (!call(() -> nvml.nvmlDeviceGetGpuInstanceId(mig, id))) {
+        continue;
+      }
+      Map<GpuField, Double> values = new EnumMap<>(GpuField.class);
+      Memory memory = new Memory();
+      if (call(() -> nvml.nvmlDeviceGetMemoryInfo(mig, memory))) {
+        memory.read();
+        values.put(GpuField.MEMORY_TOTAL, unsigned(memory.total));
+        values.put(GpuField.MEMORY_FREE, unsigned(memory.free));
+        values.put(GpuField.MEMORY_USED, unsigned(memory.used));
+      }
+      String name = string((b, n) -> nvml.nvmlDeviceGetName(mig, b, n));
+      int at = name.lastIndexOf(" MIG ");
+      String profile = at < 0 ? "unknown" : name.substring(at + " MIG ".length()).trim();
+      instances.add(new GpuReading.MigInstance(id.getValue(), profile, values));
+    }
+    return instances;
+  }
+
+  /**
+   * Per-process activity since the last pass, by the size-query protocol: ask with no buffer for
+   * the count, then with one of that size (grown once more if processes appeared in between).
+   * NOT_FOUND means no process ran since then: an empty list. {@code null} where unsupported.
+   */
+  private List<GpuReading.ProcessUtilization> processUtilization(int index, Pointer device) {
+    long lastSeen = lastProcessSample.getOrDefault(index, 0L);
+    IntByReference count = new IntByReference(0);
+    ProcessUtilizationSample[] samples = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int rc;
+      try {
+        rc = nvml.nvmlDeviceGetProcessUtilization(device, samples, count, lastSeen);
+      } catch (UnsatisfiedLinkError oldDriver) {
+        return null;
+      }
+      if (rc == NVML_ERROR_NOT_FOUND) {
+        return List.of();
+      }
+      if (rc == NVML_ERROR_INSUFFICIENT_SIZE) {
+        int capacity = Math.max(count.getValue(), 1) + 4;
+        samples = (ProcessUtilizationSample[]) new ProcessUtilizationSample().toArray(capacity);
+        count.setValue(capacity);
+        continue;
+      }
+      if (rc != NVML_SUCCESS) {
+        return null;
+      }
+      return summarise(index, samples, samples == null ? 0 : Math.min(count.getValue(), samples.length));
+    }
+    return null;
+  }
+
+  /** One entry per pid: the mean of its samples in the window (NVML may give several). */
+  private List<GpuReading.ProcessUtilization> summarise(int index, ProcessUtilizationSample[] samples, int n) {
+    Map<Long, double[]> perPid = new LinkedHashMap<>(); // sm sum, memory sum, count
+    long newest = lastProcessSample.getOrDefault(index, 0L);
+    for (int i = 0; i < n; i++) {
+      ProcessUtilizationSample s = samples[i];
+      double[] acc = perPid.computeIfAbsent(Integer.toUnsignedLong(s.pid), p -> new double[3]);
+      acc[0] += Integer.toUnsignedLong(s.smUtil);
+      acc[1] += Integer.toUnsignedLong(s.memUtil);
+      acc[2]++;
+      newest = Math.max(newest, s.timeStamp);
+    }
+    lastProcessSample.put(index, newest);
+    List<GpuReading.ProcessUtilization> out = new ArrayList<>();
+    for (var e : perPid.entrySet()) {
+      double[] acc = e.getValue();
+      out.add(new GpuReading.ProcessUtilization(e.getKey(),
+          Math.min(1, acc[0] / acc[2] / 100.0), Math.min(1, acc[1] / acc[2] / 100.0)));
+    }
+    return out;
   }
 
   private List<GpuReading.GpuProcess> processes(Pointer device) {
@@ -260,7 +491,8 @@ public final class NvmlGpuReader implements GpuReader {
       for (int i = 0; i < count.getValue(); i++) {
         ProcessInfo info = infos[i];
         if (info.usedGpuMemory != VALUE_NOT_AVAILABLE) {
-          processes.add(new GpuReading.GpuProcess(Integer.toUnsignedLong(info.pid), info.usedGpuMemory));
+          processes.add(new GpuReading.GpuProcess(Integer.toUnsignedLong(info.pid), info.usedGpuMemory,
+              info.gpuInstanceId == -1 ? GpuReading.GpuProcess.NO_INSTANCE : info.gpuInstanceId));
         }
       }
       return processes;
@@ -333,6 +565,7 @@ public final class NvmlGpuReader implements GpuReader {
   public void close() {
     if (!closed) {
       closed = true;
+      gpm.close();
       try {
         nvml.nvmlShutdown();
       } catch (UnsatisfiedLinkError ignored) {
