@@ -315,7 +315,7 @@ class StreamingTest(KernelSession):
         content, outputs = self.run_cell(f"%classpath {jar}\nnew testlib.Greeter().greet()")
         self.assertEqual(content["status"], "ok", content)
         results = [m for m in outputs if m["msg_type"] == "execute_result"]
-        self.assertEqual(results[-1]["content"]["data"]["text/plain"], '"hello from a jar"')
+        self.assertEqual(results[-1]["content"]["data"]["text/plain"], "hello from a jar")
 
     def test_prometheusRegistry_inCell_isTheKernelsOwn(self):
         content, outputs = self.run_cell(

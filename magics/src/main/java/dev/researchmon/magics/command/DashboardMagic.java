@@ -47,6 +47,11 @@ public final class DashboardMagic implements Magic {
     }
 
     @Override
+    public String description() {
+        return "a link to the Grafana dashboard, filtered to this notebook";
+    }
+
+    @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
         if (!call.args().isEmpty()) {
             throw new MagicUsageException(USAGE + " (it takes no arguments)");
