@@ -107,6 +107,7 @@ public final class MonitoringMagic implements Magic {
             case "reserved_name" -> "a name the sidecar exposes itself: rename the metric";
             case "series_per_kernel" -> "over the sidecar's series limit per kernel";
             case "series_total" -> "over the sidecar's limit for all kernels";
+            case "exposition_bytes" -> "over the sidecar's size limit for /metrics";
             case "label_too_long" -> "a label name or value over the length limit";
             case "invalid" -> "refused by client_java: a duplicate name or a bad value";
             case "stale" -> "older than a report already received";

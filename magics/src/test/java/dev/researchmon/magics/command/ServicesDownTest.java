@@ -115,11 +115,30 @@ class ServicesDownTest {
     }
 
     @Test
-    void dashboard_grafanaDown_stillGivesTheLinkAndSaysGrafanaIsDown() throws Exception {
-        Display d = new DashboardMagic(session(Map.of())).execute(line("dashboard", ""), new TestContext("k", "a b.ipynb"));
+    void dashboard_prometheusAndGrafanaDown_eachPanelSaysPrometheusDoesNotAnswer() throws Exception {
+        Display d = new DashboardMagic(session(Map.of())).execute(
+                new MagicCall("dashboard", "\"Kernel memory\" \"Cell errors in range\"",
+                        List.of("Kernel memory", "Cell errors in range"), null), new TestContext("k", "a b.ipynb"));
         String text = d.data().get("text/plain");
-        assertTrue(text.contains(deadUrl + "/d/" + DashboardMagic.DASHBOARD_UID + "/"), text);
-        assertTrue(text.contains("var-notebook=a+b.ipynb"), text);
-        assertTrue(text.contains("Grafana does not answer at " + deadUrl), text);
+        assertTrue(text.startsWith("Grafana does not answer at " + deadUrl + "; the panels below are drawn from Prometheus."),
+                text);
+        String down = "No data: Prometheus does not answer at " + deadUrl
+                + " (bin/environment-manager --enable-monitoring starts it).";
+        assertTrue(text.contains("\nKernel memory: " + down), text);
+        assertTrue(text.contains("\nCell errors in range: " + down), text);
+        String html = d.data().get("text/html");
+        assertTrue(html.contains("data-panel=\"Kernel memory\" data-state=\"empty\""), html);
+        assertFalse(html.contains("/d/research-environment/"), "no link to a Grafana that does not answer");
+    }
+
+    @Test
+    void dashboardLink_filtersToThisNotebookOverTheRange() throws Exception {
+        var link = DashboardMagic.link(java.net.URI.create("http://g:3000"), new TestContext("k", "a b.ipynb").identity(),
+                DashboardArgs.parse(List.of("--range", "6h")));
+        assertEquals("http://g:3000/d/research-environment/?orgId=1&from=now-6h&to=now&var-notebook=a+b.ipynb",
+                link.toString());
+        var all = DashboardMagic.link(java.net.URI.create("http://g:3000"), new TestContext("k", "a b.ipynb").identity(),
+                DashboardArgs.parse(List.of("--notebook", "all")));
+        assertFalse(all.toString().contains("var-notebook"), all.toString());
     }
 }
