@@ -30,13 +30,14 @@ def busy_threads(pid):
 
 
 def cpu_seconds(pid):
-    """utime + stime of a process's threads, from /proc, leaving out the JIT compiler threads (they
-    may still be compiling the kernel's start-up code; a spinning cell shows on the other threads)."""
+    """utime + stime of a process's threads, from /proc, leaving out the JIT compiler threads and the
+    kernel's background compiler warm-up (both may still be busy with start-up work; a spinning cell
+    shows on the other threads)."""
     total = 0
     for task in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{task}/comm") as f:
-                if f.read().startswith(("C1 Compiler", "C2 Compiler")):
+                if f.read().startswith(("C1 Compiler", "C2 Compiler", "jshell-warmup")):
                     continue
             with open(f"/proc/{pid}/task/{task}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()

@@ -97,12 +97,72 @@ public final class JShellEvaluator implements AutoCloseable {
      * and in later cells calling what this code defines, name {@code origin}'s cell and lines.
      */
     public Evaluation evaluate(String code, CellOrigin origin) {
-        control.cellStarted();
-        try {
-            return evaluateSnippets(code, origin);
-        } finally {
-            control.cellEnded();
+        return exclusively(() -> {
+            control.cellStarted();
+            try {
+                return evaluateSnippets(code, origin);
+            } finally {
+                control.cellEnded();
+            }
+        });
+    }
+
+    /**
+     * JShell serves one caller at a time: the shell worker, or the background warm-up between its
+     * requests. A waiting request goes first: the warm-up takes the lock only when nobody waits.
+     */
+    private <T> T exclusively(java.util.function.Supplier<T> work) {
+        waiting.incrementAndGet();
+        synchronized (lock) {
+            waiting.decrementAndGet();
+            return work.get();
         }
+    }
+
+    private final Object lock = new Object();
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Snippets like those of real cells, so that javac's paths for them get hot. */
+    private static final List<String> WARM_UP_CELLS = List.of(
+            "var warm$v = (1 + 1);",
+            "int warm$i = 40 + 2;",
+            "String warm$s = \"a\" + warm$i + List.of(1, 2).size();",
+            "long warm$f(int n) { long s = 0; for (int i = 0; i < n; i++) { s += i; } return s; }",
+            "var warm$m = new HashMap<String, Integer>(); warm$m.merge(\"k\", 1, Integer::sum);",
+            "var warm$l = IntStream.range(0, 10).boxed().map(x -> x * 2).collect(Collectors.toList());",
+            "record Warm$R(int a, String b) { }",
+            "var warm$r = new Warm$R(1, \"x\").toString();");
+
+    /**
+     * Compiles throw-away cells on a low-priority thread for a while after start, pausing whenever
+     * a request waits, so that the optimising JIT compiles javac's hot code before the user's
+     * cells need it rather than during them (with C2 on two cores, cells were 2x slower for their
+     * first few hundred; see BENCHMARKS.md). Nothing the user sees changes: the snippets are
+     * dropped, and none is an expression (so {@code $out} stays the user's).
+     */
+    public void warmCompilerInBackground(int cells) {
+        Thread t = new Thread(() -> {
+            for (int i = 0; i < cells; i++) {
+                while (waiting.get() > 0) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                String source = WARM_UP_CELLS.get(i % WARM_UP_CELLS.size());
+                synchronized (lock) {
+                    shell.eval(source);
+                }
+            }
+            synchronized (lock) {
+                shell.snippets().filter(s -> s.source().contains("warm$") || s.source().contains("Warm$"))
+                        .forEach(shell::drop);
+            }
+        }, "jshell-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     private Evaluation evaluateSnippets(String code, CellOrigin origin) {
@@ -285,11 +345,18 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /** Adds a jar or class folder for compilation and at run time. */
     public void addToClasspath(String path) {
-        shell.addToClasspath(path);
+        exclusively(() -> {
+            shell.addToClasspath(path);
+            return null;
+        });
     }
 
     /** Whether {@code code} is complete, needs more lines, or can never compile. */
     public Completion isComplete(String code) {
+        return exclusively(() -> completionOf(code));
+    }
+
+    private Completion completionOf(String code) {
         String remaining = code;
         while (!remaining.isBlank()) {
             SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
@@ -313,6 +380,10 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /** Completions at {@code cursor} (a char index into {@code code}). */
     public Completions complete(String code, int cursor) {
+        return exclusively(() -> completionsAt(code, cursor));
+    }
+
+    private Completions completionsAt(String code, int cursor) {
         Segment seg = segmentAt(code, cursor);
         int[] anchor = new int[1];
         List<SourceCodeAnalysis.Suggestion> suggestions =
@@ -331,6 +402,10 @@ public final class JShellEvaluator implements AutoCloseable {
      * after a call's closing parenthesis), a class, a field or a variable.
      */
     public Optional<Inspection> inspect(String code, int cursor) {
+        return exclusively(() -> inspection(code, cursor));
+    }
+
+    private Optional<Inspection> inspection(String code, int cursor) {
         Segment seg = segmentAt(code, cursor);
         String text = seg.text();
         int local = Math.max(0, Math.min(cursor - seg.offset(), text.length()));

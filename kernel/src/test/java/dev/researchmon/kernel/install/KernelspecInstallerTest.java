@@ -46,6 +46,8 @@ class KernelspecInstallerTest {
         Path full = new KernelspecInstaller(Path.of("/usr/bin/java"), jar, false).install(dir, "full");
         assertTrue(Files.readString(quick.resolve("kernel.json")).contains(KernelspecInstaller.QUICK_JIT));
         assertTrue(!Files.readString(full.resolve("kernel.json")).contains("TieredStopAtLevel"));
+        assertTrue(Files.readString(full.resolve("kernel.json")).contains(KernelspecInstaller.WARM_COMPILER));
+        assertTrue(!Files.readString(quick.resolve("kernel.json")).contains("warmup"));
     }
 
     @Test

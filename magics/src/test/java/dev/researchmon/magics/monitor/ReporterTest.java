@@ -72,37 +72,31 @@ class ReporterTest {
             public void forget() {
             }
         };
-        // Outcomes, not durations: a loaded machine may stretch the burst over several gaps.
-        long gap = TimeUnit.SECONDS.toNanos(1);
-        Reporter r = new Reporter(MetricSnapshots::of, counting, Duration.ofHours(1), Duration.ofNanos(gap),
+        // A gap wide enough that a loaded machine's scheduling noise (tens to hundreds of ms) cannot
+        // blur "waited for the gap" into "went out at once".
+        Reporter r = new Reporter(MetricSnapshots::of, counting, Duration.ofHours(1), Duration.ofMillis(2000),
                 Clock.systemUTC());
         r.start();
         awaitSends(r, 1);
-        long burstStart = System.nanoTime();
         for (int i = 0; i < 100; i++) {   // a burst of quick cells right after a report
             r.nudge();
-            Thread.sleep(2);
         }
-        long burst = System.nanoTime() - burstStart;
         awaitSends(r, 2);
-        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(gap) + 200);
-        int afterBurst = sentAt.size();
-        assertTrue(afterBurst - 1 <= 1 + burst / gap, afterBurst - 1 + " reports for a burst of "
-                + TimeUnit.NANOSECONDS.toMillis(burst) + " ms: at most one per gap");
-        for (int i = 1; i < afterBurst; i++) {
-            assertTrue(sentAt.get(i) - sentAt.get(i - 1) >= gap - TimeUnit.MILLISECONDS.toNanos(10), "kept the gap");
-        }
+        Thread.sleep(300);
+        assertEquals(2, sentAt.size(), "the burst shared one report");
+        assertTrue(sentAt.get(1) - sentAt.get(0) >= TimeUnit.MILLISECONDS.toNanos(1990), "kept the gap");
 
-        long nudgedAt = System.nanoTime();  // quiet for longer than the gap
+        Thread.sleep(2200);                 // quiet for longer than the gap
+        long nudgedAt = System.nanoTime();
         r.nudge();
-        awaitSends(r, afterBurst + 1);
+        awaitSends(r, 3);
         r.stop();
-        assertTrue(sentAt.get(afterBurst) - nudgedAt < gap,
+        assertTrue(sentAt.get(2) - nudgedAt < TimeUnit.MILLISECONDS.toNanos(1500),
                 "after a quiet spell the report goes out at once, not a gap later");
     }
 
     private static void awaitSends(Reporter r, long n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (r.status().reportsSent() < n && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
