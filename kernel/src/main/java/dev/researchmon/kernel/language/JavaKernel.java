@@ -1,6 +1,7 @@
 package dev.researchmon.kernel.language;
 
 import dev.researchmon.kernel.eval.CellError;
+import dev.researchmon.kernel.eval.CellOrigin;
 import dev.researchmon.kernel.eval.JShellEvaluator;
 import dev.researchmon.kernel.magic.CellParts;
 import dev.researchmon.kernel.magic.MagicRegistry;
@@ -188,7 +189,7 @@ public final class JavaKernel implements LanguageKernel {
             page = java().inspect(pageFor, pageFor.length()).map(JShellEvaluator.Inspection::text).orElse(null);
             result = page != null ? CellResult.NOTHING : CellResult.failed("NameError", "no documentation for " + pageFor);
         } else {
-            result = runCell(code);
+            result = runCell(code, count);
         }
 
         flushStreams();
@@ -234,7 +235,8 @@ public final class JavaKernel implements LanguageKernel {
         }
     }
 
-    CellResult runCell(String code) {
+    /** Runs a cell; errors name it {@code In [count]}, with its lines. */
+    CellResult runCell(String code, int count) {
         JShellEvaluator java;
         try {
             java = evaluator.join();
@@ -247,7 +249,7 @@ public final class JavaKernel implements LanguageKernel {
             return CellResult.INTERRUPTED;
         }
         if (!CellParts.hasMagic(code)) {
-            return CellResult.of(java.evaluate(code));
+            return CellResult.of(java.evaluate(code, new CellOrigin(count, 0)));
         }
         List<CellParts.Part> parts;
         try {
@@ -263,7 +265,7 @@ public final class JavaKernel implements LanguageKernel {
                 iopub.display(last.display());
             }
             if (part instanceof CellParts.Code c) {
-                last = CellResult.of(java.evaluate(c.source()));
+                last = CellResult.of(java.evaluate(c.source(), new CellOrigin(count, c.firstLine())));
             } else if (part instanceof CellParts.Magic m) {
                 last = magicRunner.run(m);
             }
