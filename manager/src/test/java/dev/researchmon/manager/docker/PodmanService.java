@@ -30,8 +30,8 @@ import java.util.stream.Stream;
 final class PodmanService implements AutoCloseable {
     private static final Path PODMAN = Path.of("/usr/bin/podman");
     private static final Path BUSYBOX = Path.of("/bin/busybox");
-    /** Every port of docker/compose.yaml's health endpoints. */
-    private static final List<Integer> PORTS = List.of(9090, 9093, 3000, 9100, 8080, 8888, 9464);
+    /** Every port of docker/compose.yaml's and compose.central.yaml's health endpoints. */
+    private static final List<Integer> PORTS = List.of(9090, 9093, 3000, 9100, 8080, 8888, 9464, 8428);
 
     private final Path root;
     private final Map<String, String> env;
