@@ -1,8 +1,9 @@
-"""Behaviour of the Java kernel seen through jupyter_client: interrupt, System.exit, usage_request,
-streaming, magics. Run with Debian's Python against the kernelspec RESEARCH_KERNEL_NAME:
+"""Behaviour of the Java kernel seen through jupyter_client: interrupt, System.exit, out of memory,
+restart, usage_request, streaming, stdin, magics. Run with Debian's Python against the kernelspec RESEARCH_KERNEL_NAME:
     JUPYTER_DATA_DIR=... /usr/bin/python3 -m unittest -v test_client_behaviour
 """
 import os
+import tempfile
 import time
 import unittest
 from queue import Empty
@@ -45,15 +46,55 @@ def cpu_seconds(pid):
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def wait_until_quiet(pid, deadline_s=15.0):
+    """Waits until the kernel uses under a quarter of a core over one second; returns the last
+    second's CPU time (a stopped cell shows within a second or two; a spinning one never)."""
+    deadline = time.time() + deadline_s
+    while True:
+        before = cpu_seconds(pid)
+        time.sleep(1.0)
+        used = cpu_seconds(pid) - before
+        if used < 0.25 or time.time() > deadline:
+            return used
+
+
+_shared = None
+
+
+def shared_kernel():
+    """One kernel for the test classes that need nothing of their own: each start costs seconds."""
+    global _shared
+    if _shared is None:
+        _shared = start_new_kernel(kernel_name=KERNEL, startup_timeout=60)
+    return _shared
+
+
+def tearDownModule():
+    if _shared is not None:
+        km, kc = _shared
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 class KernelSession(unittest.TestCase):
+    #: extra environment for a kernel of the class's own (None: the module's shared kernel)
+    kernel_env = None
+    #: whether the class needs a kernel of its own (it restarts or changes the kernel)
+    own_kernel = False
+
     @classmethod
     def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60)
+        if cls.own_kernel or cls.kernel_env:
+            kw = {"env": {**os.environ, **cls.kernel_env}} if cls.kernel_env else {}
+            cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60, **kw)
+        else:
+            cls.km, cls.kc = shared_kernel()
 
     @classmethod
     def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
+        if cls.own_kernel or cls.kernel_env:
+            cls.kc.stop_channels()
+            cls.km.shutdown_kernel(now=True)
 
     def run_cell(self, code, timeout=TIMEOUT):
         """Executes code; returns (reply content, iopub messages of this request, in order)."""
@@ -101,10 +142,7 @@ class InterruptTest(KernelSession):
         self.assertEqual(content["status"], "error")
         self.assertEqual(content["ename"], "Interrupted")
         # "stopped" means the CPU goes quiet: over one second the kernel uses a small part of a core
-        time.sleep(0.5)
-        before = cpu_seconds(pid)
-        time.sleep(1.0)
-        used = cpu_seconds(pid) - before
+        used = wait_until_quiet(pid)
         self.assertLess(used, 0.25, f"kernel still busy after interrupt: {used:.2f} s CPU in 1 s; {busy_threads(pid)}")
         content, outputs = self.run_cell("kept + 1")
         self.assertEqual(content["status"], "ok")
@@ -112,7 +150,61 @@ class InterruptTest(KernelSession):
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "42")
 
 
+class StartupTest(unittest.TestCase):
+    def test_startAndCell_printNoWarningOnStderr(self):
+        """No JVM warning (a refused or deprecated flag, setSecurityManager, Thread.stop) in
+        Jupyter's log or nbconvert's output, whichever JDK runs the kernel."""
+        with tempfile.TemporaryFile(mode="w+") as err:
+            km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60, stderr=err)
+            try:
+                reply = kc.execute_interactive("1 + 1", timeout=TIMEOUT)
+                self.assertEqual(reply["content"]["status"], "ok")
+            finally:
+                kc.stop_channels()
+                km.shutdown_kernel(now=False)
+            err.seek(0)
+            text = err.read()
+        for noise in ("WARNING", "deprecated", "Security Manager", "SecurityManager"):
+            self.assertNotIn(noise, text)
+
+
+class LeftoverThreadTest(KernelSession):
+    def test_interruptWhenIdle_stopsAThreadACellLeftSpinning(self):
+        content, _ = self.run_cell('new Thread(() -> { while (true) { } }, "left-spinning").start();')
+        self.assertEqual(content["status"], "ok", content)
+        pid = self.usage()["content"]["pid"]
+        before = cpu_seconds(pid)
+        deadline = time.time() + 15
+        while cpu_seconds(pid) - before < 0.5 and time.time() < deadline:
+            time.sleep(0.2)  # on a loaded machine the spinning thread gets a share of a core, not one
+        self.assertGreaterEqual(cpu_seconds(pid) - before, 0.5, "the cell's thread is not spinning")
+        self.km.interrupt_kernel()  # nothing runs: the interrupt is for the threads cells left behind
+        used = wait_until_quiet(pid)
+        self.assertLess(used, 0.25, f"thread still spinning after interrupt: {used:.2f} s CPU in 1 s; {busy_threads(pid)}")
+        content, outputs = self.run_cell("6 * 7")
+        self.assertEqual(content["status"], "ok", content)
+
+
+class OutOfMemoryTest(KernelSession):
+    # a small heap, so that a cell exhausts it in a moment and the machine does not notice
+    kernel_env = {"JDK_JAVA_OPTIONS": "-Xmx192m"}
+
+    def test_outOfMemory_inACell_isAnError_andTheKernelStaysUsable(self):
+        content, _ = self.run_cell("int keptThroughOom = 41;")
+        self.assertEqual(content["status"], "ok", content)
+        content, _ = self.run_cell("{ List<long[]> hog = new ArrayList<>(); while (true) { hog.add(new long[1 << 20]); } }",
+                                   timeout=120)
+        self.assertEqual(content["status"], "error", content)
+        self.assertEqual(content["ename"], "java.lang.OutOfMemoryError", content)
+        self.assertTrue(self.km.is_alive())
+        content, outputs = self.run_cell("keptThroughOom + 1")
+        self.assertEqual(content["status"], "ok", content)
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "42")
+
+
 class RestartTest(KernelSession):
+    own_kernel = True
     def test_restart_givesAFreshKernel_andShutdownEndsTheProcess(self):
         content, _ = self.run_cell("int forgotten = 1;")
         self.assertEqual(content["status"], "ok")
@@ -132,6 +224,9 @@ class ExitTest(KernelSession):
         self.assertEqual(content["status"], "error")
         self.assertIn("SecurityException", content["ename"])
         self.assertIn("System.exit is disabled", content["evalue"])
+        self.assertTrue(self.km.is_alive())
+        content, outputs = self.run_cell("Runtime.getRuntime().halt(1);")
+        self.assertIn("Runtime.halt is disabled", content["evalue"])
         self.assertTrue(self.km.is_alive())
         content, _ = self.run_cell("1 + 1")
         self.assertEqual(content["status"], "ok")

@@ -98,8 +98,13 @@ class DashboardQueriesIT {
 
         Map<String, String> sidecarEnv = new HashMap<>();
         sidecarEnv.put("RESEARCH_MONITOR_HOME", state.toString());
-        sidecarEnv.put("STUB_NVML_GPUS", "2");
+        // GPU 0 with GPM and per-process activity, GPU 1 without GPM (the activity panel falls back
+        // to NVML's utilization), GPU 2 in MIG mode with two GPU instances.
+        sidecarEnv.put("STUB_NVML_GPUS", "3");
+        sidecarEnv.put("STUB_NVML_UNSUPPORTED", "1:gpm");
         sidecarEnv.put("STUB_NVML_PROCESSES", "0:" + kernelPid + ":" + GPU0_NOTEBOOK_BYTES);
+        sidecarEnv.put("STUB_NVML_PROCESS_UTIL", "0:" + kernelPid + ":35:10,1:999999999:5:1");
+        sidecarEnv.put("STUB_NVML_MIG", "2:1:1g.10gb:9728,2:2:3g.40gb:40192");
         // One XID event, so the XID panel and GpuXidError's expression have a series to show.
         sidecarEnv.put("STUB_NVML_XID", "1:79");
         start("sidecar", List.of(ManagedProcess.javaBinary(), "-jar", sidecarJar.toString(), "--port", String.valueOf(sidecarPort),
@@ -219,6 +224,31 @@ class DashboardQueriesIT {
         JsonNode series = resultOf(expr).get(0);
         assertEquals("0", series.path("metric").path("gpu").asText(), series.toString());
         assertEquals((double) GPU0_NOTEBOOK_BYTES, series.path("value").path(1).asDouble(), series.toString());
+    }
+
+    @Test
+    void gpuActivityPerNotebook_isAttributedToTheReportingKernel_andTheRestToOther() throws Exception {
+        String mine = "gpu_notebook_utilization_ratio{notebook=\"" + NOTEBOOK + "\"}";
+        waitFor("per-notebook GPU activity", DATA_DEADLINE, () -> !resultOf(mine).isEmpty());
+        JsonNode series = resultOf(mine).get(0);
+        assertEquals("0", series.path("metric").path("gpu").asText(), series.toString());
+        assertEquals(0.35, series.path("value").path(1).asDouble(), 1e-9, series.toString());
+        JsonNode other = resultOf("gpu_notebook_utilization_ratio{notebook=\"other\", gpu=\"1\"}");
+        assertEquals(0.05, other.get(0).path("value").path(1).asDouble(), 1e-9, other.toString());
+    }
+
+    @Test
+    void gpuActivityPanel_showsSmActivityWhereGpmIs_andUtilizationElsewhere() throws Exception {
+        GrafanaDashboard.Query activity = dashboard.queries().stream()
+                .filter(q -> q.panelTitle().equals("GPU activity") && q.refId().equals("A")).findFirst().orElseThrow();
+        String expr = new QueryTemplate(awaitVariableValues(), RATE_INTERVAL, RANGE)
+                .expand(activity.expr());
+        waitFor("GPM activity of GPU 0 and 2", DATA_DEADLINE, () -> resultOf(expr).size() == 3
+                && resultOf(expr).findValuesAsText("source").contains("SM active"));
+        Map<String, String> sourceByGpu = new HashMap<>();
+        resultOf(expr).forEach(s -> sourceByGpu.put(s.path("metric").path("gpu").asText(),
+                s.path("metric").path("source").asText()));
+        assertEquals(Map.of("0", "SM active", "1", "kernel running (no GPM)", "2", "SM active"), sourceByGpu);
     }
 
     /** A query, and whether it must return series (false: it only has to be valid PromQL). */

@@ -57,7 +57,8 @@ class DashboardStructureTest {
                 "container_memory_working_set_bytes", "gpu_utilization_ratio", "gpu_memory_used_bytes",
                 "gpu_temperature_celsius", "gpu_power_watts", "notebook:notebook_cells_executed:rate5m",
                 "notebook:notebook_cell_duration_seconds:p95_rate5m", "notebook_cells_executed_total",
-                "gpu_notebook_memory_used_bytes", "sidecar_collector_success")) {
+                "gpu_notebook_memory_used_bytes", "sidecar_collector_success", "gpu_sm_active_ratio",
+                "gpu_tensor_active_ratio", "gpu_notebook_utilization_ratio", "gpu_mig_sm_active_ratio")) {
             assertTrue(all.contains(metric), "no panel reads " + metric);
         }
     }

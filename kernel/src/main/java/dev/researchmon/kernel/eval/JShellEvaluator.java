@@ -53,13 +53,14 @@ public final class JShellEvaluator implements AutoCloseable {
     public record Inspection(String text) {
     }
 
-    private final CellExecutionControl control = new CellExecutionControl();
+    private final CellExecutionControl control;
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     private final SyntaxChecker syntax = new SyntaxChecker();
     private volatile List<SnippetRecovery> recoveries = List.of();
 
     public JShellEvaluator(PrintStream log) {
+        control = new CellExecutionControl(log);
         shell = JShell.builder()
                 .executionEngine(control.provider(), Map.of())
                 .out(log).err(log)
@@ -86,7 +87,15 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /** Runs every snippet of {@code code} in order; stops at the first error. */
     public Evaluation evaluate(String code) {
-        control.reset();
+        control.cellStarted();
+        try {
+            return evaluateSnippets(code);
+        } finally {
+            control.cellEnded();
+        }
+    }
+
+    private Evaluation evaluateSnippets(String code) {
         Evaluation last = Evaluation.nothing();
         String remaining = code;
         while (!remaining.isBlank()) {
@@ -102,6 +111,9 @@ public final class JShellEvaluator implements AutoCloseable {
             }
             if (source == null || source.isBlank()) {
                 continue;
+            }
+            if (control.wasStopped()) {
+                return Evaluation.interrupted();
             }
             last = looksLikeExpression(source) ? evaluateExpression(source) : evaluateSnippet(source);
             if (last.outcome() != CellOutcome.OK) {

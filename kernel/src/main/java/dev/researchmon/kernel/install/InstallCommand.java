@@ -9,9 +9,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code research-kernel install [--user|--prefix DIR] [--name NAME]}. */
+/** {@code research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH]}. */
 @Command(name = "install", mixinStandardHelpOptions = true,
-        customSynopsis = "research-kernel install [--user|--prefix DIR] [--name NAME] [--full-jit]",
+        customSynopsis = "research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--full-jit]",
         description = "Write the kernelspec so Jupyter offers this kernel (default name 'java', per user).")
 public final class InstallCommand implements Callable<Integer> {
 
@@ -30,6 +30,11 @@ public final class InstallCommand implements Callable<Integer> {
             description = "kernelspec name (default: ${DEFAULT-VALUE}; IJava notebooks open unchanged)")
     String name;
 
+    @Option(names = "--java", paramLabel = "PATH",
+            description = "the java launcher (or JDK folder) the kernel runs on, Java 17 or later "
+                    + "(default: the JVM running this installer)")
+    Path javaPath;
+
     @Option(names = "--full-jit",
             description = "optimising JIT: hot loops in cells about 2x faster, each cell's compile slower")
     boolean fullJit;
@@ -39,9 +44,9 @@ public final class InstallCommand implements Callable<Integer> {
         Path kernels = where != null && where.prefix != null
                 ? KernelspecInstaller.prefixKernelsDir(where.prefix)
                 : KernelspecInstaller.userKernelsDir(System.getenv());
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         try {
-            Path dir = new KernelspecInstaller(java, ownJar(), !fullJit).install(kernels, name);
+            JavaRuntime java = javaPath == null ? JavaRuntime.current() : JavaRuntime.probe(javaPath);
+            Path dir = new KernelspecInstaller(java.launcher(), ownJar(), !fullJit).install(kernels, name);
             System.out.println("Installed kernelspec " + name + " in " + dir);
             return 0;
         } catch (IllegalArgumentException e) {

@@ -26,10 +26,8 @@ public final class KernelspecInstaller {
     public static final String DISPLAY_NAME = "Java (research-monitor)";
     /** Jupyter's rule for kernel names. */
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9._-]+");
-    /** The guard against System.exit needs a security manager; Java 18+ asks for it at launch. */
-    static final List<String> JVM_OPTIONS = List.of(
-            "-Djava.security.manager=allow", "-Djava.awt.headless=true", "-XX:+UseSerialGC",
-            "-Xshare:auto");
+    /** Options every JDK from 17 on accepts without a warning. */
+    static final List<String> JVM_OPTIONS = List.of("-Djava.awt.headless=true", "-XX:+UseSerialGC", "-Xshare:auto");
     /**
      * C1 only, the default. JShell compiles every cell with javac, whose code keeps the optimising
      * compiler (C2) busy for hundreds of cells; without it a trivial cell round-trips about twice as

@@ -102,12 +102,9 @@ public final class JupyterKernel {
         worker.execute(() -> sink.trust(Thread.currentThread()));
     }
 
-    /** Routes the process's stdio to the notebook, guards exit, and starts JShell in the background. */
+    /** Routes the process's stdio to the notebook and starts JShell in the background. */
     public void start() {
         captureProcessStdio();
-        if (!ExitGuard.install()) {
-            log.println("research-kernel: cannot guard System.exit on this JDK; a cell calling it ends the kernel");
-        }
         startEvaluator();
     }
 

@@ -2,40 +2,47 @@ package dev.researchmon.kernel.it;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The kernel driven by jupyter_client (src/test/python/test_client_behaviour.py), one Python test
- * per Java test so that a failure names the behaviour.
+ * The kernel driven by jupyter_client (src/test/python/test_client_behaviour.py), installed with each
+ * JDK of {@link KernelHarness#jdks()}. The Python module runs once per JDK; each Java test checks one
+ * of its tests, so that a failure names the behaviour and the JDK.
  */
 class JupyterClientIT {
-    private static Path dataDir;
+    private static final Map<KernelHarness.Jdk, KernelHarness.Suite> RUNS = new ConcurrentHashMap<>();
+    private static final Map<KernelHarness.Jdk, Path> DATA_DIRS = new ConcurrentHashMap<>();
     private static Path work;
     private static Path jar;
 
+    static List<KernelHarness.Jdk> jdks() {
+        return KernelHarness.jdks();
+    }
+
     @BeforeAll
-    static void install() throws Exception {
-        dataDir = Files.createTempDirectory("jupyter-data");
-        KernelHarness.installKernelspec(dataDir);
+    static void compileJar() throws Exception {
         work = Files.createTempDirectory("kernel-jar");
         jar = greeterJar(work);
     }
 
     @AfterAll
     static void clean() throws Exception {
-        KernelHarness.deleteTree(dataDir);
+        for (Path dir : DATA_DIRS.values()) {
+            KernelHarness.deleteTree(dir);
+        }
         KernelHarness.deleteTree(work);
     }
 
@@ -46,7 +53,9 @@ class JupyterClientIT {
         Files.writeString(src, "package testlib; public class Greeter { "
                 + "public String greet() { return \"hello from a jar\"; } }");
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertEquals(0, javac.run(null, null, null, "-d", dir.resolve("classes").toString(), src.toString()));
+        // class files for the oldest JDK the kernel runs on, so every JDK's kernel can load them
+        assertEquals(0, javac.run(null, null, null, "--release", "17", "-d", dir.resolve("classes").toString(),
+                src.toString()));
         Path out = dir.resolve("greeter.jar");
         try (JarOutputStream jos = new JarOutputStream(Files.newOutputStream(out))) {
             jos.putNextEntry(new JarEntry("testlib/Greeter.class"));
@@ -56,76 +65,115 @@ class JupyterClientIT {
         return out;
     }
 
-    private static void passes(String pythonTest) throws Exception {
-        KernelHarness.Result r = KernelHarness.python(dataDir, "test_client_behaviour." + pythonTest,
-                Map.of("RESEARCH_TEST_JAR", jar.toString()), 120);
-        assertEquals(0, r.exitCode(), r.output());
-        assertTrue(r.output().contains("Ran 1 test"), r.output());
-        assertTrue(!r.output().contains("skipped"), r.output());
+    private static void passes(KernelHarness.Jdk jdk, String pythonTest) {
+        RUNS.computeIfAbsent(jdk, JupyterClientIT::runSuite).assertPassed(pythonTest);
     }
 
-    @Test
-    void interrupt_stopsTightLoop_cpuGoesQuiet_nextCellSeesEarlierDefinitions() throws Exception {
-        passes("InterruptTest.test_interrupt_stopsTightLoop_cpuQuiet_andDefinitionsKept");
+    private static KernelHarness.Suite runSuite(KernelHarness.Jdk jdk) {
+        try {
+            Path dataDir = Files.createTempDirectory("jupyter-data");
+            DATA_DIRS.put(jdk, dataDir);
+            KernelHarness.installKernelspec(dataDir, jdk);
+            return KernelHarness.pythonSuite(dataDir, "test_client_behaviour",
+                    Map.of("RESEARCH_TEST_JAR", jar.toString()), 600);
+        } catch (Exception e) {
+            throw new IllegalStateException("running the client suite on " + jdk + " failed", e);
+        }
     }
 
-    @Test
-    void restart_givesAFreshKernel_andTheOldProcessEnds() throws Exception {
-        passes("RestartTest.test_restart_givesAFreshKernel_andShutdownEndsTheProcess");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void interrupt_stopsTightLoop_cpuGoesQuiet_nextCellSeesEarlierDefinitions(KernelHarness.Jdk jdk) {
+        passes(jdk, "InterruptTest.test_interrupt_stopsTightLoop_cpuQuiet_andDefinitionsKept");
     }
 
-    @Test
-    void systemExit_isRefusedWithClearError_andKernelLives() throws Exception {
-        passes("ExitTest.test_systemExit_isRefusedWithClearError_kernelStaysUsable");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void startAndCell_printNoWarningOnStderr(KernelHarness.Jdk jdk) {
+        passes(jdk, "StartupTest.test_startAndCell_printNoWarningOnStderr");
     }
 
-    @Test
-    void usageRequest_onControl_getsUsageReply() throws Exception {
-        passes("UsageTest.test_usageRequest_getsUsageReplyInIpykernelShape");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void interruptWhenIdle_stopsAThreadACellLeftSpinning(KernelHarness.Jdk jdk) {
+        passes(jdk, "LeftoverThreadTest.test_interruptWhenIdle_stopsAThreadACellLeftSpinning");
     }
 
-    @Test
-    void stdout_isStreamedWhileTheCellRuns() throws Exception {
-        passes("StreamingTest.test_stdout_isStreamedWhileCellRuns");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void outOfMemory_isAnError_andTheKernelStaysUsable(KernelHarness.Jdk jdk) {
+        passes(jdk, "OutOfMemoryTest.test_outOfMemory_inACell_isAnError_andTheKernelStaysUsable");
     }
 
-    @Test
-    void systemIn_asksTheNotebookForALine() throws Exception {
-        passes("StreamingTest.test_systemIn_asksTheNotebookForALine");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void restart_givesAFreshKernel_andTheOldProcessEnds(KernelHarness.Jdk jdk) {
+        passes(jdk, "RestartTest.test_restart_givesAFreshKernel_andShutdownEndsTheProcess");
     }
 
-    @Test
-    void systemIn_withoutAllowStdin_readsEndOfFile() throws Exception {
-        passes("StreamingTest.test_systemIn_withoutAllowStdin_readsEndOfFile");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void systemExit_isRefusedWithClearError_andKernelLives(KernelHarness.Jdk jdk) {
+        passes(jdk, "ExitTest.test_systemExit_isRefusedWithClearError_kernelStaysUsable");
     }
 
-    @Test
-    void runtimeError_showsUserFramesOnly() throws Exception {
-        passes("StreamingTest.test_runtimeError_showsUserFramesNotKernels");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void usageRequest_onControl_getsUsageReply(KernelHarness.Jdk jdk) {
+        passes(jdk, "UsageTest.test_usageRequest_getsUsageReplyInIpykernelShape");
     }
 
-    @Test
-    void compileError_showsMessageAndOffendingPart() throws Exception {
-        passes("StreamingTest.test_compileError_showsMessageAndOffendingPart");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void stdout_isStreamedWhileTheCellRuns(KernelHarness.Jdk jdk) {
+        passes(jdk, "StreamingTest.test_stdout_isStreamedWhileCellRuns");
     }
 
-    @Test
-    void unknownMagic_givesUsageError() throws Exception {
-        passes("StreamingTest.test_unknownMagic_givesUsageErrorNotStackTrace");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void systemIn_asksTheNotebookForALine(KernelHarness.Jdk jdk) {
+        passes(jdk, "StreamingTest.test_systemIn_asksTheNotebookForALine");
     }
 
-    @Test
-    void classpathMagic_addsAJarToTheRunningKernel() throws Exception {
-        passes("StreamingTest.test_classpathMagic_addsJarToRunningKernel");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void systemIn_withoutAllowStdin_readsEndOfFile(KernelHarness.Jdk jdk) {
+        passes(jdk, "StreamingTest.test_systemIn_withoutAllowStdin_readsEndOfFile");
     }
 
-    @Test
-    void cellsShareTheKernelsPrometheusRegistry() throws Exception {
-        passes("StreamingTest.test_prometheusRegistry_inCell_isTheKernelsOwn");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void runtimeError_showsUserFramesOnly(KernelHarness.Jdk jdk) {
+        passes(jdk, "StreamingTest.test_runtimeError_showsUserFramesNotKernels");
     }
 
-    @Test
-    void kernelExits_whenTheClientThatStartedItIsKilled() throws Exception {
-        passes("ParentGoneTest.test_starterKilled_kernelExitsWithinSeconds_evenWithACellRunning");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void compileError_showsMessageAndOffendingPart(KernelHarness.Jdk jdk) {
+        passes(jdk, "StreamingTest.test_compileError_showsMessageAndOffendingPart");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void unknownMagic_givesUsageError(KernelHarness.Jdk jdk) {
+        passes(jdk, "StreamingTest.test_unknownMagic_givesUsageErrorNotStackTrace");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void classpathMagic_addsAJarToTheRunningKernel(KernelHarness.Jdk jdk) {
+        passes(jdk, "StreamingTest.test_classpathMagic_addsJarToRunningKernel");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void cellsShareTheKernelsPrometheusRegistry(KernelHarness.Jdk jdk) {
+        passes(jdk, "StreamingTest.test_prometheusRegistry_inCell_isTheKernelsOwn");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void kernelExits_whenTheClientThatStartedItIsKilled(KernelHarness.Jdk jdk) {
+        passes(jdk, "ParentGoneTest.test_starterKilled_kernelExitsWithinSeconds_evenWithACellRunning");
     }
 }

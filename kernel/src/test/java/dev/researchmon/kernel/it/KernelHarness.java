@@ -1,13 +1,19 @@
 package dev.researchmon.kernel.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.researchmon.kernel.install.JavaRuntime;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -20,32 +26,98 @@ final class KernelHarness {
     static final Path REPO = MODULE.getParent();
     static final Path PYTHON_TESTS = MODULE.resolve("src/test/python");
     static final String KERNEL_NAME = "java-it";
+    /** Where Temurin 25 is on this kind of machine, CI's included. */
+    static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
 
     /** Output and exit status of a finished command. */
     record Result(int exitCode, String output) {
     }
 
+    /** A JDK the kernel is installed with; named by its release in test names. */
+    record Jdk(int feature, Path home) {
+        @Override
+        public String toString() {
+            return "Java " + feature;
+        }
+    }
+
     private KernelHarness() {
     }
 
-    /** Installs the kernelspec with {@code bin/research-kernel install} into {@code dataDir}. */
-    static void installKernelspec(Path dataDir) throws Exception {
+    /**
+     * The JDKs every kernel IT runs on: the build's (17) and Temurin 25, or the JDK homes listed in
+     * {@code -Dkernel.it.jdks=HOME,HOME}. A JDK that is missing fails the tests rather than skipping them.
+     */
+    static List<Jdk> jdks() {
+        String listed = System.getProperty("kernel.it.jdks", "");
+        List<Path> homes = new ArrayList<>();
+        if (listed.isBlank()) {
+            homes.add(Path.of(System.getProperty("java.home")));
+            homes.add(TEMURIN_25);
+        } else {
+            for (String h : listed.split(",")) {
+                homes.add(Path.of(h.strip()));
+            }
+        }
+        List<Jdk> jdks = new ArrayList<>();
+        for (Path home : homes) {
+            jdks.add(new Jdk(JavaRuntime.probe(home).feature(), home));
+        }
+        return jdks;
+    }
+
+    /**
+     * Installs the kernelspec with {@code bin/research-kernel install} run by {@code jdk} (as a user
+     * with JAVA_HOME set would) into {@code dataDir}, and checks that it names that JDK's java.
+     */
+    static void installKernelspec(Path dataDir, Jdk jdk) throws Exception {
         assertTrue(Files.isRegularFile(MODULE.resolve("target/research-kernel.jar")),
                 "the shaded jar is built in the package phase, before the integration tests");
         Result r = run(List.of(REPO.resolve("bin/research-kernel").toString(), "install", "--name", KERNEL_NAME),
-                MODULE, Map.of("JUPYTER_DATA_DIR", dataDir.toString()), 60);
-        assertTrue(r.exitCode() == 0, r.output());
-        assertTrue(Files.isRegularFile(dataDir.resolve("kernels").resolve(KERNEL_NAME).resolve("kernel.json")), r.output());
+                MODULE, Map.of("JUPYTER_DATA_DIR", dataDir.toString(), "JAVA_HOME", jdk.home().toString()), 60);
+        assertEquals(0, r.exitCode(), r.output());
+        Path spec = dataDir.resolve("kernels").resolve(KERNEL_NAME).resolve("kernel.json");
+        assertTrue(Files.isRegularFile(spec), r.output());
+        String java = new ObjectMapper().readTree(spec.toFile()).path("argv").get(0).asText();
+        assertEquals(jdk.home().resolve("bin/java").toRealPath(), Path.of(java).toRealPath(), "kernelspec's java");
     }
 
-    /** Runs one unittest target of src/test/python with Debian's Python against the installed kernel. */
-    static Result python(Path dataDir, String target, Map<String, String> extraEnv, long timeoutSeconds)
+    /** Installs the kernelspec for the build's own JDK. */
+    static void installKernelspec(Path dataDir) throws Exception {
+        installKernelspec(dataDir, new Jdk(Runtime.version().feature(), Path.of(System.getProperty("java.home"))));
+    }
+
+    /**
+     * Runs a whole unittest module of src/test/python with Debian's Python against the installed
+     * kernel, through run_suite.py; returns each test's outcome by "Class.test_name".
+     */
+    static Suite pythonSuite(Path dataDir, String module, Map<String, String> extraEnv, long timeoutSeconds)
             throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(extraEnv);
-        env.put("JUPYTER_DATA_DIR", dataDir.toString());
-        env.put("RESEARCH_KERNEL_NAME", KERNEL_NAME);
-        env.put("PYTHONDONTWRITEBYTECODE", "1");
-        return run(List.of("/usr/bin/python3", "-m", "unittest", "-v", target), PYTHON_TESTS, env, timeoutSeconds);
+        Path results = Files.createTempFile("kernel-it-results", ".json");
+        try {
+            Map<String, String> env = new java.util.HashMap<>(extraEnv);
+            env.put("JUPYTER_DATA_DIR", dataDir.toString());
+            env.put("RESEARCH_KERNEL_NAME", KERNEL_NAME);
+            env.put("PYTHONDONTWRITEBYTECODE", "1");
+            Result r = run(List.of("/usr/bin/python3", "run_suite.py", module, results.toString()),
+                    PYTHON_TESTS, env, timeoutSeconds);
+            JsonNode outcomes = Files.size(results) == 0 ? null : new ObjectMapper().readTree(results.toFile());
+            return new Suite(r, outcomes);
+        } finally {
+            Files.deleteIfExists(results);
+        }
+    }
+
+    /** The outcomes of one python module's run. */
+    record Suite(Result run, JsonNode outcomes) {
+        /** Asserts that the test {@code Class.test_name} ran and passed; shows why it did not. */
+        void assertPassed(String test) {
+            assertTrue(outcomes != null, "the python suite did not finish:\n" + run.output());
+            JsonNode o = outcomes.path(test);
+            assertTrue(!o.isMissingNode(), test + " did not run:\n" + run.output());
+            assertEquals("ok", o.path("outcome").asText(), test + ": " + o.path("detail").asText()
+                    + "\n--- whole run ---\n" + run.output());
+        }
     }
 
     static Result run(List<String> command, Path dir, Map<String, String> env, long timeoutSeconds)

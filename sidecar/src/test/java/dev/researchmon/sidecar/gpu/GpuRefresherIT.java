@@ -48,6 +48,41 @@ class GpuRefresherIT {
   }
 
   @Test
+  void nvmlWithoutGpmSymbols_givesAWholeScrapeWithoutGpmFamilies() throws Exception {
+    Path lib = StubNvml.configured(tmp.resolve("old"), Map.of("STUB_NVML_GPUS", "2"), StubNvml.Build.WITHOUT_GPM);
+    try (GpuRefresher refresher = new GpuRefresher(() -> NvmlGpuReader.open(Optional.of(lib)), Duration.ofMillis(100))) {
+      refresher.start();
+      GpuCollector collector = new GpuCollector(refresher, Map::of);
+      // Three passes, so GPM would have had its two samples had the library offered it.
+      awaitPasses(refresher, 3);
+      MetricSnapshots scrape = collector.collect();
+      assertTrue(collector.lastOutcome().success());
+      assertEquals(1.0, gauge(scrape, "gpu_nvml_available"));
+      assertEquals(0.5, gauge(scrape, "gpu_utilization_ratio"));
+      for (MetricSnapshot s : scrape) {
+        String name = s.getMetadata().getPrometheusName();
+        assertFalse(name.endsWith("_active_ratio") || name.equals("gpu_sm_occupancy_ratio"), name);
+      }
+    }
+  }
+
+  /** Waits (10 s at most) until the refresher has published {@code n} successful passes. */
+  private static void awaitPasses(GpuRefresher refresher, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long lastSeen = 0;
+    int seen = 0;
+    while (seen < n && System.nanoTime() < deadline) {
+      GpuState state = refresher.current();
+      if (state.available() && state.takenAtNanos() != lastSeen) {
+        lastSeen = state.takenAtNanos();
+        seen++;
+      }
+      Thread.sleep(20);
+    }
+    assertTrue(seen >= n, "only " + seen + " passes in 10 s");
+  }
+
+  @Test
   void nvmlThatFailsToInitialise_isReportedAndRetried() throws Exception {
     Path lib = StubNvml.configured(tmp.resolve("down"), Map.of("STUB_NVML_INIT", "9"));
     try (GpuRefresher refresher = new GpuRefresher(() -> NvmlGpuReader.open(Optional.of(lib)), Duration.ofMillis(100))) {
