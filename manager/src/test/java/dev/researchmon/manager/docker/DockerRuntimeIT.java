@@ -202,17 +202,21 @@ class DockerRuntimeIT {
         }
         List<String> args = List.of("--role", "central", "--runtime", "docker", "--store-bind", "127.0.0.1",
                 "--store-port", String.valueOf(FreePort.loopback()), "--grafana-port", String.valueOf(FreePort.loopback()));
-        Result up = manager(args, "--enable-monitoring");
-        assertEquals(0, up.code(), up.out() + up.err());
         Map<String, String> centralLabel = Map.of(StackDescription.STACK_LABEL, "research-monitor-central");
-        assertEquals(Set.of("research-monitor-central-victoria-metrics", "research-monitor-central-grafana"),
-                names(docker.listContainersCmd().withLabelFilter(centralLabel).exec()));
-        assertTrue(up.out().lines().anyMatch(l -> l.startsWith("victoria-metrics ") && l.contains(" healthy ")), up.out());
+        try {
+            Result up = manager(args, "--enable-monitoring");
+            assertEquals(0, up.code(), up.out() + up.err());
+            assertEquals(Set.of("research-monitor-central-victoria-metrics", "research-monitor-central-grafana"),
+                    names(docker.listContainersCmd().withLabelFilter(centralLabel).exec()));
+            assertTrue(up.out().lines().anyMatch(l -> l.startsWith("victoria-metrics ") && l.contains(" healthy ")), up.out());
 
-        Result down = manager(args, "--no-monitoring");
-        assertEquals(0, down.code(), down.out() + down.err());
-        assertTrue(docker.listContainersCmd().withShowAll(true).withLabelFilter(centralLabel).exec().isEmpty());
-        docker.inspectVolumeCmd("research-monitor-central-victoria-metrics-data").exec(); // the store's data stays
+            Result down = manager(args, "--no-monitoring");
+            assertEquals(0, down.code(), down.out() + down.err());
+            assertTrue(docker.listContainersCmd().withShowAll(true).withLabelFilter(centralLabel).exec().isEmpty());
+            docker.inspectVolumeCmd("research-monitor-central-victoria-metrics-data").exec(); // the store's data stays
+        } finally {
+            manager(args, "--no-monitoring"); // the other tests count containers
+        }
     }
 
     static Result manager(List<String> extra, String... args) {

@@ -130,12 +130,14 @@ final class PodmanService implements AutoCloseable {
         for (String applet : List.of("sh", "httpd", "mkdir", "sleep", "echo")) {
             Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
         }
+        // written here, not by the entrypoint: a service with a compose `user:` runs it as nobody
+        for (String path : List.of("-/healthy", "-/ready", "metrics", "healthz", "health", "api/health", "api/index.html")) {
+            Path file = rootfs.resolve("www").resolve(path);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "ok\n");
+        }
         StringBuilder script = new StringBuilder("""
                 trap 'exit 0' TERM INT
-                mkdir -p /www/- /www/api
-                for f in /www/-/healthy /www/-/ready /www/metrics /www/healthz /www/api/health /www/api/index.html; do
-                  echo ok > "$f"
-                done
                 """);
         for (int port : PORTS) {
             script.append("httpd -p ").append(port).append(" -h /www\n");
