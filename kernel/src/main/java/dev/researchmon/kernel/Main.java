@@ -3,7 +3,9 @@ package dev.researchmon.kernel;
 import dev.researchmon.kernel.install.InstallCommand;
 import dev.researchmon.kernel.launch.NotebookName;
 import dev.researchmon.kernel.launch.ParentWatchdog;
-import dev.researchmon.kernel.protocol.JupyterKernel;
+import dev.researchmon.kernel.language.JavaKernel;
+import dev.researchmon.kernel.protocol.Iopub;
+import dev.researchmon.kernel.protocol.KernelProtocol;
 import dev.researchmon.kernel.wire.ConnectionFile;
 import dev.researchmon.kernel.wire.KernelSockets;
 import dev.researchmon.kernel.wire.MessageCodec;
@@ -69,9 +71,11 @@ public final class Main implements Callable<Integer> {
             System.exit(0);
         }).ifPresent(ParentWatchdog::start);
         try (KernelSockets sockets = new KernelSockets(props, codec, log)) {
-            JupyterKernel kernel = new JupyterKernel(codec, sockets, identity(connectionFile, env), log, sockets::stop);
-            kernel.start();
-            sockets.run(kernel::handle);
+            Iopub iopub = new Iopub(codec, sockets);
+            JavaKernel java = new JavaKernel(iopub, identity(connectionFile, env), log);
+            KernelProtocol protocol = new KernelProtocol(codec, sockets, iopub, java, log, sockets::stop);
+            java.start();
+            sockets.run(protocol::handle);
         }
         return 0;
     }

@@ -13,6 +13,7 @@ import dev.researchmon.manager.stack.StackDescription;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,6 +211,7 @@ public final class EnvironmentManager implements Callable<Integer> {
             warnAboutDefaultPassword(stack);
             List<PartStatus> parts = stack.enable();
             printStatus(parts);
+            printWhereToLookWithoutGrafana(parts);
             out.println("monitoring is on");
             return 0;
         }
@@ -220,6 +222,7 @@ public final class EnvironmentManager implements Callable<Integer> {
         }
         List<PartStatus> parts = stack.status();
         printStatus(parts);
+        printWhereToLookWithoutGrafana(parts);
         boolean allHealthy = parts.stream()
                 .allMatch(p -> p.healthy() || p.state() == PartStatus.State.NOT_AVAILABLE);
         return allHealthy ? 0 : EXIT_NOT_HEALTHY;
@@ -420,6 +423,34 @@ public final class EnvironmentManager implements Callable<Integer> {
         } catch (URISyntaxException e) {
             throw new ManagerException("cannot tell where this checkout is; set -Dresearchmon.home", e);
         }
+    }
+
+    /**
+     * Without Grafana (the local runtime has none) the dashboard is still to be seen: drawn in a
+     * notebook by {@code %dashboard}, and Prometheus's own graph page answers every query.
+     */
+    private void printWhereToLookWithoutGrafana(List<PartStatus> parts) {
+        if (role == Role.central) {
+            return; // no Prometheus here: the store answers the same queries, Grafana on Docker reads it
+        }
+        boolean grafana = parts.stream().anyMatch(p -> p.part().equals("grafana") && p.healthy());
+        if (grafana) {
+            return;
+        }
+        Optional<PartStatus> prometheus = parts.stream().filter(p -> p.part().equals("prometheus")).findFirst();
+        String graph = prometheus.filter(p -> p.url().startsWith("http"))
+                .map(p -> {
+                    URI u = URI.create(p.url());
+                    return u.getScheme() + "://" + u.getAuthority() + "/graph";
+                })
+                .orElse("http://127.0.0.1:" + (prometheusPort == null ? 9090 : prometheusPort) + "/graph");
+        boolean up = prometheus.map(PartStatus::healthy).orElse(false);
+        out.println();
+        out.println("Grafana is not available, so the dashboard is elsewhere:");
+        out.println("  in a notebook:   %dashboard   (the research dashboard's panels, drawn from Prometheus;"
+                + " %dashboard GPUs, %dashboard --range 6h ...)");
+        out.println("  in a browser:    " + graph + "   (Prometheus's own graph page)"
+                + (up ? "" : " once Prometheus runs: --enable-monitoring"));
     }
 
     private void printStatus(List<PartStatus> parts) {

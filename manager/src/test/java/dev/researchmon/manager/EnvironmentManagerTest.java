@@ -123,6 +123,18 @@ class EnvironmentManagerTest {
     }
 
     @Test
+    void status_withoutGrafana_saysWhereToLookAtTheDashboard() {
+        int port = 19090;
+        Result r = run("--status", "--runtime", "local", "--state-dir", state.toString(),
+                "--prometheus-port", Integer.toString(port));
+        assertTrue(r.out().contains("grafana        not available"), r.out());
+        assertTrue(r.out().contains("Grafana is not available, so the dashboard is elsewhere:"), r.out());
+        assertTrue(r.out().contains("in a notebook:   %dashboard"), r.out());
+        assertTrue(r.out().contains("http://127.0.0.1:" + port + "/graph   (Prometheus's own graph page) once Prometheus runs"),
+                r.out());
+    }
+
+    @Test
     void autoRuntime_withoutADockerApi_fallsBackToLocalProcesses() {
         Result r = run(Map.of("DOCKER_HOST", "unix://" + state.resolve("absent.sock")),
                 "--status", "--state-dir", state.toString());

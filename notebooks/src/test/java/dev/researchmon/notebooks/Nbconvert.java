@@ -54,6 +54,24 @@ final class Nbconvert {
         return new ExecutedNotebook(JSON.readTree(outDir.resolve(notebook.getFileName()).toFile()));
     }
 
+    /** Exports an executed notebook to HTML (the lab template, JupyterLab's {@code light} or {@code dark} theme). */
+    static Path exportHtml(Path notebook, Path outDir, String theme) throws IOException, InterruptedException {
+        Path log = outDir.resolve(notebook.getFileName() + ".html.log");
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/jupyter", "nbconvert", "--to", "html", "--theme", theme,
+                "--output-dir", outDir.toString(), notebook.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new AssertionError("nbconvert --to html failed on " + notebook + ":\n" + Files.readString(log));
+            }
+        } finally {
+            ManagedProcess.stop(p.toHandle());
+        }
+        String name = notebook.getFileName().toString();
+        return outDir.resolve(name.substring(0, name.length() - ".ipynb".length()) + ".html");
+    }
+
     /** The outputs of an executed notebook. */
     record ExecutedNotebook(JsonNode json) {
 

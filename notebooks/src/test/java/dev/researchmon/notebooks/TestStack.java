@@ -32,6 +32,7 @@ final class TestStack implements AutoCloseable {
     final URI sidecarUrl;
     final int deadPort;
     private ManagedProcess sidecar;
+    private ManagedProcess nodeExporter;
     LocalPrometheus prometheus;
 
     private TestStack(Path dir, int sidecarPort, int deadPort) {
@@ -43,15 +44,40 @@ final class TestStack implements AutoCloseable {
     }
 
     static TestStack start(Path dir) throws Exception {
+        return start(dir, false);
+    }
+
+    /**
+     * With the host too, as the dashboard sees it: Debian's node-exporter scraped as job
+     * {@code node-exporter}, and Prometheus evaluating the project's recording rules.
+     */
+    static TestStack startWithHost(Path dir) throws Exception {
+        return start(dir, true);
+    }
+
+    private static TestStack start(Path dir, boolean host) throws Exception {
         TestStack stack = new TestStack(dir, FreePort.loopback(), FreePort.loopback());
         try {
             stack.installKernelspec();
             stack.startSidecar(Map.of("STUB_NVML_GPUS", "1"));
             int port = FreePort.loopback();
+            Map<String, List<String>> jobs = new HashMap<>(Map.of("prometheus", List.of("127.0.0.1:" + port),
+                    "research", List.of(stack.sidecarUrl.getAuthority())));
+            String rules = "";
+            if (host) {
+                int exporterPort = FreePort.loopback();
+                stack.nodeExporter = ManagedProcess.start("node-exporter", List.of("/usr/bin/prometheus-node-exporter",
+                        "--no-collector.systemd", "--web.listen-address=127.0.0.1:" + exporterPort), Map.of(), dir);
+                jobs.put("node-exporter", List.of("127.0.0.1:" + exporterPort));
+                rules = "rule_files:\n  - " + Repo.root().resolve("monitoring/prometheus/rules/recording.yml") + "\n";
+            }
+            // node-exporter needs more than 200 ms per scrape on a busy machine: 1 s, where it is scraped
             stack.prometheus = LocalPrometheus.start(dir.resolve("prometheus"), port,
-                    LocalPrometheus.scrapeConfig("200ms", Map.of("prometheus", List.of("127.0.0.1:" + port),
-                            "research", List.of(stack.sidecarUrl.getAuthority()))), "--log.level=warn");
+                    LocalPrometheus.scrapeConfig(host ? "1s" : "200ms", jobs) + rules, "--log.level=warn");
             stack.prometheus.awaitSeries("up{job=\"research\"} == 1", Duration.ofSeconds(30));
+            if (host) {
+                stack.prometheus.awaitSeries("up{job=\"node-exporter\"} == 1", Duration.ofSeconds(30));
+            }
         } catch (Exception | AssertionError e) {
             stack.close();
             throw e;
@@ -143,6 +169,9 @@ final class TestStack implements AutoCloseable {
         }
         if (sidecar != null) {
             sidecar.close();
+        }
+        if (nodeExporter != null) {
+            nodeExporter.close();
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.researchmon.report;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -30,6 +32,9 @@ public final class ReportCodec {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .build();
+
+  private static final java.util.regex.Pattern TOKEN_IN_MESSAGE =
+      java.util.regex.Pattern.compile("JsonToken\\.([A-Z_]+)");
 
   private ReportCodec() {}
 
@@ -100,14 +105,76 @@ public final class ReportCodec {
     return out.toByteArray();
   }
 
+  /**
+   * A sentence a person can act on: the field, what it must be, and what came. Jackson's own text
+   * names Java types and its configuration, which mean nothing to the writer of a report.
+   */
   private static String reasonOf(IOException e) {
     if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-      return "field " + pathOf(mismatch) + ": " + mismatch.getOriginalMessage();
+      return "field " + pathOf(mismatch) + ": " + expected(mismatch.getTargetType()) + ", got "
+          + got(mismatch);
     }
     if (e instanceof JacksonException jackson) {
       return "invalid JSON: " + jackson.getOriginalMessage();
     }
     return "unreadable body: " + e.getMessage();
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "unexpected value";
+    }
+    if (type == long.class || type == Long.class || type == int.class || type == Integer.class) {
+      return "expected a whole number";
+    }
+    if (type == double.class || type == Double.class) {
+      return "expected a number (or \"NaN\", \"Infinity\", \"-Infinity\")";
+    }
+    if (type == String.class) {
+      return "expected a string";
+    }
+    if (type == MetricType.class) {
+      return "expected one of \"counter\", \"gauge\", \"histogram\", \"summary\", \"info\", \"unknown\"";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "expected a list [...]";
+    }
+    if (java.util.Map.class.isAssignableFrom(type)) {
+      return "expected an object of label names to string values";
+    }
+    return "expected an object {...}";
+  }
+
+  private static String got(MismatchedInputException e) {
+    if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException invalid) {
+      Object value = invalid.getValue();
+      return value instanceof String text ? "\"" + abbreviated(text) + "\"" : String.valueOf(value);
+    }
+    if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Cannot map `null`")) {
+      return "nothing (the field is missing or null)";
+    }
+    JsonToken token = e.getProcessor() instanceof JsonParser parser ? parser.currentToken() : null;
+    // records are read through a buffer, so the parser may be elsewhere: the message names the token
+    java.util.regex.Matcher named = TOKEN_IN_MESSAGE.matcher(String.valueOf(e.getOriginalMessage()));
+    if (named.find()) {
+      token = JsonToken.valueOf(named.group(1));
+    }
+    if (token == null) {
+      return "something else";
+    }
+    return switch (token) {
+      case START_OBJECT, END_OBJECT, FIELD_NAME -> "an object";
+      case START_ARRAY, END_ARRAY -> "a list";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "true/false";
+      case VALUE_NULL -> "null";
+      default -> "something else";
+    };
+  }
+
+  private static String abbreviated(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
   }
 
   private static String pathOf(MismatchedInputException e) {

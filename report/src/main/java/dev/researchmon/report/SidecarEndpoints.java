@@ -31,7 +31,30 @@ public final class SidecarEndpoints {
   /** Prefix of every kernel resource: {@code /api/v1/kernels/<id>} and {@code .../<id>/report}. */
   public static final String KERNELS_PATH = "/api/v1/kernels/";
 
+  /** How {@link #HEALTH_PATH}'s answer starts, naming the program (see {@link #healthLine}). */
+  public static final String HEALTH_PREFIX = "metrics-sidecar is healthy; pid ";
+
   private SidecarEndpoints() {}
+
+  /** The sidecar's answer on {@link #HEALTH_PATH}: {@code metrics-sidecar is healthy; pid 4242}. */
+  public static String healthLine(long pid) {
+    return HEALTH_PREFIX + pid;
+  }
+
+  /**
+   * The pid a {@link #HEALTH_PATH} answer names when it is this project's sidecar's, else -1
+   * (another program answering on the port).
+   */
+  public static long pidOfHealthLine(String body) {
+    if (body == null || !body.startsWith(HEALTH_PREFIX)) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(body.substring(HEALTH_PREFIX.length()).strip());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
 
   /** The sidecar's base URL: {@value #SIDECAR_URL_ENV} if set, else loopback on the default port. */
   public static URI baseUri(Map<String, String> env) {

@@ -103,10 +103,44 @@ class ReportCodecTest {
   }
 
   @Test
-  void missingSequence_namesTheField() {
+  void missingSequence_isASentenceNamingTheFieldAndWhatItMustBe() {
     ReportFormatException e = assertThrows(ReportFormatException.class,
         () -> decode("{\"kernel_id\":\"k\",\"metrics\":[]}"));
-    assertTrue(e.getMessage().startsWith("field sequence"), e.getMessage());
+    assertEquals("field sequence: expected a whole number, got nothing (the field is missing or null)",
+        e.getMessage());
+  }
+
+  @Test
+  void sequenceAsText_saysWhatCameInstead() {
+    ReportFormatException e = assertThrows(ReportFormatException.class,
+        () -> decode("{\"kernel_id\":\"k\",\"sequence\":\"seven\",\"metrics\":[]}"));
+    assertEquals("field sequence: expected a whole number, got \"seven\"", e.getMessage());
+  }
+
+  @Test
+  void metricsAsObject_saysAListIsExpected() {
+    ReportFormatException e = assertThrows(ReportFormatException.class,
+        () -> decode("{\"kernel_id\":\"k\",\"sequence\":1,\"metrics\":{}}"));
+    assertEquals("field metrics: expected a list [...], got an object", e.getMessage());
+  }
+
+  @Test
+  void unknownTypeName_listsTheTypes() {
+    ReportFormatException e = assertThrows(ReportFormatException.class,
+        () -> decode("{\"kernel_id\":\"k\",\"sequence\":1,\"metrics\":[{\"name\":\"x\",\"type\":\"histo\","
+            + "\"points\":[]}]}"));
+    assertEquals("field metrics[0].type: expected one of \"counter\", \"gauge\", \"histogram\", "
+        + "\"summary\", \"info\", \"unknown\", got \"histo\"", e.getMessage());
+  }
+
+  @Test
+  void valueAsObject_saysANumberIsExpected() {
+    ReportFormatException e = assertThrows(ReportFormatException.class,
+        () -> decode("{\"kernel_id\":\"k\",\"sequence\":1,\"metrics\":[{\"name\":\"x\",\"type\":\"gauge\","
+            + "\"points\":[{\"value\":{\"a\":1}}]}]}"));
+    assertEquals("field metrics[0].points[0].value: expected a number (or \"NaN\", \"Infinity\", "
+        + "\"-Infinity\"), got an object", e.getMessage());
+    assertTrue(!e.getMessage().contains("Jackson") && !e.getMessage().contains("java."), e.getMessage());
   }
 
   @Test

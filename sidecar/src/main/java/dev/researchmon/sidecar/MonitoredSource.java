@@ -1,15 +1,15 @@
 package dev.researchmon.sidecar;
 
 /**
- * A source of metrics whose health the sidecar reports, like node_exporter's
- * {@code node_scrape_collector_success}.
+ * A collector that reads what another thread gathers (the GPU refresher's snapshot) and so can be
+ * stale although its call succeeds; {@link CollectorRunner} asks it whether it is fresh.
  *
  * <pre>{@code
- * new CollectorHealth(List.of(gpuCollector, notebookCollector)); // registered last
+ * runner.add(SourceCollector.GPU, gpu, () -> gpu.lastOutcome().success());
  * }</pre>
  */
 public interface MonitoredSource {
-  /** The {@code collector} label value, also the {@code --no-collector.<name>} switch. */
+  /** The {@code collector} label value, as in {@link SourceCollector#label()}. */
   String collectorName();
 
   CollectorOutcome lastOutcome();

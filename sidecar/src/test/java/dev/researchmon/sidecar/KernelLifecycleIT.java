@@ -29,7 +29,8 @@ class KernelLifecycleIT {
   private ManagedProcess startSidecar(int port) throws Exception {
     // A log folder per start: a restarted sidecar must not be taken as ready on its predecessor's line.
     ManagedProcess sidecar = ManagedProcess.start("sidecar", List.of(ManagedProcess.javaBinary(), "-Xmx128m",
-        "-XX:+UseSerialGC", "-jar", JAR, "--port", Integer.toString(port), "--no-collector.gpu", "--no-collector.jvm"),
+        "-XX:+UseSerialGC", "-jar", JAR, "--port", Integer.toString(port), "--no-collector.gpu", "--no-collector.jvm",
+        "--scrape-interval", "1"),
         Map.of(SidecarEndpoints.HOME_ENV, tmp.toString()), Files.createTempDirectory(Files.createDirectories(tmp.resolve("logs")), "sidecar-"));
     sidecar.awaitLine(Pattern.compile("metrics-sidecar listening on.*"), Duration.ofSeconds(30));
     return sidecar;
@@ -56,10 +57,28 @@ class KernelLifecycleIT {
          ManagedProcess survivor = startKernel("k-survivor", port)) {
       Http.awaitMetrics(port, m -> shows(m, "k-doomed") && shows(m, "k-survivor"), Duration.ofSeconds(30));
       doomed.kill();
-      // The pid check at scrape time forgets it; far sooner than the 30 s TTL.
-      String after = Http.awaitMetrics(port, m -> !shows(m, "k-doomed"), Duration.ofSeconds(5));
+      // The eviction timer finds its pid gone and, once the 1 s scrape interval (plus margin) has
+      // passed, forgets it: far sooner than the 30 s TTL.
+      String after = Http.awaitMetrics(port, m -> !shows(m, "k-doomed"), Duration.ofSeconds(15));
       assertTrue(shows(after, "k-survivor"), after);
       assertTrue(after.contains("sidecar_kernels 1.0"), after);
+    }
+  }
+
+  @Test
+  void killedKernel_staysForAScrapeInterval_howeverOftenOthersRead() throws Exception {
+    int port = FreePort.loopback();
+    try (ManagedProcess sidecar = startSidecar(port);
+         ManagedProcess doomed = startKernel("k-read-often", port)) {
+      Http.awaitMetrics(port, m -> shows(m, "k-read-often"), Duration.ofSeconds(30));
+      doomed.kill();
+      long killedAt = System.nanoTime();
+      // A busy second reader (a %gpu loop, a curl): every scrape within the interval still shows it.
+      while (System.nanoTime() - killedAt < Duration.ofMillis(900).toNanos()) {
+        String m = Http.metrics(port);
+        assertTrue(shows(m, "k-read-often"), "gone within the scrape interval: " + m);
+      }
+      Http.awaitMetrics(port, m -> !shows(m, "k-read-often"), Duration.ofSeconds(15));
     }
   }
 

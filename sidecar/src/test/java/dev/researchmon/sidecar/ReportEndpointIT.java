@@ -43,7 +43,9 @@ class ReportEndpointIT {
   static void start() throws Exception {
     token = tmp.resolve("state/sidecar.token");
     ReportLimits limits = ReportLimits.DEFAULTS.withMaxBodyBytes(64 * 1024).withMaxSeriesPerKernel(20)
-        .withMaxSeriesTotal(30).withMaxLabelValueLength(32);
+        .withMaxSeriesTotal(30).withMaxLabelValueLength(32)
+        // gone kernels leave at once here, so that each test starts with the bounds free
+        .withKeepGone(Duration.ZERO);
     // No NVML here on purpose: the rest of the sidecar must work without GPUs.
     sidecar = Sidecar.start(SidecarOptions.defaults(token).withPort(0).withJvm(false)
         .withNvmlLibrary(tmp.resolve("absent/libnvidia-ml.so.1")).withLimits(limits));
@@ -140,6 +142,23 @@ class ReportEndpointIT {
         "{\"kernel_id\":\"k1\",\"sequence\":1,\"metrics\":[{\"name\":\"x\",\"type\":\"gauge\",\"points\":[{}]}]}".getBytes());
     assertEquals(400, r.statusCode());
     assertEquals("{\"error\":\"metrics[0].points[0].value: missing\"}", r.body());
+  }
+
+  @Test
+  void missingSequence_is400WithASentenceNotJacksonsInternals() throws Exception {
+    HttpResponse<String> r = post("k1", "application/json", bearer(),
+        "{\"kernel_id\":\"k1\",\"metrics\":[]}".getBytes());
+    assertEquals(400, r.statusCode());
+    assertEquals("{\"error\":\"field sequence: expected a whole number, got nothing (the field is missing "
+        + "or null)\"}", r.body());
+  }
+
+  @Test
+  void wrongType_is400SayingWhatWasExpectedAndWhatCame() throws Exception {
+    HttpResponse<String> r = post("k1", "application/json", bearer(),
+        "{\"kernel_id\":\"k1\",\"sequence\":1,\"pid\":\"me\",\"metrics\":[]}".getBytes());
+    assertEquals(400, r.statusCode());
+    assertEquals("{\"error\":\"field pid: expected a whole number, got \\\"me\\\"\"}", r.body());
   }
 
   @Test

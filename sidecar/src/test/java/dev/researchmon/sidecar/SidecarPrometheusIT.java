@@ -1,14 +1,20 @@
 package dev.researchmon.sidecar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.researchmon.report.KernelReport;
+import dev.researchmon.report.MetricFamily;
+import dev.researchmon.report.MetricPoint;
+import dev.researchmon.report.MetricType;
 import dev.researchmon.report.ReportClient;
 import dev.researchmon.report.SidecarEndpoints;
+import dev.researchmon.sidecar.testing.Http;
 import dev.researchmon.sidecar.testing.Reports;
 import dev.researchmon.testkit.FreePort;
 import dev.researchmon.testkit.LocalPrometheus;
@@ -84,9 +90,9 @@ class SidecarPrometheusIT {
          LocalPrometheus prometheus = LocalPrometheus.start(tmp.resolve("prometheus"), FreePort.loopback(),
             researchJobConfig(sidecarPort))) {
       sidecar.awaitLine(Pattern.compile("metrics-sidecar listening on.*"), Duration.ofSeconds(30));
-      new ReportClient(URI.create("http://127.0.0.1:" + sidecarPort),
-          tmp.resolve(SidecarEndpoints.TOKEN_FILE_NAME))
-          .report(Reports.report("k-prom", "prom.ipynb", pid, 1, 4));
+      ReportClient client = new ReportClient(URI.create("http://127.0.0.1:" + sidecarPort),
+          tmp.resolve(SidecarEndpoints.TOKEN_FILE_NAME));
+      client.report(Reports.report("k-prom", "prom.ipynb", pid, 1, 4));
 
       JsonNode util = awaitSeries(prometheus, "gpu_utilization_ratio{job=\"research\",component=\"sidecar\",gpu=\"1\"}");
       assertEquals("0.51", util.get("value").get(1).asText());
@@ -102,6 +108,21 @@ class SidecarPrometheusIT {
       assertEquals("1073741824", awaitSeries(prometheus,
           "gpu_notebook_memory_used_bytes{kernel_id=\"k-prom\",gpu=\"0\"}").get("value").get(1).asText());
       assertEquals("1", awaitSeries(prometheus, "up{job=\"research\"}").get("value").get(1).asText());
+
+      // A kernel reports its last values and is already gone, and a second reader (a %gpu loop, a
+      // curl) reads /metrics again and again: it changes nothing, Prometheus still gets them.
+      Process exited = new ProcessBuilder("true").start();
+      exited.waitFor();
+      client.report(new KernelReport("k-last", "last.ipynb", exited.pid(), 1, List.of(new MetricFamily(
+          "last_words", "A kernel's last value.", null, MetricType.GAUGE,
+          List.of(MetricPoint.ofValue(Map.of(), 42))))));
+      // (within the default 20 s a gone kernel stays; before, the second read already removed it)
+      long readUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      for (int i = 0; i < 20 && System.nanoTime() < readUntil; i++) {
+        assertTrue(Http.metrics(sidecarPort).contains("last_words{kernel_id=\"k-last\""),
+            "read " + i + " of the second reader no longer shows the gone kernel");
+      }
+      assertEquals("42", awaitSeries(prometheus, "last_words{kernel_id=\"k-last\"}").get("value").get(1).asText());
     }
   }
 

@@ -1,6 +1,14 @@
 package dev.researchmon.kernel.protocol;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.researchmon.kernel.protocol.message.ClearOutput;
+import dev.researchmon.kernel.protocol.message.DisplayData;
+import dev.researchmon.kernel.protocol.message.ErrorContent;
+import dev.researchmon.kernel.protocol.message.ExecuteInput;
+import dev.researchmon.kernel.protocol.message.ExecuteResult;
+import dev.researchmon.kernel.protocol.message.InputRequest;
+import dev.researchmon.kernel.protocol.message.Messages;
+import dev.researchmon.kernel.protocol.message.Status;
+import dev.researchmon.kernel.protocol.message.Stream;
 import dev.researchmon.kernel.wire.Channel;
 import dev.researchmon.kernel.wire.Message;
 import dev.researchmon.kernel.wire.MessageCodec;
@@ -10,21 +18,22 @@ import dev.researchmon.magics.api.Display;
 import java.util.Map;
 
 /**
- * Publishes on iopub about the request being served: status, streams, displays, results, errors.
- * The parent is swapped whole when a new request starts, so output from any thread is attributed
- * to the cell that is running (or that ran last).
+ * What the language kernel tells the front ends about the request being served: streams, displays,
+ * results and errors on iopub, and input requests on stdin. The parent is swapped whole when a new
+ * request starts, so output from any thread is attributed to the cell that is running (or that ran
+ * last).
  *
  * <pre>{@code
- * iopub.serving(request);
  * iopub.stream("stdout", "hello\n");
+ * iopub.executeResult(3, display);
  * }</pre>
  */
-final class Iopub {
+public final class Iopub {
     private final MessageCodec codec;
     private final MessageSink sink;
     private volatile Message parent;
 
-    Iopub(MessageCodec codec, MessageSink sink) {
+    public Iopub(MessageCodec codec, MessageSink sink) {
         this.codec = codec;
         this.sink = sink;
     }
@@ -33,49 +42,45 @@ final class Iopub {
         parent = request;
     }
 
-    Message parent() {
-        return parent;
-    }
-
-    ObjectNode object() {
-        return codec.json().createObjectNode();
-    }
-
-    void publish(Message about, String type, ObjectNode content) {
-        sink.send(Channel.IOPUB, codec.broadcast(about, type, content));
-    }
-
     void status(Message about, String state) {
-        ObjectNode c = object();
-        c.put("execution_state", state);
-        publish(about, "status", c);
+        publish(about, "status", new Status(state));
     }
 
-    void stream(String name, String text) {
-        ObjectNode c = object();
-        c.put("name", name);
-        c.put("text", text);
-        publish(parent, "stream", c);
+    void publish(Message about, String type, Object content) {
+        sink.send(Channel.IOPUB, codec.broadcast(about, type, Messages.content(content)));
     }
 
-    void display(Display display) {
-        ObjectNode c = object();
-        putBundle(c, display);
-        c.putObject("transient");
-        publish(parent, "display_data", c);
+    public void executeInput(String code, int executionCount) {
+        publish(parent, "execute_input", new ExecuteInput(code, executionCount));
     }
 
-    void clearOutput(boolean wait) {
-        ObjectNode c = object();
-        c.put("wait", wait);
-        publish(parent, "clear_output", c);
+    public void executeResult(int executionCount, Display value) {
+        publish(parent, "execute_result", new ExecuteResult(executionCount, value.data(), Map.of()));
     }
 
-    static void putBundle(ObjectNode content, Display display) {
-        ObjectNode data = content.putObject("data");
-        for (Map.Entry<String, String> e : display.data().entrySet()) {
-            data.put(e.getKey(), e.getValue());
+    public void error(ErrorContent error) {
+        publish(parent, "error", error);
+    }
+
+    public void stream(String name, String text) {
+        publish(parent, "stream", new Stream(name, text));
+    }
+
+    public void display(Display display) {
+        publish(parent, "display_data", new DisplayData(display.data(), Map.of(), Map.of()));
+    }
+
+    public void clearOutput(boolean wait) {
+        publish(parent, "clear_output", new ClearOutput(wait));
+    }
+
+    /** Asks the front end that sent the running cell for a line; false when no cell is known. */
+    public boolean askForInput(String prompt) {
+        Message cell = parent;
+        if (cell == null) {
+            return false;
         }
-        content.putObject("metadata");
+        sink.send(Channel.STDIN, codec.reply(cell, "input_request", Messages.content(new InputRequest(prompt, false))));
+        return true;
     }
 }

@@ -74,6 +74,13 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     private ZMQ.Socket bind(SocketType type, String address) {
         ZMQ.Socket socket = context.createSocket(type);
         socket.setLinger(1000);
+        if (type == SocketType.ROUTER) {
+            // Every client of one kernel manager connects with the session id as its identity: the
+            // server's own, and the fresh ones it makes for a single request (jupyter-resource-usage
+            // asks for usage that way). Without handover a ROUTER ignores the newcomer and it waits
+            // forever; ipykernel sets the same option.
+            socket.setRouterHandover(true);
+        }
         socket.bind(address);
         return socket;
     }

@@ -1,6 +1,7 @@
 package dev.researchmon.magics.command;
 
 import dev.researchmon.magics.api.MagicUsageException;
+import dev.researchmon.magics.prometheus.PromDuration;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

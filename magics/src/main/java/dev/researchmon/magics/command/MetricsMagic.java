@@ -9,14 +9,22 @@ import dev.researchmon.magics.api.MagicUsageException;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import dev.researchmon.magics.prometheus.PrometheusClient;
 import dev.researchmon.magics.prometheus.Series;
+import dev.researchmon.magics.render.Legends;
 import dev.researchmon.magics.render.Numbers;
 import dev.researchmon.magics.render.SnapshotTable;
 import dev.researchmon.magics.render.SvgLineChart;
 import dev.researchmon.magics.render.Table;
+import dev.researchmon.magics.render.Unit;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code %metrics}: this kernel's metrics now; {@code %metrics query PROMQL}: an instant query as a
@@ -82,15 +90,57 @@ public final class MetricsMagic implements Magic {
             return Display.text("No data for " + args.promql() + " in the last " + args.rangeText() + " at "
                     + prometheus().base() + ".");
         }
-        String svg = new SvgLineChart(args.promql() + "  (last " + args.rangeText() + ", step "
-                + args.stepText() + ")").render(result, start.toEpochMilli() / 1000.0, end.toEpochMilli() / 1000.0);
+        Legends legends = Legends.of(result.stream().map(s -> new Legends.Entry(s, null)).toList());
+        List<SvgLineChart.Line> lines = new ArrayList<>();
+        for (int i = 0; i < result.size(); i++) {
+            lines.add(new SvgLineChart.Line(result.size() == 1 ? "" : legends.names().get(i), result.get(i).samples()));
+        }
+        String svg = new SvgLineChart(args.promql() + "  (last " + args.rangeText() + ", step " + args.stepText() + ")",
+                unitOf(result), ZoneId.systemDefault())
+                .subtitle(legends.common())
+                .step(args.step().toMillis() / 1000.0)
+                .render(lines, start.toEpochMilli() / 1000.0, end.toEpochMilli() / 1000.0);
         StringBuilder plain = new StringBuilder("Line chart of " + result.size() + " series of " + args.promql()
                 + " over the last " + args.rangeText() + ":");
         for (Series s : result) {
             Series.Sample last = s.samples().get(s.samples().size() - 1);
             plain.append("\n  ").append(s.displayName()).append("  last ").append(Numbers.format(last.value()));
         }
-        return Display.svg(svg, plain.toString());
+        // Inline in HTML the chart takes JupyterLab's theme colours; as image/svg+xml, its light fallbacks.
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("text/plain", plain.toString());
+        data.put("text/html", svg);
+        data.put("image/svg+xml", svg);
+        return new Display(data);
+    }
+
+    /**
+     * The unit a plain selector's metric name says ({@code _bytes}, {@code _seconds}, {@code _ratio},
+     * {@code _celsius}, {@code _watts}); plain numbers for anything computed, whose name Prometheus drops.
+     */
+    static Unit unitOf(List<Series> result) {
+        Set<String> names = new HashSet<>();
+        result.forEach(s -> names.add(s.labels().getOrDefault("__name__", "")));
+        if (names.size() != 1) {
+            return Unit.plain();
+        }
+        String name = names.iterator().next();
+        if (name.endsWith("_bytes")) {
+            return Unit.of("bytes");
+        }
+        if (name.endsWith("_seconds")) {
+            return Unit.of("s");
+        }
+        if (name.endsWith("_ratio")) {
+            return Unit.of("percentunit");
+        }
+        if (name.endsWith("_celsius")) {
+            return Unit.of("celsius");
+        }
+        if (name.endsWith("_watts")) {
+            return Unit.of("watt");
+        }
+        return Unit.plain();
     }
 
     private PrometheusClient prometheus() throws MagicException {

@@ -97,7 +97,10 @@ public final class MonitoringSession {
                 + (id.notebook().isEmpty() ? "" : ", notebook=\"" + id.notebook() + "\"") + ".";
     }
 
-    /** Turns monitoring off: no more reports, and the sidecar drops this kernel's series now. */
+    /**
+     * Turns monitoring off: no more reports, and the sidecar drops this kernel's series once every
+     * scraper has read their last values (its scrape interval, 20 s by default).
+     */
     public synchronized String off(MagicContext ctx) throws MagicException {
         if (reporter == null) {
             return "Monitoring is already off.";
@@ -112,7 +115,8 @@ public final class MonitoringSession {
             return "Monitoring off. The sidecar could not be told to drop this kernel's series ("
                     + e.getMessage() + "); it forgets them within 30 s.";
         }
-        return "Monitoring off: this kernel's series have left the sidecar's /metrics.";
+        return "Monitoring off: this kernel's series leave the sidecar's /metrics once Prometheus has "
+                + "scraped their last values (20 s with the default 15 s scrape interval).";
     }
 
     public synchronized boolean isOn() {

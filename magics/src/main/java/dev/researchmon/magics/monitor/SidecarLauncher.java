@@ -21,9 +21,12 @@ import java.util.Optional;
  * and serves every notebook of the machine, its output going to {@code sidecar.log} in the state
  * directory.
  *
- * <p>The sidecar is found as {@code $RESEARCH_MONITOR_SIDECAR_JAR}, else next to the running kernel
- * jar in this repository's layout ({@code kernel/target/../../sidecar/target/metrics-sidecar.jar}),
- * else {@code metrics-sidecar} on {@code PATH}.
+ * <p>It is started the one way every sidecar of the project is (the research image's entrypoint, the
+ * manager): through the launcher {@code bin/metrics-sidecar}, so with its heap and JVM flags, and
+ * with {@code --port} and {@code --bind}. The launcher is found beside
+ * {@code $RESEARCH_MONITOR_SIDECAR_JAR} when that is set (and runs that jar), else beside the running
+ * kernel jar in this repository's layout ({@code kernel/target/../../bin/metrics-sidecar}), else as
+ * {@code metrics-sidecar} on {@code PATH}.
  *
  * <pre>{@code
  * Started s = new SidecarLauncher(settings, System.getenv(), probe).start(Duration.ofSeconds(20));
@@ -65,6 +68,9 @@ public final class SidecarLauncher {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             // The sidecar writes its token where this kernel (and every other) will look for it.
             pb.environment().put(MonitoringSettings.HOME, settings.stateDir().toString());
+            // the launcher runs this jar instead of the one of its own checkout
+            settings.sidecarJar().ifPresent(jar ->
+                    pb.environment().put(MonitoringSettings.SIDECAR_JAR, jar.toAbsolutePath().toString()));
             process = pb.start();
         } catch (IOException e) {
             throw new MagicException("Could not start the sidecar (" + String.join(" ", command) + "): "
@@ -87,27 +93,28 @@ public final class SidecarLauncher {
 
     /** The command line that starts a sidecar on {@code port}, bound to loopback. */
     List<String> command(int port) throws MagicException {
-        List<String> cmd = new ArrayList<>(List.of("setsid"));
-        Optional<Path> jar = settings.sidecarJar().or(this::jarBesideKernel);
-        if (jar.isPresent()) {
-            if (!Files.isRegularFile(jar.get())) {
-                throw new MagicException("The sidecar jar " + jar.get() + " (from "
-                        + MonitoringSettings.SIDECAR_JAR + ") does not exist.");
-            }
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-jar");
-            cmd.add(jar.get().toString());
-        } else {
-            Path launcher = onPath("metrics-sidecar").orElseThrow(() -> new MagicException(
-                    "No sidecar answers at " + settings.sidecarUrl() + " and none could be started: set "
-                            + MonitoringSettings.SIDECAR_JAR + " or put metrics-sidecar on PATH."));
-            cmd.add(launcher.toString());
+        Optional<Path> jar = settings.sidecarJar();
+        if (jar.isPresent() && !Files.isRegularFile(jar.get())) {
+            throw new MagicException("The sidecar jar " + jar.get() + " (from "
+                    + MonitoringSettings.SIDECAR_JAR + ") does not exist.");
         }
-        cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
-        return cmd;
+        Path launcher = jar.flatMap(SidecarLauncher::launcherOfCheckout)
+                .or(this::launcherBesideKernel)
+                .or(() -> onPath("metrics-sidecar"))
+                .orElseThrow(() -> new MagicException("No sidecar answers at " + settings.sidecarUrl()
+                        + " and none could be started: bin/metrics-sidecar was found neither beside "
+                        + MonitoringSettings.SIDECAR_JAR + " (a checkout's sidecar/target/metrics-sidecar.jar)"
+                        + " nor beside the kernel, and metrics-sidecar is not on PATH."));
+        return List.of("setsid", launcher.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1");
     }
 
-    private Optional<Path> jarBesideKernel() {
+    /** {@code <checkout>/sidecar/target/metrics-sidecar.jar} -> {@code <checkout>/bin/metrics-sidecar}. */
+    private static Optional<Path> launcherOfCheckout(Path sidecarJar) {
+        Path candidate = sidecarJar.toAbsolutePath().getParent().resolve("../../bin/metrics-sidecar").normalize();
+        return Files.isExecutable(candidate) ? Optional.of(candidate) : Optional.empty();
+    }
+
+    private Optional<Path> launcherBesideKernel() {
         try {
             var source = SidecarLauncher.class.getProtectionDomain().getCodeSource();
             if (source == null) {
@@ -117,9 +124,9 @@ public final class SidecarLauncher {
             if (!Files.isRegularFile(self)) {
                 return Optional.empty(); // classes folder (tests, IDE): not the repository's kernel jar
             }
-            // kernel/target/research-kernel.jar -> <repo>/sidecar/target/metrics-sidecar.jar
-            Path candidate = self.getParent().resolve("../../sidecar/target/metrics-sidecar.jar").normalize();
-            return Files.isRegularFile(candidate) ? Optional.of(candidate) : Optional.empty();
+            // kernel/target/research-kernel.jar -> <repo>/bin/metrics-sidecar
+            Path candidate = self.getParent().resolve("../../bin/metrics-sidecar").normalize();
+            return Files.isExecutable(candidate) ? Optional.of(candidate) : Optional.empty();
         } catch (Exception e) {
             return Optional.empty();
         }

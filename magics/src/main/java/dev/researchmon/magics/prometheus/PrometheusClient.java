@@ -17,6 +17,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Prometheus's HTTP query API ({@code /api/v1/query}, {@code /api/v1/query_range}). Every failure
@@ -30,6 +35,9 @@ import java.util.Map;
  */
 public final class PrometheusClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** {@code global:} comes first in Prometheus's rendering of its configuration. */
+    private static final Pattern GLOBAL_SCRAPE_INTERVAL =
+            Pattern.compile("(?s)\\Aglobal:.*?\\n  scrape_interval: (\\S+)");
 
     private final URI base;
     private final Duration timeout;
@@ -60,6 +68,30 @@ public final class PrometheusClient {
         return post("/api/v1/query_range", form);
     }
 
+    /**
+     * Prometheus's global scrape interval, from {@code /api/v1/status/config}; empty when the
+     * configuration does not say (Prometheus's default is then 1m, the project's 15s).
+     */
+    public Optional<Duration> scrapeInterval() throws MagicException {
+        String yaml = get("/api/v1/status/config").path("data").path("yaml").asText("");
+        Matcher m = GLOBAL_SCRAPE_INTERVAL.matcher(yaml);
+        return m.find() ? Optional.ofNullable(PromDuration.parse(m.group(1))) : Optional.empty();
+    }
+
+    /** The names of the recording rules Prometheus evaluates ({@code /api/v1/rules?type=record}). */
+    public Set<String> recordingRules() throws MagicException {
+        Set<String> names = new TreeSet<>();
+        for (JsonNode group : get("/api/v1/rules?type=record").path("data").path("groups")) {
+            group.path("rules").forEach(r -> names.add(r.path("name").asText()));
+        }
+        return names;
+    }
+
+    private JsonNode get(String pathAndQuery) throws MagicException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout).GET().build();
+        return answer(request);
+    }
+
     private List<Series> post(String path, Map<String, String> form) throws MagicException {
         StringBuilder body = new StringBuilder();
         form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
@@ -69,6 +101,11 @@ public final class PrometheusClient {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build();
+        return parse(answer(request).path("data"));
+    }
+
+    /** The JSON of a successful answer; every failure is one sentence. */
+    private JsonNode answer(HttpRequest request) throws MagicException {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -89,7 +126,7 @@ public final class PrometheusClient {
             throw new MagicException("Prometheus rejected the query: " + root.path("error").asText("HTTP "
                     + response.statusCode()) + ".");
         }
-        return parse(root.path("data"));
+        return root;
     }
 
     static List<Series> parse(JsonNode data) throws MagicException {

@@ -46,8 +46,20 @@ class MagicUsageTest {
     }
 
     @Test
-    void dashboard_withArguments_printsUsage() {
-        assertUsage(new DashboardMagic(session), line("dashboard", "x"), "no arguments");
+    void dashboard_unknownPanel_printsUsageWithWhatComesClose() {
+        DashboardMagic d = new DashboardMagic(session);
+        assertUsage(d, line("dashboard", "Kernel"), "did you mean: Live kernels, Kernel memory, Kernel CPU (cores))");
+        assertUsage(d, line("dashboard", "xyzzy"), "rows: Overview, ");
+    }
+
+    @Test
+    void dashboard_badOptions_printUsageNamingThem() {
+        DashboardMagic d = new DashboardMagic(session);
+        assertUsage(d, line("dashboard", "--range"), "--range needs a value");
+        assertUsage(d, line("dashboard", "--range soon"), "--range soon is not a duration");
+        assertUsage(d, line("dashboard", "--range 10s"), "shorter than");
+        assertUsage(d, line("dashboard", "--notebook mine"), "--notebook takes this or all, not mine");
+        assertUsage(d, line("dashboard", "GPUs --colour red"), "unknown option --colour");
     }
 
     @Test

@@ -115,11 +115,58 @@ class ServicesDownTest {
     }
 
     @Test
-    void dashboard_grafanaDown_stillGivesTheLinkAndSaysGrafanaIsDown() throws Exception {
-        Display d = new DashboardMagic(session(Map.of())).execute(line("dashboard", ""), new TestContext("k", "a b.ipynb"));
+    void dashboard_prometheusAndGrafanaDown_eachPanelSaysPrometheusDoesNotAnswer() throws Exception {
+        Display d = new DashboardMagic(session(Map.of())).execute(
+                new MagicCall("dashboard", "\"Kernel memory\" \"Cell errors in range\"",
+                        List.of("Kernel memory", "Cell errors in range"), null), new TestContext("k", "a b.ipynb"));
         String text = d.data().get("text/plain");
-        assertTrue(text.contains(deadUrl + "/d/" + DashboardMagic.DASHBOARD_UID + "/"), text);
-        assertTrue(text.contains("var-notebook=a+b.ipynb"), text);
-        assertTrue(text.contains("Grafana does not answer at " + deadUrl), text);
+        assertTrue(text.startsWith("Grafana does not answer at " + deadUrl + "; the panels below are drawn from Prometheus."),
+                text);
+        String down = "No data: Prometheus does not answer at " + deadUrl
+                + " (bin/environment-manager --enable-monitoring starts it).";
+        assertTrue(text.contains("\nKernel memory: " + down), text);
+        assertTrue(text.contains("\nCell errors in range: " + down), text);
+        String html = d.data().get("text/html");
+        assertTrue(html.contains("data-panel=\"Kernel memory\" data-state=\"empty\""), html);
+        assertFalse(html.contains("/d/research-environment/"), "no link to a Grafana that does not answer");
+    }
+
+    @Test
+    void dashboard_grafanaAnswering_givesItsFilteredLinkFirst() throws Exception {
+        // Grafana is not packaged for this machine: its health endpoint is all %dashboard asks of it
+        com.sun.net.httpserver.HttpServer grafana = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        grafana.createContext("/api/health", exchange -> {
+            byte[] body = "{\"database\": \"ok\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        grafana.start();
+        try {
+            String url = "http://127.0.0.1:" + grafana.getAddress().getPort();
+            Display d = new DashboardMagic(session(Map.of("RESEARCH_MONITOR_GRAFANA_URL", url))).execute(
+                    new MagicCall("dashboard", "GPUs --range 6h", List.of("GPUs", "--range", "6h"), null),
+                    new TestContext("k", "a b.ipynb"));
+            String link = url + "/d/research-environment/?orgId=1&from=now-6h&to=now&var-notebook=a+b.ipynb";
+            assertTrue(d.data().get("text/plain").startsWith("Research dashboard in Grafana: " + link + "\n"),
+                    d.data().get("text/plain"));
+            String html = d.data().get("text/html");
+            int at = html.indexOf("<a href=\"" + link.replace("&", "&amp;") + "\"");
+            assertTrue(at >= 0 && at < html.indexOf("<figure"), html);
+        } finally {
+            grafana.stop(0);
+        }
+    }
+
+    @Test
+    void dashboardLink_filtersToThisNotebookOverTheRange() throws Exception {
+        var link = DashboardMagic.link(java.net.URI.create("http://g:3000"), new TestContext("k", "a b.ipynb").identity(),
+                DashboardArgs.parse(List.of("--range", "6h")));
+        assertEquals("http://g:3000/d/research-environment/?orgId=1&from=now-6h&to=now&var-notebook=a+b.ipynb",
+                link.toString());
+        var all = DashboardMagic.link(java.net.URI.create("http://g:3000"), new TestContext("k", "a b.ipynb").identity(),
+                DashboardArgs.parse(List.of("--notebook", "all")));
+        assertFalse(all.toString().contains("var-notebook"), all.toString());
     }
 }

@@ -4,6 +4,7 @@ import dev.researchmon.magics.TestContext;
 import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicException;
+import dev.researchmon.magics.command.DashboardMagic;
 import dev.researchmon.magics.command.MetricsMagic;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import dev.researchmon.testkit.FreePort;
@@ -87,7 +88,30 @@ class PrometheusQueryIT {
         assertTrue(svg.startsWith("<svg"), svg);
         assertTrue(svg.contains("class=\"series\""), svg);
         assertTrue(svg.contains("up{instance=&quot;"), svg);
+        assertEquals(svg, d.data().get("text/html"), "inline in HTML too, where JupyterLab's theme reaches it");
         assertTrue(d.data().get("text/plain").startsWith("Line chart of 1 series of up over the last 2m:"),
                 d.data().get("text/plain"));
+    }
+
+    @Test
+    void dashboard_drawsWhatPrometheusHas_andEachEmptyPanelSaysWhy() throws Exception {
+        String dead = "http://127.0.0.1:" + FreePort.loopback();
+        DashboardMagic dashboard = new DashboardMagic(new MonitoringSession(Map.of(
+                "RESEARCH_MONITOR_PROMETHEUS_URL", prometheus.url().toString(),
+                "RESEARCH_MONITOR_GRAFANA_URL", dead), new PrometheusRegistry()));
+        List<String> panels = List.of("Scrape targets", "CPU usage by mode", "GPU temperature", "Cells per second",
+                "Scrape duration");
+        Display d = dashboard.execute(new MagicCall("dashboard", "", panels, null), new TestContext("k", "a.ipynb"));
+        String text = d.data().get("text/plain");
+        assertTrue(text.contains("\nScrape targets: 1"), text);
+        assertTrue(text.contains("\nCPU usage by mode: No data: Prometheus has no target of job \"node-exporter\" "
+                + "(node-exporter, the host collector)."), text);
+        assertTrue(text.contains("\nGPU temperature: No data: Prometheus has no target of job \"research\" "
+                + "(the metrics sidecar)."), text);
+        assertTrue(text.contains("\nCells per second: No data: Prometheus has no target of job \"research\""), text);
+        assertTrue(text.contains("\nScrape duration: No data yet in the last 1h."), text);
+        String html = d.data().get("text/html");
+        assertTrue(html.contains("<h3 class=\"rm-row\">Monitoring health</h3>"), html);
+        assertTrue(html.contains("data-panel=\"Scrape targets\" data-state=\"data\""), html);
     }
 }

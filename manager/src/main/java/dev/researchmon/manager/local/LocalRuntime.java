@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -105,10 +106,18 @@ public final class LocalRuntime implements StackRuntime {
             }
         }
         // Check everything before starting anything, so that a bad set-up leaves nothing half-up.
-        for (Part part : toStart) {
+        for (Part part : List.copyOf(toStart)) {
             requireInstalled(part.name());
             if (!PortGuard.isFree(part.port())) {
-                throw PortGuard.taken(part.port(), part.name(), "--" + part.name() + "-port");
+                OptionalLong sidecar = part.name().equals("sidecar") ? ProjectSidecar.pidOn(part.port())
+                        : OptionalLong.empty();
+                if (sidecar.isEmpty()) {
+                    throw PortGuard.taken(part.port(), part.name(), "--" + part.name() + "-port");
+                }
+                // e.g. started by a kernel's %monitoring on: the same launcher and flags, so it is used
+                out.println("sidecar: already running (pid " + sidecar.getAsLong() + ", not started here: "
+                        + "adopted, and left running by --no-monitoring)");
+                toStart.remove(part);
             }
         }
         try {
@@ -169,7 +178,12 @@ public final class LocalRuntime implements StackRuntime {
                 }
                 Part part = part(name);
                 Optional<ProcessHandle> process = supervisor.running(name);
-                if (process.isEmpty()) {
+                OptionalLong adopted = process.isEmpty() && name.equals("sidecar")
+                        ? ProjectSidecar.pidOn(part.port()) : OptionalLong.empty();
+                if (adopted.isPresent()) {
+                    parts.add(new PartStatus(name, part.url().toString(), PartStatus.State.HEALTHY,
+                            "pid " + adopted.getAsLong() + ", adopted (not started by the manager)"));
+                } else if (process.isEmpty()) {
                     parts.add(new PartStatus(name, part.url().toString(), PartStatus.State.STOPPED, ""));
                 } else {
                     boolean healthy = probe.healthy(part.url());

@@ -168,6 +168,37 @@ class LocalRuntimeIT {
     }
 
     @Test
+    void projectSidecarOnThePort_isAdoptedAndNamed_notTakenForAnotherProgram() throws Exception {
+        int sidecarPort = Integer.parseInt(portArgs.get(portArgs.indexOf("--sidecar-port") + 1));
+        // as %monitoring on starts it: the launcher, with the flags every starter uses
+        Process sidecar = new ProcessBuilder(REPO.resolve("bin/metrics-sidecar").toString(),
+                "--port", String.valueOf(sidecarPort), "--bind", "127.0.0.1", "--no-collector.gpu")
+                .redirectErrorStream(true).redirectOutput(state.resolve("sidecar.log").toFile()).start();
+        // a plain program on Jupyter's port stops enable before anything starts, after the sidecar's check
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            portArgs.set(portArgs.indexOf("--jupyter-port") + 1, String.valueOf(taken.getLocalPort()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (ProjectSidecar.pidOn(sidecarPort).isEmpty() && System.nanoTime() < deadline) {
+                assertTrue(sidecar.isAlive(), Files.readString(state.resolve("sidecar.log")));
+                Thread.sleep(200);
+            }
+            assertEquals(sidecar.pid(), ProjectSidecar.pidOn(sidecarPort).orElse(-1));
+            Result r = manager("--enable-monitoring");
+            assertEquals(1, r.code(), r.out() + r.err());
+            assertTrue(r.out().contains("sidecar: already running (pid " + sidecar.pid() + ", not started here"),
+                    r.out());
+            assertFalse(r.err().contains("(sidecar) is already in use"), r.err());
+            assertTrue(r.err().contains("(jupyter) is already in use"), r.err());
+            Result status = manager("--status");
+            assertTrue(status.out().contains("pid " + sidecar.pid() + ", adopted"), status.out());
+        } finally {
+            sidecar.destroy();
+            sidecar.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void launcher_runsTheBuiltJarAndShowsStatus() throws Exception {
         List<String> command = new ArrayList<>(List.of(REPO.resolve("bin/environment-manager").toString(),
                 "--status", "--state-dir", state.toString()));

@@ -431,7 +431,11 @@ public final class NvmlGpuReader implements GpuReader {
       if (rc == NVML_ERROR_NOT_FOUND) {
         return List.of();
       }
-      if (rc == NVML_ERROR_INSUFFICIENT_SIZE) {
+      // The size query answers INSUFFICIENT_SIZE; a driver that answers it with SUCCESS and a
+      // count is taken the same way rather than as an idle GPU.
+      boolean sizeAnswer = rc == NVML_ERROR_INSUFFICIENT_SIZE
+          || (rc == NVML_SUCCESS && samples == null && count.getValue() > 0);
+      if (sizeAnswer) {
         int capacity = Math.max(count.getValue(), 1) + 4;
         samples = (ProcessUtilizationSample[]) new ProcessUtilizationSample().toArray(capacity);
         count.setValue(capacity);

@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 
 /**
@@ -34,10 +35,17 @@ import java.util.regex.Pattern;
 public final class ReportEndpoint implements HttpHandler {
   /** Jupyter kernel ids are UUIDs; this also admits other plain ids but nothing needing escapes. */
   private static final Pattern KERNEL_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  /**
+   * Reports read and decoded at once. Each holds its body and its decoded form (a few times the
+   * body) on the heap until it is accepted, so this and the body bound bound that memory whatever
+   * many kernels send together; the others wait their turn on their HTTP thread.
+   */
+  public static final int CONCURRENT_REPORTS = 2;
 
   private final KernelRegistry kernels;
   private final byte[] token;
   private final SidecarMetrics metrics;
+  private final Semaphore decoding = new Semaphore(CONCURRENT_REPORTS, true);
 
   public ReportEndpoint(KernelRegistry kernels, String token, SidecarMetrics metrics) {
     this.kernels = kernels;
@@ -127,19 +135,30 @@ public final class ReportEndpoint implements HttpHandler {
     if (length != null && parseLength(length) > limit) {
       throw new Refusal(413, RequestOutcome.TOO_LARGE, "report body exceeds " + limit + " bytes");
     }
-    KernelReport report;
-    try (InputStream body = exchange.getRequestBody()) {
-      report = ReportCodec.decode(body, limit);
-    } catch (PayloadTooLargeException e) {
-      throw new Refusal(413, RequestOutcome.TOO_LARGE, e.getMessage());
-    } catch (ReportFormatException e) {
-      throw new Refusal(400, RequestOutcome.MALFORMED, e.getMessage());
+    try {
+      decoding.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Refusal(503, RequestOutcome.MALFORMED, "the sidecar is stopping");
     }
-    if (!kernelId.equals(report.kernelId())) {
-      throw new Refusal(400, RequestOutcome.MALFORMED,
-          "kernel_id " + report.kernelId() + " in the body differs from " + kernelId + " in the path");
+    AcceptResult result;
+    try {
+      KernelReport report;
+      try (InputStream body = exchange.getRequestBody()) {
+        report = ReportCodec.decode(body, limit);
+      } catch (PayloadTooLargeException e) {
+        throw new Refusal(413, RequestOutcome.TOO_LARGE, e.getMessage());
+      } catch (ReportFormatException e) {
+        throw new Refusal(400, RequestOutcome.MALFORMED, e.getMessage());
+      }
+      if (!kernelId.equals(report.kernelId())) {
+        throw new Refusal(400, RequestOutcome.MALFORMED,
+            "kernel_id " + report.kernelId() + " in the body differs from " + kernelId + " in the path");
+      }
+      result = kernels.accept(report);
+    } finally {
+      decoding.release();
     }
-    AcceptResult result = kernels.accept(report);
     metrics.request(RequestOutcome.ACCEPTED);
     sendJson(exchange, 200, new ReportAck(result.accepted(), result.dropped()));
   }

@@ -15,7 +15,9 @@ public enum DropReason {
   /** An older report (lower sequence) arrived after a newer one from the same process. */
   STALE,
   /** {@link ReportLimits#maxKernels()} kernels are already tracked. */
-  TOO_MANY_KERNELS;
+  TOO_MANY_KERNELS,
+  /** Keeping it would make {@code /metrics} larger than {@link ReportLimits#maxExpositionBytes()}. */
+  EXPOSITION_BYTES;
 
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -18,13 +18,17 @@ import java.util.function.LongPredicate;
 
 /**
  * The live kernels and their latest reports, already turned into labelled client_java snapshots.
- * Writers (report handler threads) go through synchronized methods; readers (scrapes) get immutable
- * entries. Bounds come from {@link ReportLimits}; whatever is over them is dropped and counted.
+ * Writers (report handler threads and the eviction timer) go through synchronized methods; readers
+ * (scrapes) get immutable entries and never change anything. Bounds come from
+ * {@link ReportLimits}; whatever is over them is dropped and counted.
+ *
+ * <p>A kernel that is gone (its process exited, or it said {@code DELETE}) keeps its last values
+ * for {@link ReportLimits#keepGone()}, so that every scraper reads them once whoever else scrapes.
  *
  * <pre>{@code
  * KernelRegistry kernels = new KernelRegistry(ReportLimits.DEFAULTS, (reason, n) -> {});
  * AcceptResult r = kernels.accept(report);
- * kernels.evictGone(); // at scrape: dead pids and silent kernels leave
+ * kernels.evictGone(); // on a timer: dead pids are marked gone, then leave with silent kernels
  * }</pre>
  */
 public final class KernelRegistry {
@@ -38,25 +42,38 @@ public final class KernelRegistry {
    */
   private static final List<String> RESERVED_PREFIXES = List.of("sidecar_", "jvm_", "process_");
 
+  /** {@link Entry#goneAtNanos()} of a kernel that is not gone. */
+  private static final long ALIVE = Long.MIN_VALUE;
+
   /**
    * One kernel's accepted state.
    *
    * @param pid the kernel's process id, or {@code null} (then only the TTL forgets it)
    * @param snapshots its families, labelled with {@code kernel_id} and {@code notebook}
    * @param series how many series the snapshots hold, counted against the bounds
+   * @param bytes what the snapshots cost on {@code /metrics} ({@link ExpositionCost})
+   * @param goneAtNanos when the kernel was found gone, or {@link #ALIVE}
    */
   public record Entry(KernelRef ref, Long pid, long sequence, List<MetricSnapshot> snapshots,
-      int series, long lastReportNanos) {}
+      int series, long bytes, long lastReportNanos, long goneAtNanos) {
+
+    public boolean gone() {
+      return goneAtNanos != ALIVE;
+    }
+
+    Entry goneAt(long nanos) {
+      return new Entry(ref, pid, sequence, snapshots, series, bytes, lastReportNanos, nanos);
+    }
+  }
 
   private final ReportLimits limits;
   private final DropRecorder drops;
   private final LongPredicate pidAlive;
   private final Set<String> reservedNames;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-  /** The entry each kernel had when a scrape last exposed it (see {@link #markServed}). */
-  private final Map<String, Entry> served = new ConcurrentHashMap<>();
   private volatile long version;
   private int totalSeries; // guarded by this
+  private long totalBytes; // guarded by this
 
   public KernelRegistry(ReportLimits limits, DropRecorder drops) {
     this(limits, drops, Set.of());
@@ -100,6 +117,9 @@ public final class KernelRegistry {
     Labels kernelLabels = Labels.of("kernel_id", ref.kernelId(), "notebook", ref.notebook());
     int othersSeries = totalSeries - (previous == null ? 0 : previous.series());
     int totalBudget = Math.max(0, limits.maxSeriesTotal() - othersSeries);
+    long othersBytes = totalBytes - (previous == null ? 0 : previous.bytes());
+    long bytesBudget = Math.max(0, limits.maxExpositionBytes() - othersBytes);
+    long keptBytes = 0;
 
     Map<DropReason, Integer> dropped = new HashMap<>();
     List<MetricSnapshot> snapshots = new ArrayList<>();
@@ -116,18 +136,26 @@ public final class KernelRegistry {
         continue;
       }
       List<MetricPoint> points = new ArrayList<>();
+      long familyBytes = ExpositionCost.header(name, family);
       for (MetricPoint point : family.points()) {
-        if (hasOverlongLabel(point)) {
+        long cost = hasOverlongLabel(point) ? 0 : ExpositionCost.series(name, family.type(), point, ref);
+        if (cost == 0) {
           dropped.merge(DropReason.LABEL_TOO_LONG, 1, Integer::sum);
         } else if (kept + points.size() >= limits.maxSeriesPerKernel()) {
           dropped.merge(DropReason.SERIES_PER_KERNEL, 1, Integer::sum);
         } else if (kept + points.size() >= totalBudget) {
           dropped.merge(DropReason.SERIES_TOTAL, 1, Integer::sum);
+        } else if (keptBytes + familyBytes + cost > bytesBudget) {
+          dropped.merge(DropReason.EXPOSITION_BYTES, 1, Integer::sum);
         } else {
           points.add(point);
+          familyBytes += cost;
         }
       }
       if (points.isEmpty() && !family.points().isEmpty()) {
+        continue;
+      }
+      if (keptBytes + familyBytes > bytesBudget) { // a family without series: its header alone
         continue;
       }
       try {
@@ -135,14 +163,16 @@ public final class KernelRegistry {
             new MetricFamily(name, family.help(), family.unit(), family.type(), points);
         snapshots.add(ReportMapper.toSnapshot(bounded, kernelLabels));
         kept += points.size();
+        keptBytes += familyBytes;
       } catch (IllegalArgumentException e) {
         dropped.merge(DropReason.INVALID, points.size(), Integer::sum);
         LOG.log(System.Logger.Level.DEBUG, "kernel " + kernelId + ": family " + name + " dropped: " + e.getMessage());
       }
     }
     entries.put(kernelId, new Entry(ref, report.pid(), report.sequence(), List.copyOf(snapshots),
-        kept, System.nanoTime()));
+        kept, keptBytes, System.nanoTime(), ALIVE));
     totalSeries = othersSeries + kept;
+    totalBytes = othersBytes + keptBytes;
     version++;
     int droppedTotal = 0;
     for (var e : dropped.entrySet()) {
@@ -152,54 +182,61 @@ public final class KernelRegistry {
     return new AcceptResult(kept, droppedTotal);
   }
 
-  /** Removes a kernel now; true if it was known. */
+  /**
+   * A kernel said it is going ({@code DELETE}, {@code %monitoring off}): its last values stay for
+   * {@link ReportLimits#keepGone()}, then it leaves. True if it was known.
+   */
   public synchronized boolean forget(String kernelId) {
-    Entry removed = entries.remove(kernelId);
-    served.remove(kernelId);
-    if (removed != null) {
-      totalSeries -= removed.series();
+    Entry entry = entries.get(kernelId);
+    if (entry == null) {
+      return false;
+    }
+    if (limits.keepGone().isZero()) {
+      remove(entry);
+    } else if (!entry.gone()) {
+      entries.put(kernelId, entry.goneAt(System.nanoTime()));
       version++;
     }
-    return removed != null;
+    return true;
   }
 
   /**
-   * Forgets kernels that have been silent for longer than the TTL, and kernels whose process is
-   * gone once a scrape has exposed their last report: a kernel that reports and exits between two
-   * scrapes (the end of an nbconvert run) still gets its last values to Prometheus.
+   * What the eviction timer runs (never a scrape): a kernel silent past the TTL leaves; a kernel
+   * whose process is gone is marked gone; a gone kernel leaves once {@link ReportLimits#keepGone()}
+   * has passed, so a kernel that reports and exits between two scrapes (the end of an nbconvert
+   * run) still gets its last values to every scraper.
    *
-   * @return how many were forgotten
+   * @return how many kernels left
    */
-  public int evictGone() {
+  public synchronized int evictGone() {
     long now = System.nanoTime();
     long ttl = limits.kernelTtl().toNanos();
+    long keep = limits.keepGone().toNanos();
     int evicted = 0;
-    for (Entry entry : entries.values()) {
-      boolean silent = now - entry.lastReportNanos() > ttl;
-      boolean dead = entry.pid() != null && entry.pid() > 0 && !pidAlive.test(entry.pid());
-      boolean lastReportServed = served.get(entry.ref().kernelId()) == entry;
-      if ((silent || (dead && lastReportServed)) && forgetIfSame(entry)) {
+    for (Entry entry : List.copyOf(entries.values())) {
+      Entry current = entry;
+      if (!current.gone() && current.pid() != null && current.pid() > 0 && !pidAlive.test(current.pid())) {
+        current = current.goneAt(now);
+        entries.put(current.ref().kernelId(), current);
+        version++;
+      }
+      boolean silent = now - current.lastReportNanos() > ttl;
+      boolean goneLongEnough = current.gone() && now - current.goneAtNanos() >= keep;
+      if (silent || goneLongEnough) {
+        remove(current);
         evicted++;
       }
     }
     return evicted;
   }
 
-  private synchronized boolean forgetIfSame(Entry entry) {
-    // A report may have replaced the entry since we looked: only the stale one goes.
-    if (entries.remove(entry.ref().kernelId(), entry)) {
-      served.remove(entry.ref().kernelId(), entry);
+  private void remove(Entry entry) { // guarded by this
+    // identity, not record equality: only the entry looked at goes, never one a report put since
+    if (entries.get(entry.ref().kernelId()) == entry) {
+      entries.remove(entry.ref().kernelId());
       totalSeries -= entry.series();
+      totalBytes -= entry.bytes();
       version++;
-      return true;
-    }
-    return false;
-  }
-
-  /** Records that a scrape exposed these entries; a dead kernel leaves at the scrape after. */
-  public void markServed(Collection<Entry> exposed) {
-    for (Entry e : exposed) {
-      served.put(e.ref().kernelId(), e);
     }
   }
 
@@ -226,6 +263,11 @@ public final class KernelRegistry {
 
   public synchronized int totalSeries() {
     return totalSeries;
+  }
+
+  /** What the kept series cost on {@code /metrics}, at most {@link ReportLimits#maxExpositionBytes()}. */
+  public synchronized long totalBytes() {
+    return totalBytes;
   }
 
   private AcceptResult drop(DropReason reason, int series) {

@@ -1,7 +1,5 @@
 package dev.researchmon.sidecar.notebook;
 
-import dev.researchmon.sidecar.CollectorOutcome;
-import dev.researchmon.sidecar.MonitoredSource;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
@@ -16,57 +14,47 @@ import java.util.Map;
 
 /**
  * Exposes every live kernel's reported families, labelled by {@code kernel_id} and
- * {@code notebook}, plus how many kernels and series there are. Forgets dead kernels first, once
- * their last report has been exposed by one scrape (so a killed kernel is gone at the latest from
- * the second scrape after its last report). The merged output is reused until a report changes it.
+ * {@code notebook}, plus how many kernels, series and bytes there are. It only reads: kernels leave
+ * on {@link KernelRegistry#evictGone()}'s own timer, so no reader of {@code /metrics} moves any
+ * state on. The merged output is reused until a report changes it.
  *
  * <pre>{@code
  * registry.register(new NotebookCollector(kernels));
  * }</pre>
  */
-public final class NotebookCollector implements MultiCollector, MonitoredSource {
+public final class NotebookCollector implements MultiCollector {
   /** The merged families and the entries they were made from (what this scrape exposes). */
   private record Merged(long version, List<KernelRegistry.Entry> entries, List<MetricSnapshot> families,
       int conflicts) {}
 
   private final KernelRegistry kernels;
   private volatile Merged cache = new Merged(-1, List.of(), List.of(), 0);
-  private volatile CollectorOutcome outcome = CollectorOutcome.NOT_YET;
 
   public NotebookCollector(KernelRegistry kernels) {
     this.kernels = kernels;
   }
 
   @Override
-  public String collectorName() {
-    return "notebook";
-  }
-
-  @Override
-  public CollectorOutcome lastOutcome() {
-    return outcome;
-  }
-
-  @Override
   public MetricSnapshots collect() {
-    long start = System.nanoTime();
-    boolean ok = false;
-    try {
-      kernels.evictGone();
-      Merged merged = merged();
-      List<MetricSnapshot> out = new ArrayList<>(merged.families());
-      kernels.markServed(merged.entries());
-      int kernelCount = merged.entries().size();
-      out.add(gauge("sidecar_kernels", "Kernels whose reports the sidecar holds.", kernelCount));
-      out.add(gauge("sidecar_notebook_series", "Series held from kernel reports.", kernels.totalSeries()));
-      out.add(gauge("sidecar_notebook_type_conflicts",
-          "Kernel families left out because another kernel reports the same name with another type.",
-          merged.conflicts()));
-      ok = true;
-      return new MetricSnapshots(out);
-    } finally {
-      outcome = new CollectorOutcome(ok, (System.nanoTime() - start) / 1e9);
+    Merged merged = merged();
+    List<MetricSnapshot> out = new ArrayList<>(merged.families());
+    // counted from the entries this scrape shows, so the counts always match the series served
+    long series = 0;
+    long bytes = 0;
+    for (KernelRegistry.Entry e : merged.entries()) {
+      series += e.series();
+      bytes += e.bytes();
     }
+    out.add(gauge("sidecar_kernels", "Kernels whose reports the sidecar holds.", merged.entries().size()));
+    out.add(gauge("sidecar_notebook_series", "Series held from kernel reports.", series));
+    out.add(gauge("sidecar_notebook_exposition_bytes",
+        "Bytes the series held from kernel reports may take on /metrics (at most --max-exposition-bytes).",
+        bytes));
+    out.add(goneKernels(merged.entries()));
+    out.add(gauge("sidecar_notebook_type_conflicts",
+        "Kernel families left out because another kernel reports the same name with another type.",
+        merged.conflicts()));
+    return new MetricSnapshots(out);
   }
 
   private Merged merged() {
@@ -94,6 +82,23 @@ public final class NotebookCollector implements MultiCollector, MonitoredSource 
     Merged fresh = new Merged(version, entries, List.copyOf(families), conflicts);
     cache = fresh;
     return fresh;
+  }
+
+  /**
+   * One series per kernel that is gone but still shown, so that rules can tell its last values,
+   * which repeat until it leaves, from those of a kernel that is alive but silent.
+   */
+  private static GaugeSnapshot goneKernels(List<KernelRegistry.Entry> entries) {
+    List<GaugeDataPointSnapshot> points = new ArrayList<>();
+    for (KernelRegistry.Entry e : entries) {
+      if (e.gone()) {
+        points.add(new GaugeDataPointSnapshot(1,
+            Labels.of("kernel_id", e.ref().kernelId(), "notebook", e.ref().notebook()), null));
+      }
+    }
+    return new GaugeSnapshot(new MetricMetadata("sidecar_kernel_gone",
+        "1 for a kernel whose process exited or that said DELETE, shown with its last values until "
+            + "every scraper has read them once."), points);
   }
 
   private static GaugeSnapshot gauge(String name, String help, double value) {

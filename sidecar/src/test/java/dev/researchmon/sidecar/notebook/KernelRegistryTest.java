@@ -41,21 +41,77 @@ class KernelRegistryTest {
   }
 
   @Test
-  void deadKernel_leavesOnlyAfterAScrapeExposedItsLastReport() {
-    KernelRegistry kernels = new KernelRegistry(ReportLimits.DEFAULTS,
+  void deadKernel_keepsItsLastValuesForKeepGone_whateverIsScraped() throws Exception {
+    KernelRegistry kernels = new KernelRegistry(ReportLimits.DEFAULTS.withKeepGone(Duration.ofMillis(300)),
         (reason, n) -> drops.merge(reason, n, Integer::sum), java.util.Set.of(), pid -> false);
     NotebookCollector collector = new NotebookCollector(kernels);
     kernels.accept(report("k", 4242L, 1, 2));   // reports, then its process is gone
 
-    assertEquals(2, seriesOf(collector, "v"), "the final report reaches one scrape");
-    assertEquals(0, seriesOf(collector, "v"), "and is gone from the next");
-    assertTrue(kernels.entries().isEmpty());
-
-    kernels.accept(report("k2", 4243L, 1, 1));
-    assertEquals(1, seriesOf(collector, "v"));
-    kernels.accept(report("k2", 4243L, 2, 3));  // a newer report after that scrape
-    assertEquals(3, seriesOf(collector, "v"), "a report not yet exposed keeps the dead kernel once more");
+    assertEquals(0, kernels.evictGone(), "found gone, not yet evicted");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(2, seriesOf(collector, "v"), "scrapes only read: every reader sees the last values");
+    }
+    Thread.sleep(400);
+    assertEquals(1, kernels.evictGone());
     assertEquals(0, seriesOf(collector, "v"));
+    assertEquals(0, kernels.totalSeries());
+    assertEquals(0, kernels.totalBytes());
+  }
+
+  @Test
+  void forgottenKernel_staysForKeepGone_andANewReportBringsItBack() throws Exception {
+    KernelRegistry kernels = registry(ReportLimits.DEFAULTS.withKeepGone(Duration.ofMillis(300)));
+    kernels.accept(report("k", null, 1, 2));
+    assertTrue(kernels.forget("k"));
+    assertEquals(0, kernels.evictGone());
+    assertTrue(kernels.entries().iterator().next().gone());
+    kernels.accept(report("k", null, 2, 3));    // %monitoring on again
+    Thread.sleep(400);
+    assertEquals(0, kernels.evictGone(), "alive again: only the TTL forgets it");
+    assertEquals(3, kernels.totalSeries());
+    assertTrue(kernels.forget("k"));
+    Thread.sleep(400);
+    assertEquals(1, kernels.evictGone());
+    assertTrue(kernels.entries().isEmpty());
+  }
+
+  @Test
+  void forgottenKernel_leavesAtOnceWhenKeepGoneIsZero() {
+    KernelRegistry kernels = registry(ReportLimits.DEFAULTS.withKeepGone(Duration.ZERO));
+    kernels.accept(report("k", null, 1, 2));
+    assertTrue(kernels.forget("k"));
+    assertTrue(kernels.entries().isEmpty());
+    assertEquals(0, kernels.totalSeries());
+  }
+
+  @Test
+  void seriesPastTheExpositionBound_areDroppedAndCounted() {
+    KernelRegistry kernels = registry(ReportLimits.DEFAULTS.withMaxExpositionBytes(1000));
+    AcceptResult first = kernels.accept(report("k", null, 1, 100));
+    assertTrue(first.accepted() > 0 && first.dropped() > 0, first.toString());
+    assertEquals(first.dropped(), drops.get(DropReason.EXPOSITION_BYTES));
+    assertTrue(kernels.totalBytes() <= 1000, "held " + kernels.totalBytes());
+    // another kernel gets what is left, and nothing once it is spent
+    AcceptResult other = kernels.accept(report("other", null, 1, 100));
+    assertTrue(kernels.totalBytes() <= 1000);
+    assertEquals(100, other.dropped() + other.accepted());
+    // replacing a report releases its bytes first
+    assertEquals(first.accepted(), kernels.accept(report("k", null, 2, first.accepted())).accepted());
+  }
+
+  @Test
+  void heldBytes_areAnUpperBoundOfTheTextExposition() throws Exception {
+    KernelRegistry kernels = registry(ReportLimits.DEFAULTS);
+    kernels.accept(dev.researchmon.sidecar.testing.Reports.report("kernel-\"quoted\"", "dir/ü/nb.ipynb", 1L, 1, 7));
+    kernels.accept(report("k2", null, 1, 50));
+    var out = new java.io.ByteArrayOutputStream();
+    var snapshots = new io.prometheus.metrics.model.snapshots.MetricSnapshots(
+        new NotebookCollector(kernels).collect().stream()
+            .filter(m -> !m.getMetadata().getName().startsWith("sidecar_")).toList());
+    new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false).write(out, snapshots);
+    long written = out.size();
+    assertTrue(written <= kernels.totalBytes(), written + " bytes written, " + kernels.totalBytes() + " counted");
+    assertTrue(written > kernels.totalBytes() / 3, "and not wildly above: " + written + " / " + kernels.totalBytes());
   }
 
   private static int seriesOf(NotebookCollector collector, String name) {
@@ -84,7 +140,8 @@ class KernelRegistryTest {
 
   @Test
   void tooManyKernels_dropsTheNewKernelsReport() {
-    KernelRegistry kernels = registry(new ReportLimits(1 << 20, 100, 1000, 64, 2, Duration.ofSeconds(30)));
+    KernelRegistry kernels = registry(ReportLimits.DEFAULTS.withMaxSeriesPerKernel(100)
+        .withMaxSeriesTotal(1000).withMaxLabelValueLength(64).withMaxKernels(2));
     kernels.accept(report("a", null, 1, 1));
     kernels.accept(report("b", null, 1, 1));
     assertEquals(new AcceptResult(0, 2), kernels.accept(report("c", null, 1, 2)));

@@ -1,4 +1,4 @@
-package dev.researchmon.kernel.protocol;
+package dev.researchmon.kernel.language;
 
 import dev.researchmon.kernel.eval.Evaluation;
 import dev.researchmon.kernel.notebook.DisplayRenderer;
@@ -18,9 +18,9 @@ import java.util.List;
  * nothing else of the kernel's types.
  */
 final class KernelMagicContext implements MagicContext {
-    private final JupyterKernel kernel;
+    private final JavaKernel kernel;
 
-    KernelMagicContext(JupyterKernel kernel) {
+    KernelMagicContext(JavaKernel kernel) {
         this.kernel = kernel;
     }
 

@@ -1,4 +1,4 @@
-package dev.researchmon.kernel.protocol;
+package dev.researchmon.kernel.language;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

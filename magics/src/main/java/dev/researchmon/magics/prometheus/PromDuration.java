@@ -1,11 +1,11 @@
-package dev.researchmon.magics.command;
+package dev.researchmon.magics.prometheus;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations written as Prometheus writes them: {@code 30m}, {@code 15s}, {@code 1h30m}, {@code 500ms}. */
-final class PromDuration {
+public final class PromDuration {
     private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:ms|s|m|h|d|w))+");
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
 
@@ -13,7 +13,7 @@ final class PromDuration {
     }
 
     /** The duration, or {@code null} when {@code text} is not one (or is zero). */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         if (!WHOLE.matcher(text).matches()) {
             return null;
         }

@@ -1,9 +1,12 @@
-package dev.researchmon.kernel.protocol;
+package dev.researchmon.kernel.language;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.researchmon.kernel.wire.Channel;
 import dev.researchmon.kernel.wire.Message;
+import dev.researchmon.kernel.protocol.Iopub;
+import dev.researchmon.kernel.protocol.KernelProtocol;
 import dev.researchmon.kernel.wire.MessageCodec;
+import dev.researchmon.kernel.wire.MessageSink;
 import dev.researchmon.magics.api.CellListener;
 import dev.researchmon.magics.api.CellOutcome;
 import dev.researchmon.magics.api.KernelIdentity;
@@ -30,22 +33,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * queue that records what the kernel sends (the process's stdio is left alone here; the
  * integration tests cover it through real Jupyter clients).
  */
-class JupyterKernelTest {
+class JavaKernelTest {
     private record Sent(Channel channel, Message message) {
     }
 
     private static final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
     private static MessageCodec codec;
-    private static JupyterKernel kernel;
+    private static KernelProtocol kernel;
+    private static JavaKernel javaKernel;
     private static final List<String> heard = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         codec = new MessageCodec(new HMACGenerator("HmacSHA256", "test-key"), "kernel-session");
-        kernel = new JupyterKernel(codec, (channel, message) -> sent.add(new Sent(channel, message)),
-                new KernelIdentity("k1", "", 1), new PrintStream(OutputStream.nullOutputStream()), () -> { });
-        kernel.startEvaluator();
-        kernel.listeners().add(new CellListener() {
+        MessageSink sink = (channel, message) -> sent.add(new Sent(channel, message));
+        PrintStream log = new PrintStream(OutputStream.nullOutputStream());
+        Iopub iopub = new Iopub(codec, sink);
+        KernelIdentity identity = new KernelIdentity("k1", "", 1);
+        javaKernel = new JavaKernel(iopub, () -> identity, log);
+        kernel = new KernelProtocol(codec, sink, iopub, javaKernel, log, () -> { });
+        javaKernel.startEvaluator();
+        javaKernel.listeners().add(new CellListener() {
             @Override
             public void cellStarted(int executionCount) {
                 synchronized (heard) {
@@ -169,15 +177,15 @@ class JupyterKernelTest {
 
     @Test
     void helpTarget_takesOnlyANameFollowedByAQuestionMark() {
-        assertEquals("Math.max", JupyterKernel.helpTarget(" Math.max? "));
-        assertEquals(null, JupyterKernel.helpTarget("x > 0 ? 1 : 2"));
-        assertEquals(null, JupyterKernel.helpTarget("int a;\nString?"));
-        assertEquals(null, JupyterKernel.helpTarget("?"));
+        assertEquals("Math.max", JavaKernel.helpTarget(" Math.max? "));
+        assertEquals(null, JavaKernel.helpTarget("x > 0 ? 1 : 2"));
+        assertEquals(null, JavaKernel.helpTarget("int a;\nString?"));
+        assertEquals(null, JavaKernel.helpTarget("?"));
     }
 
     @Test
     void interrupt_endsAMagicWaitingOnIo_andTheNextCellRuns() throws Exception {
-        kernel.register(new dev.researchmon.magics.api.Magic() {
+        javaKernel.register(new dev.researchmon.magics.api.Magic() {
             public String name() {
                 return "wait";
             }
@@ -219,6 +227,21 @@ class JupyterKernelTest {
             assertEquals(type.replace("_request", "_reply"), reply.type());
             assertEquals("ok", reply.content().path("status").asText());
         }
+    }
+
+    @Test
+    void malformedRequest_getsAnErrorReplyNamingTheProblem_andTheKernelGoesOn() throws Exception {
+        Message bad = request("complete_request", codec.json().createObjectNode().put("code", "Stri")
+                .put("cursor_pos", "end"));
+        kernel.handle(Channel.SHELL, bad);
+        Message reply = replyIn(exchange(bad));
+        assertEquals("complete_reply", reply.type());
+        assertEquals("error", reply.content().path("status").asText());
+        assertEquals("BadRequest", reply.content().path("ename").asText());
+        assertTrue(reply.content().path("evalue").asText().contains("CompleteRequest"), reply.content().toString());
+        Message next = execute("3 + 3");
+        kernel.handle(Channel.SHELL, next);
+        assertEquals("ok", replyIn(exchange(next)).content().path("status").asText());
     }
 
     @Test

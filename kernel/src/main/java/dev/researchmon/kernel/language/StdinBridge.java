@@ -1,4 +1,4 @@
-package dev.researchmon.kernel.protocol;
+package dev.researchmon.kernel.language;
 
 import java.io.IOException;
 import java.io.InputStream;
