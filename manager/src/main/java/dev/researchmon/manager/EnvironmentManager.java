@@ -9,6 +9,9 @@ import dev.researchmon.manager.local.LocalRuntime;
 import dev.researchmon.manager.prometheus.HostShipping;
 import dev.researchmon.manager.prometheus.RemoteWrite;
 import dev.researchmon.manager.stack.ComposeFile;
+import dev.researchmon.manager.stack.HealthEndpoint;
+import dev.researchmon.manager.stack.PortBinding;
+import dev.researchmon.manager.stack.ServiceSpec;
 import dev.researchmon.manager.stack.StackDescription;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -71,8 +74,9 @@ public final class EnvironmentManager implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Action action;
 
-    @Option(names = "--runtime", defaultValue = "auto", paramLabel = "auto|docker|local",
-            description = "docker: a Docker API; local: local processes; auto (default): docker where a Docker API answers, local otherwise.")
+    @Option(names = "--runtime", paramLabel = "auto|docker|local",
+            description = "docker: a Docker API; local: local processes; auto: docker where a Docker API answers, local otherwise "
+                    + "(default: the runtime the stack was last enabled with, else auto).")
     RuntimeChoice runtime;
 
     @Option(names = "--grafana-user", paramLabel = "USER", description = "Grafana admin user (default: $GRAFANA_USER, else admin).")
@@ -89,7 +93,8 @@ public final class EnvironmentManager implements Callable<Integer> {
     Path composeFile;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Local runtime: pid files, logs, generated config and data (default: $RESEARCH_MONITOR_STATE, else ~/.local/share/research-monitor/stack).")
+            description = "How the stack was last enabled (stack.json); for the local runtime also pid files, logs, generated config "
+                    + "and data (default: $RESEARCH_MONITOR_STATE, else ~/.local/share/research-monitor/stack).")
     Path stateDir;
 
     @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "How long to wait for the parts to be healthy (default: ${DEFAULT-VALUE}).")
@@ -156,6 +161,8 @@ public final class EnvironmentManager implements Callable<Integer> {
     Integer sidecarPort;
 
     private final Map<String, String> environment;
+    /** How the stack was last enabled from this state folder, if it was. */
+    private StackSettings remembered;
     private final PrintWriter out;
     private final PrintWriter err;
 
@@ -205,11 +212,24 @@ public final class EnvironmentManager implements Callable<Integer> {
             err.println("warning: --grafana-password puts the password in this process's command line, where other "
                     + "users can read it (ps, /proc) and your shell history keeps it; set GRAFANA_PASSWORD instead");
         }
-        StackRuntime stack = role == Role.central ? chooseCentralRuntime(centralStore()) : chooseRuntime(shipping());
+        boolean central = role == Role.central;
+        SettingsFile settingsFile = new SettingsFile(stateDir());
+        StackRuntime stack;
+        if (central) {
+            // the settings remembered in stack.json are the host stack's, not the store's
+            stack = chooseCentralRuntime(centralStore());
+        } else {
+            remembered = settingsFile.read().orElse(null);
+            refuseSharedPorts(loadStack(composeFile(), false));
+            stack = chooseRuntime(shipping());
+        }
         out.println("runtime: " + stack.name());
         if (action.enable) {
             warnAboutDefaultPassword(stack);
             List<PartStatus> parts = stack.enable();
+            if (!central) {
+                settingsFile.write(settingsOf(stack));
+            }
             printStatus(parts);
             printWhereToLookWithoutGrafana(parts);
             out.println("monitoring is on");
@@ -228,19 +248,30 @@ public final class EnvironmentManager implements Callable<Integer> {
         return allHealthy ? 0 : EXIT_NOT_HEALTHY;
     }
 
-    private void validatePorts() {
+    /** Part name to the port its --PART-port option gave, for the options given. */
+    private Map<String, Integer> givenPorts() {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put("--prometheus-port", prometheusPort);
-        ports.put("--alertmanager-port", alertmanagerPort);
-        ports.put("--grafana-port", grafanaPort);
-        ports.put("--node-exporter-port", nodeExporterPort);
-        ports.put("--cadvisor-port", cadvisorPort);
-        ports.put("--jupyter-port", jupyterPort);
-        ports.put("--sidecar-port", sidecarPort);
-        ports.forEach((option, port) -> {
-            if (port != null && (port < 1 || port > 65535)) {
+        ports.put("prometheus", prometheusPort);
+        ports.put("alertmanager", alertmanagerPort);
+        ports.put("grafana", grafanaPort);
+        ports.put("node-exporter", nodeExporterPort);
+        ports.put("cadvisor", cadvisorPort);
+        ports.put("jupyter", jupyterPort);
+        ports.put("sidecar", sidecarPort);
+        ports.values().removeIf(java.util.Objects::isNull);
+        return ports;
+    }
+
+    /** The compose variable that a part's port goes by: PROMETHEUS_PORT, NODE_EXPORTER_PORT, ... */
+    private static String portVariable(String part) {
+        return part.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_PORT";
+    }
+
+    private void validatePorts() {
+        givenPorts().forEach((part, port) -> {
+            if (port < 1 || port > 65535) {
                 throw new CommandLine.ParameterException(new CommandLine(this),
-                        option + " must be a port number in 1..65535, not " + port);
+                        "--" + part + "-port must be a port number in 1..65535, not " + port);
             }
         });
         if (timeoutSeconds < 1) {
@@ -264,13 +295,14 @@ public final class EnvironmentManager implements Callable<Integer> {
     private StackRuntime chooseCentralRuntime(CentralStore store) {
         String host = dockerHost();
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        boolean docker = runtime == RuntimeChoice.docker
-                || (runtime == RuntimeChoice.auto && DockerConnection.whyNotAnswering(host).isEmpty());
+        RuntimeChoice choice = runtime != null ? runtime : RuntimeChoice.auto;
+        boolean docker = choice == RuntimeChoice.docker
+                || (choice == RuntimeChoice.auto && DockerConnection.whyNotAnswering(host).isEmpty());
         if (!docker) {
-            if (runtime == RuntimeChoice.auto) {
+            if (choice == RuntimeChoice.auto) {
                 out.println("no Docker API answers at " + host + ": running the central store as local processes");
             }
-            return new LocalCentralStore(store, state(), timeout, out);
+            return new LocalCentralStore(store, stateDir(), timeout, out);
         }
         Path compose = composeFile != null ? composeFile : repoRoot().resolve("docker/compose.central.yaml");
         if (!Files.isRegularFile(compose)) {
@@ -284,6 +316,48 @@ public final class EnvironmentManager implements Callable<Integer> {
         putIfSet(variables, "GRAFANA_USER", grafanaUser);
         putIfSet(variables, "GRAFANA_PASSWORD", grafanaPassword);
         return new DockerRuntime(host, gpus -> ComposeFile.load(compose, variables, false), timeout, out);
+    }
+
+    /**
+     * Two parts published on the same host port would have the second fail at start, after the first
+     * is up: refuse before anything starts, naming both options.
+     */
+    private void refuseSharedPorts(StackDescription stack) {
+        Map<String, String> owners = new LinkedHashMap<>();
+        for (ServiceSpec service : stack.services()) {
+            for (PortBinding binding : service.ports()) {
+                String part = service.health().stream().filter(h -> h.containerPort() == binding.containerPort())
+                        .map(HealthEndpoint::part).findFirst().orElse(service.name());
+                String key = binding.hostPort() + "/" + binding.protocol();
+                String other = owners.putIfAbsent(key, part);
+                if (other != null) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), other + " and " + part
+                            + " are both given port " + binding.hostPort() + "; give each its own (--" + other
+                            + "-port, --" + part + "-port)");
+                }
+            }
+        }
+    }
+
+    /** What --enable-monitoring just did, for the next call without flags. */
+    private StackSettings settingsOf(StackRuntime stack) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (ServiceSpec service : loadStack(composeFile(), false).services()) {
+            for (HealthEndpoint health : service.health()) {
+                service.published(health.containerPort()).ifPresent(p -> ports.put(health.part(), p.hostPort()));
+            }
+        }
+        String user = grafanaUser != null ? grafanaUser : remembered == null ? null : remembered.grafanaUser();
+        return new StackSettings(stack.name(), stack.name().equals("docker") ? dockerHost() : null,
+                composeFile().toAbsolutePath().toString(), ports, user);
+    }
+
+    /** --docker-host, else the remembered one, else $DOCKER_HOST, else the default socket. */
+    private String dockerHost() {
+        return Optional.ofNullable(dockerHost)
+                .or(() -> Optional.ofNullable(remembered).map(StackSettings::dockerHost))
+                .or(() -> Optional.ofNullable(environment.get("DOCKER_HOST")))
+                .filter(h -> !h.isBlank()).orElse(DockerConnection.DEFAULT_HOST);
     }
 
     /** The host label and remote write from the options; a wrong combination is a usage error. */
@@ -331,16 +405,14 @@ public final class EnvironmentManager implements Callable<Integer> {
         }
     }
 
-    private String dockerHost() {
-        return Optional.ofNullable(dockerHost).or(() -> Optional.ofNullable(environment.get("DOCKER_HOST")))
-                .filter(h -> !h.isBlank()).orElse(DockerConnection.DEFAULT_HOST);
-    }
-
     private StackRuntime chooseRuntime(HostShipping shipping) {
         String host = dockerHost();
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         Path compose = composeFile();
-        switch (runtime) {
+        RuntimeChoice choice = runtime != null ? runtime
+                : remembered != null && remembered.runtime() != null ? RuntimeChoice.valueOf(remembered.runtime())
+                : RuntimeChoice.auto;
+        switch (choice) {
             case docker:
                 return docker(host, compose, timeout, shipping);
             case local:
@@ -356,30 +428,32 @@ public final class EnvironmentManager implements Callable<Integer> {
     }
 
     private DockerRuntime docker(String dockerHost, Path compose, Duration timeout, HostShipping shipping) {
-        DockerPrometheusConfig prometheusConfig = new DockerPrometheusConfig(shipping, state().resolve("docker"));
+        DockerPrometheusConfig prometheusConfig = new DockerPrometheusConfig(shipping, stateDir().resolve("docker"));
         return new DockerRuntime(dockerHost, gpus -> prometheusConfig.applyTo(loadStack(compose, gpus)), timeout, out);
     }
 
     private LocalRuntime local(Path compose, Duration timeout, HostShipping shipping) {
-        return new LocalRuntime(loadStack(compose, false), repoRoot(), state(), timeout, out, shipping);
+        return new LocalRuntime(loadStack(compose, false), repoRoot(), stateDir(), timeout, out, shipping);
     }
 
-    private Path state() {
+    private Path stateDir() {
         return Optional.ofNullable(stateDir)
                 .or(() -> Optional.ofNullable(environment.get("RESEARCH_MONITOR_STATE")).map(Path::of))
                 .orElseGet(() -> Path.of(System.getProperty("user.home"), ".local/share/research-monitor/stack"))
                 .toAbsolutePath().normalize();
     }
 
+    /**
+     * compose.yaml with its variables: the environment's, under the remembered settings, under the
+     * options of this command line.
+     */
     private StackDescription loadStack(Path compose, boolean gpus) {
         Map<String, String> variables = new HashMap<>(environment);
-        putIfSet(variables, "PROMETHEUS_PORT", prometheusPort);
-        putIfSet(variables, "ALERTMANAGER_PORT", alertmanagerPort);
-        putIfSet(variables, "GRAFANA_PORT", grafanaPort);
-        putIfSet(variables, "NODE_EXPORTER_PORT", nodeExporterPort);
-        putIfSet(variables, "CADVISOR_PORT", cadvisorPort);
-        putIfSet(variables, "JUPYTER_PORT", jupyterPort);
-        putIfSet(variables, "SIDECAR_PORT", sidecarPort);
+        if (remembered != null) {
+            remembered.ports().forEach((part, port) -> variables.put(portVariable(part), port.toString()));
+            putIfSet(variables, "GRAFANA_USER", remembered.grafanaUser());
+        }
+        givenPorts().forEach((part, port) -> variables.put(portVariable(part), port.toString()));
         putIfSet(variables, "GRAFANA_USER", grafanaUser);
         putIfSet(variables, "GRAFANA_PASSWORD", grafanaPassword);
         return ComposeFile.load(compose, variables, gpus);
@@ -400,7 +474,9 @@ public final class EnvironmentManager implements Callable<Integer> {
     }
 
     private Path composeFile() {
-        Path compose = composeFile != null ? composeFile : repoRoot().resolve("docker/compose.yaml");
+        Path compose = composeFile != null ? composeFile
+                : remembered != null && remembered.composeFile() != null ? Path.of(remembered.composeFile())
+                : repoRoot().resolve("docker/compose.yaml");
         if (!Files.isRegularFile(compose)) {
             throw new ManagerException("no stack description at " + compose + " (give one with --compose-file)");
         }

@@ -74,7 +74,7 @@ class DashboardNotebookIT {
                 }
             }
             assertEquals(List.of("Cells per second", "Failing cells", "Cell errors in range", "Kernel CPU (cores)",
-                    "Kernel memory", "GPU utilization", "GPU memory", "GPU temperature", "GPU power",
+                    "Kernel memory", "GPU activity", "GPU memory", "GPU temperature", "GPU power",
                     "CPU usage by mode", "Memory", "Filesystem used"), panels, "the default panels, in order");
             assertTrue(problems.isEmpty(), String.join("\n", problems) + "\nsee " + out);
             assertFalse(dom.contains("Traceback"), "an error in the exported page; see " + out);

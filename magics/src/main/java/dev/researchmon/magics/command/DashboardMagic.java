@@ -46,7 +46,7 @@ public final class DashboardMagic implements Magic {
      */
     static final List<String> DEFAULT_PANELS = List.of(
             "Cells per second", "Failing cells", "Cell errors in range", "Kernel CPU (cores)", "Kernel memory",
-            "GPU utilization", "GPU memory", "GPU temperature", "GPU power",
+            "GPU activity", "GPU memory", "GPU temperature", "GPU power",
             "CPU usage by mode", "Memory", "Filesystem used");
 
     private final MonitoringSession session;

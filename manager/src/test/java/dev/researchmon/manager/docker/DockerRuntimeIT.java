@@ -12,6 +12,7 @@ import dev.researchmon.manager.stack.ComposeFile;
 import dev.researchmon.manager.stack.ServiceSpec;
 import dev.researchmon.manager.stack.StackDescription;
 import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.containers.PodmanService;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,6 +44,9 @@ class DockerRuntimeIT {
     static final Path STATE = createState();
     static PodmanService podman;
     static DockerClient docker;
+    /** The manager's state folder (stack.json): the test's own, never the user's. */
+    @TempDir
+    static Path state;
     static StackDescription stack;
 
     final List<String> portArgs = new ArrayList<>();
@@ -222,7 +226,7 @@ class DockerRuntimeIT {
     static Result manager(List<String> extra, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(extra);
-        all.addAll(List.of("--timeout", "60"));
+        all.addAll(List.of("--timeout", "60", "--state-dir", state.toString()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         // the generated Prometheus config goes to a folder of this test, not the user's home
