@@ -46,7 +46,7 @@ def round_trips(kc, code, cells, warmup):
     return times
 
 
-def one_round(kernel_name, cells, warmup):
+def one_round(kernel_name, cells, warmup, settle=0.0):
     """Start-up time to the first kernel_info reply, then round trips of the trivial and the empty
     cell (seconds)."""
     km = KernelManager(kernel_name=kernel_name)
@@ -78,6 +78,8 @@ def one_round(kernel_name, cells, warmup):
                 kc.get_iopub_msg(timeout=0.05)
             except Exception:
                 break
+        # a user reads the notebook for a while before running cells: the same wait for every kernel
+        time.sleep(settle)
         trivial = round_trips(kc, TRIVIAL, cells, warmup)
         empty = round_trips(kc, EMPTY, cells, warmup)
         return startup, trivial, empty
@@ -94,6 +96,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=5, help="kernel starts per kernel")
     ap.add_argument("--cells", type=int, default=200, help="measured cells per start")
     ap.add_argument("--warmup", type=int, default=20, help="cells run first and not measured")
+    ap.add_argument("--settle", type=float, default=0.0,
+                    help="seconds between the first kernel_info reply and the first cell, for every kernel")
     args = ap.parse_args()
 
     javas = args.java.split(",")
@@ -104,7 +108,7 @@ def main():
     empties = {n: [] for n in names}
     for _ in range(args.rounds):
         for name in names:
-            s, t, e = one_round(name, args.cells, args.warmup)
+            s, t, e = one_round(name, args.cells, args.warmup, args.settle)
             startups[name].append(s)
             cells[name].extend(t)
             empties[name].extend(e)

@@ -2,7 +2,12 @@
  * Load and measurement driver for the sidecar benchmark (run by bench/sidecar/run.sh, which starts
  * the sidecar, node_exporter and Prometheus). Single-file program:
  *   java -cp sidecar/target/metrics-sidecar.jar bench/sidecar/SidecarBench.java \
- *       SIDECAR_PORT TOKEN_FILE SIDECAR_PID PROMETHEUS_PORT KERNELS SECONDS
+ *       SIDECAR_PORT TOKEN_FILE SIDECAR_PID PROMETHEUS_PORT KERNELS SECONDS [usual|limits]
+ *
+ * "limits" fills the sidecar to its default limits instead, as an adversary would: KERNELS kernels
+ * of 2,000 series each (more than the 50,000 in all when KERNELS > 25), every series with a
+ * 256-character label value and a 100-character one, notebook paths of 250 characters; what the
+ * exposition bound (16 MiB at the launcher's heap) does not hold is dropped.
  *
  * 50 kernels (threads, each with its own client_java registry and ReportClient) report every 5 s as
  * kernels do. After 200 warm-up scrapes it scrapes /metrics once a second for SECONDS seconds, sampling the
@@ -11,6 +16,9 @@
  * node_exporter over the same window.
  */
 import dev.researchmon.report.KernelReport;
+import dev.researchmon.report.MetricFamily;
+import dev.researchmon.report.MetricPoint;
+import dev.researchmon.report.MetricType;
 import dev.researchmon.report.ReportClient;
 import dev.researchmon.report.ReportMapper;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -27,7 +35,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +53,7 @@ public class SidecarBench {
     int prometheusPort = Integer.parseInt(args[3]);
     int kernels = Integer.parseInt(args[4]);
     int seconds = Integer.parseInt(args[5]);
+    boolean limits = args.length > 6 && args[6].equals("limits");
 
     ReportClient client = new ReportClient(URI.create("http://127.0.0.1:" + sidecarPort), tokenFile);
     ScheduledExecutorService reporters = Executors.newScheduledThreadPool(4);
@@ -52,24 +63,34 @@ public class SidecarBench {
     for (int k = 0; k < kernels; k++) {
       String id = String.format("bench-kernel-%02d", k);
       PrometheusRegistry registry = kernelRegistry(k);
+      List<MetricFamily> atLimits = limits ? longLabelled(k) : null;
+      String notebook = limits ? "work/" + "a-long-project-folder/".repeat(11) + id + ".ipynb"
+          : "bench/" + id + ".ipynb";
       AtomicLong seq = new AtomicLong();
-      reporters.scheduleAtFixedRate(() -> {
+      Runnable report = () -> {
         try {
-          client.report(new KernelReport(id, "bench/" + id + ".ipynb", pid, seq.incrementAndGet(),
-              ReportMapper.fromSnapshots(registry.scrape())));
+          client.report(new KernelReport(id, notebook, pid, seq.incrementAndGet(),
+              limits ? atLimits : ReportMapper.fromSnapshots(registry.scrape())));
           reports.incrementAndGet();
         } catch (Exception e) {
           failures.incrementAndGet();
         }
-      }, k * 100L, 5000, TimeUnit.MILLISECONDS);
+      };
+      // At the limits a report is ~1 MB: as a kernel's reporter does, the next one waits for the
+      // previous (a fixed rate would queue them up back to back once the sidecar falls behind).
+      if (limits) {
+        reporters.scheduleWithFixedDelay(report, k * 100L, 5000, TimeUnit.MILLISECONDS);
+      } else {
+        reporters.scheduleAtFixedRate(report, k * 100L, 5000, TimeUnit.MILLISECONDS);
+      }
     }
-    Thread.sleep(6000); // every kernel has reported once
+    Thread.sleep(limits ? 15000 : 6000); // every kernel has reported once
 
     String metricsUrl = "http://127.0.0.1:" + sidecarPort + "/metrics";
     String first = get(metricsUrl);
     long series = first.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).count();
 
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < (limits ? 20 : 200); i++) {
       get(metricsUrl); // warm-up: a long-running sidecar has compiled its scrape path
     }
     List<Double> paced = new ArrayList<>();
@@ -89,15 +110,16 @@ public class SidecarBench {
     long promEnd = System.currentTimeMillis() / 1000;
 
     List<Double> burst = new ArrayList<>();
-    for (int i = 0; i < 1000; i++) {
+    for (int i = 0; i < (limits ? 100 : 1000); i++) {
       long t0 = System.nanoTime();
       get(metricsUrl);
       burst.add((System.nanoTime() - t0) / 1e6);
     }
     reporters.shutdownNow();
 
-    System.out.printf("kernels=%d series_in_scrape=%d scrape_bytes=%d reports_ok=%d reports_failed=%d%n",
-        kernels, series, first.length(), reports.get(), failures.get());
+    System.out.printf("mode=%s kernels=%d series_in_scrape=%d scrape_bytes=%d reports_ok=%d reports_failed=%d%n",
+        limits ? "limits" : "usual", kernels, series, first.length(), reports.get(), failures.get());
+    System.out.printf("burst median per MB served: %.1f ms/MB%n", pct(burst, 50) / (first.length() / 1e6));
     System.out.printf("paced (1/s, n=%d): median %.2f ms, p99 %.2f ms, max %.2f ms%n",
         paced.size(), pct(paced, 50), pct(paced, 99), Collections.max(paced));
     System.out.printf("burst (back-to-back, n=%d): median %.2f ms, p99 %.2f ms%n",
@@ -138,6 +160,19 @@ public class SidecarBench {
     Counter steps = Counter.builder().name("training_steps_total").help("steps").register(r);
     steps.inc(1000 * k);
     return r;
+  }
+
+  /** 2,000 series of a gauge, each with a 256-character label value and a 100-character one. */
+  static List<MetricFamily> longLabelled(int kernel) {
+    List<MetricPoint> points = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      Map<String, String> labels = new LinkedHashMap<>();
+      labels.put("dataset", String.format("%08d-%03d-", i, kernel) + "d".repeat(256 - 13));
+      labels.put("run", "r".repeat(100));
+      points.add(MetricPoint.ofValue(labels, i));
+    }
+    return List.of(new MetricFamily("user_long_labelled_value", "A user metric with long labels.", null,
+        MetricType.GAUGE, points));
   }
 
   static String get(String url) throws Exception {

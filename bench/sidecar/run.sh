@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Sidecar benchmark: 8 stub GPUs, 50 reporting kernels, 1 scrape/s; Prometheus scrapes the sidecar
 # (job research) and node_exporter (job node) every second in the same run, as the peer.
-# Usage: bench/sidecar/run.sh [SECONDS=60] [KERNELS=50]   (after mvn -DskipTests package)
+# Usage: bench/sidecar/run.sh [SECONDS=60] [KERNELS=50] [MODE=usual|limits]   (after mvn -DskipTests package)
+# "limits": KERNELS kernels of 2,000 long-labelled series each (30: past the 50,000-series limit),
+# the sidecar at its default limits; Prometheus scrapes every 5 s then (a scrape is megabytes).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-60}
 kernels=${2:-50}
+mode=${3:-usual}
+interval=1s
+if [ "$mode" = limits ]; then interval=5s; fi
 jar="$root/sidecar/target/metrics-sidecar.jar"
 [ -f "$jar" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 1; }
 work=$(mktemp -d)
@@ -24,14 +29,15 @@ gcc -shared -fPIC -O2 -o "$work/libnvidia-ml.so.1" "$root/sidecar/src/test/c/nvm
 printf 'STUB_NVML_GPUS=8\n' > "$work/libnvidia-ml.so.1.env"
 
 sidecar_port=$(free_port); node_port=$(free_port); prom_port=$(free_port)
-java ${SIDECAR_JAVA_OPTS:--Xms8m -Xmx32m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -Xss512k} -jar "$jar" --port "$sidecar_port" --nvml-library "$work/libnvidia-ml.so.1" \
-  --token-file "$work/sidecar.token" > "$work/sidecar.log" 2>&1 &
+# through the launcher, so with its JVM flags (SIDECAR_JAVA_OPTS overrides them as there)
+"$root/bin/metrics-sidecar" --port "$sidecar_port" --nvml-library "$work/libnvidia-ml.so.1" \
+  --token-file "$work/sidecar.token" --kernel-ttl 600 > "$work/sidecar.log" 2>&1 &
 sidecar_pid=$!; pids+=("$sidecar_pid")
 /usr/bin/prometheus-node-exporter --no-collector.systemd --web.listen-address="127.0.0.1:$node_port" \
   > "$work/node.log" 2>&1 &
 pids+=($!)
 cat > "$work/prometheus.yml" <<YML
-global: {scrape_interval: 1s, evaluation_interval: 1s}
+global: {scrape_interval: $interval, scrape_timeout: $interval, evaluation_interval: $interval}
 scrape_configs:
   - job_name: research
     static_configs: [{targets: ['127.0.0.1:$sidecar_port'], labels: {component: sidecar}}]
@@ -45,4 +51,5 @@ for _ in $(seq 100); do grep -q 'listening on' "$work/sidecar.log" && break; sle
 
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
 java -Xmx256m -cp "$jar" "$root/bench/sidecar/SidecarBench.java" \
-  "$sidecar_port" "$work/sidecar.token" "$sidecar_pid" "$prom_port" "$kernels" "$seconds"
+  "$sidecar_port" "$work/sidecar.token" "$sidecar_pid" "$prom_port" "$kernels" "$seconds" "$mode"
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -32,7 +32,7 @@ class JavaKernelConformance(jupyter_kernel_test.KernelTests):
 
     code_execute_result = [
         {"code": "6 * 7", "result": "42"},
-        {"code": '"ab" + "c"', "result": '"abc"'},
+        {"code": '"ab" + "c"', "result": "abc"},  # a String shows as its text, as in IJava
         {"code": "html(\"<b>bold</b>\")", "mime": "text/html", "result": "<b>bold</b>"},
     ]
 

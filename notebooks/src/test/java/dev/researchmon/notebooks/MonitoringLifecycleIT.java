@@ -100,6 +100,38 @@ class MonitoringLifecycleIT {
         }
     }
 
+    @Test
+    void reservedName_isCountedInMonitoringStatus_withTheReasonAndTheName() throws Exception {
+        try (TestStack stack = TestStack.sidecarOnly(dir.resolve("stack"), Map.of())) {
+            PrometheusRegistry notebook = new PrometheusRegistry();
+            // process_ is the sidecar's own prefix: this never reaches Prometheus
+            io.prometheus.metrics.core.metrics.Gauge.builder().name("process_rows").help("rows").register(notebook).set(7);
+            Counter.builder().name("rows_done").help("rows").register(notebook).inc();
+            MonitoringSession session = new MonitoringSession(Map.of(
+                    "RESEARCH_MONITOR_SIDECAR_URL", stack.sidecarUrl.toString(),
+                    "RESEARCH_MONITOR_HOME", stack.home.toString(),
+                    "RESEARCH_MONITOR_GRAFANA_URL", "http://127.0.0.1:" + stack.deadPort,
+                    "RESEARCH_MONITOR_PROMETHEUS_URL", "http://127.0.0.1:" + stack.deadPort), notebook);
+            TestContext ctx = new TestContext("reserved-kernel", "reserved.ipynb");
+            try {
+                session.on(ctx);
+                long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                while (session.reporterStatus().orElseThrow().reportsSent() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                String status = new dev.researchmon.magics.command.MonitoringMagic(session)
+                        .execute(new dev.researchmon.magics.api.MagicCall("monitoring", "status", java.util.List.of("status"), null), ctx)
+                        .data().get("text/plain");
+
+                assertTrue(status.matches("(?s).*rejected\\s+1 series\\s+1 reserved_name \\(a name the sidecar exposes itself.*: process_rows.*"),
+                        status);
+                assertTrue(metrics(stack.sidecarUrl).contains("rows_done_total{kernel_id=\"reserved-kernel\""));
+            } finally {
+                session.off(ctx);
+            }
+        }
+    }
+
     /** The session id (field 6 of /proc/PID/stat). */
     private static String sessionId(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

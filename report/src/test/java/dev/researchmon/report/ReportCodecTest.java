@@ -147,4 +147,18 @@ class ReportCodecTest {
   void jsonNull_isMalformed() {
     assertThrows(ReportFormatException.class, () -> decode("null"));
   }
+
+  @Test
+  void ack_carriesDropsByReasonWithExampleNames_andReadsAnAckWithoutThem() throws Exception {
+    ReportAck ack = new ReportAck(3, 2, java.util.List.of(
+        new ReportAck.Drop("reserved_name", 2, java.util.List.of("process_rows"))));
+    byte[] json = ReportCodec.write(ack);
+
+    assertEquals(ack, ReportCodec.read(json, ReportAck.class));
+    assertTrue(new String(json, java.nio.charset.StandardCharsets.UTF_8)
+        .contains("\"drops\":[{\"reason\":\"reserved_name\",\"series\":2,\"examples\":[\"process_rows\"]}]"));
+    // an older sidecar answers without reasons
+    assertEquals(new ReportAck(5, 0), ReportCodec.read(
+        "{\"accepted\": 5, \"dropped\": 0}".getBytes(java.nio.charset.StandardCharsets.UTF_8), ReportAck.class));
+  }
 }

@@ -206,7 +206,7 @@ class ReportEndpointIT {
   @Test
   void seriesOverThePerKernelBound_areDroppedAndCounted() throws Exception {
     ReportAck ack = client.report(gaugeReport("k-many", 25, "v"));
-    assertEquals(new ReportAck(20, 5), ack);
+    assertEquals(new ReportAck(20, 5, List.of(new ReportAck.Drop("series_per_kernel", 5, List.of("user_value")))), ack);
     String metrics = Http.metrics(sidecar.port());
     assertEquals(20, metrics.lines().filter(l -> l.startsWith("user_value{") && l.contains("k-many")).count());
     assertTrue(metrics.contains("sidecar_report_series_dropped_total{reason=\"series_per_kernel\"} 5.0"), metrics);
@@ -217,7 +217,7 @@ class ReportEndpointIT {
   void seriesOverTheTotalBound_areDroppedAndCounted() throws Exception {
     assertEquals(new ReportAck(20, 0), client.report(gaugeReport("k-total-a", 20, "a")));
     ReportAck ack = client.report(gaugeReport("k-total-b", 20, "b"));
-    assertEquals(new ReportAck(10, 10), ack);
+    assertEquals(new ReportAck(10, 10, List.of(new ReportAck.Drop("series_total", 10, List.of("user_value")))), ack);
     assertTrue(Http.metrics(sidecar.port()).contains(
         "sidecar_report_series_dropped_total{reason=\"series_total\"} 10.0"));
     client.forget("k-total-a");
@@ -230,7 +230,8 @@ class ReportEndpointIT {
         new MetricFamily("user_value", "h", null, MetricType.GAUGE, List.of(
             MetricPoint.ofValue(Map.of("path", "p".repeat(33)), 1),
             MetricPoint.ofValue(Map.of("path", "short"), 2)))));
-    assertEquals(new ReportAck(1, 1), client.report(report));
+    assertEquals(new ReportAck(1, 1, List.of(new ReportAck.Drop("label_too_long", 1, List.of("user_value")))),
+        client.report(report));
     client.forget("k-long");
   }
 
@@ -243,7 +244,9 @@ class ReportEndpointIT {
             List.of(MetricPoint.ofValue(Map.of(), -1))),
         new MetricFamily("ok_value", "h", null, MetricType.GAUGE,
             List.of(MetricPoint.ofValue(Map.of(), 7)))));
-    assertEquals(new ReportAck(1, 2), client.report(report));
+    // the kernel is told why, with the names, so that %monitoring status can show it
+    assertEquals(new ReportAck(1, 2, List.of(new ReportAck.Drop("invalid", 1, List.of("bad counter")),
+        new ReportAck.Drop("reserved_name", 1, List.of("gpu_utilization_ratio")))), client.report(report));
     String metrics = Http.metrics(sidecar.port());
     assertTrue(metrics.contains("ok_value{kernel_id=\"k-reserved\",notebook=\"n\"} 7.0"), metrics);
     assertFalse(metrics.contains("fake"), metrics);
@@ -258,7 +261,8 @@ class ReportEndpointIT {
             List.of(MetricPoint.ofValue(Map.of(), 512))),
         new MetricFamily("gpu_memory_used_bytes", "shadow", null, MetricType.GAUGE,
             List.of(MetricPoint.ofValue(Map.of(), 1)))));
-    assertEquals(new ReportAck(1, 1), client.report(report));
+    assertEquals(new ReportAck(1, 1, List.of(new ReportAck.Drop("reserved_name", 1, List.of("gpu_memory_used_bytes")))),
+        client.report(report));
     String metrics = Http.metrics(sidecar.port());
     assertTrue(metrics.contains("gpu_memory_used_mb{kernel_id=\"k-own-gpu\",notebook=\"n\"} 512.0"), metrics);
     assertFalse(metrics.contains("shadow"), metrics);

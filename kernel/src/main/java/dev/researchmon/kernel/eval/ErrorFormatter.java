@@ -9,14 +9,16 @@ import jdk.jshell.UnresolvedReferenceException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Turns JShell's diagnostics and exceptions into errors that read well in a notebook: a compile
  * error shows its message and the offending part of the cell underlined; a runtime exception shows
- * the exception and only the frames of the user's code (and of the library calls it made), never
- * the kernel's reflection and thread plumbing.
+ * the exception, its causes and only the frames of the user's code, named by the notebook's cells
+ * ({@code divide(In [5], line 2)}): neither the libraries it called (a client_java check that
+ * failed says what in its message) nor the kernel's reflection and thread plumbing.
  *
  * <pre>{@code
  * CellError e = ErrorFormatter.compileError(snippet.source(), diagnostics);
@@ -78,6 +80,11 @@ final class ErrorFormatter {
     }
 
     static CellError runtimeError(JShellException e) {
+        return runtimeError(e, id -> null);
+    }
+
+    /** @param originOf the notebook cell of a JShell snippet id, or null where it is no cell's */
+    static CellError runtimeError(JShellException e, Function<String, CellOrigin> originOf) {
         if (e instanceof UnresolvedReferenceException u) {
             Snippet s = u.getSnippet();
             String what = "'" + s.source().strip().lines().findFirst().orElse("") + "'";
@@ -87,37 +94,48 @@ final class ErrorFormatter {
         String className = e instanceof EvalException ee ? ee.getExceptionClassName() : e.getClass().getName();
         String message = e.getMessage() == null ? "" : e.getMessage();
         List<String> lines = new ArrayList<>();
-        appendThrowable(lines, e, className, message, "");
+        appendThrowable(lines, e, className, message, "", originOf);
         return new CellError(className, message, lines);
     }
 
     private static void appendThrowable(List<String> lines, JShellException e, String className, String message,
-                                        String prefix) {
+                                        String prefix, Function<String, CellOrigin> originOf) {
         lines.add(prefix + RED + className + RESET + (message.isEmpty() ? "" : ": " + message));
+        String previous = null;
+        int repeats = 0;
         for (StackTraceElement frame : userFrames(e.getStackTrace())) {
-            lines.add("\tat " + describe(frame));
+            String line = "\tat " + describe(frame, originOf);
+            if (line.equals(previous)) {
+                repeats++; // deep recursion: one line for the run, not a thousand
+                continue;
+            }
+            if (repeats > 0) {
+                lines.add("\t... the line above " + repeats + " more time" + (repeats == 1 ? "" : "s"));
+                repeats = 0;
+            }
+            lines.add(line);
+            previous = line;
+        }
+        if (repeats > 0) {
+            lines.add("\t... the line above " + repeats + " more time" + (repeats == 1 ? "" : "s"));
         }
         Throwable cause = e.getCause();
         if (cause instanceof JShellException c) {
             String cn = c instanceof EvalException ce ? ce.getExceptionClassName() : c.getClass().getName();
-            appendThrowable(lines, c, cn, c.getMessage() == null ? "" : c.getMessage(), "Caused by: ");
+            appendThrowable(lines, c, cn, c.getMessage() == null ? "" : c.getMessage(), "Caused by: ", originOf);
         }
     }
 
     /**
-     * Frames down to the last one of the user's cells (JShell names those with an empty class and a
-     * {@code #id} file); what lies below is how the kernel called the cell.
+     * The frames of the user's cells only (JShell names those with an empty class and a {@code #id}
+     * file): library frames above or between them and the kernel's frames below are left out.
      */
     static List<StackTraceElement> userFrames(StackTraceElement[] frames) {
-        int last = -1;
-        for (int i = 0; i < frames.length; i++) {
-            if (isCellFrame(frames[i])) {
-                last = i;
-            }
-        }
         List<StackTraceElement> kept = new ArrayList<>();
-        for (int i = 0; i <= last; i++) {
-            kept.add(frames[i]);
+        for (StackTraceElement frame : frames) {
+            if (isCellFrame(frame)) {
+                kept.add(frame);
+            }
         }
         return kept;
     }
@@ -127,16 +145,32 @@ final class ErrorFormatter {
                 || (frame.getFileName() != null && frame.getFileName().startsWith("#"));
     }
 
-    /** {@code divide(cell #3, line 2)} for user code, the usual text for library frames. */
     static String describe(StackTraceElement frame) {
+        return describe(frame, id -> null);
+    }
+
+    /**
+     * {@code divide(In [5], line 2)} for user code whose cell is known, {@code divide(cell #3, line 2)}
+     * (JShell's snippet id) for code no cell ran, the usual text for library frames.
+     */
+    static String describe(StackTraceElement frame, Function<String, CellOrigin> originOf) {
         if (!isCellFrame(frame)) {
             return frame.toString();
         }
         Matcher m = WRAPPER.matcher(frame.getClassName());
         String owner = m.matches() ? m.group(1).replace('$', '.') : "";
         String method = frame.getMethodName();
-        String where = frame.getFileName() == null ? "cell" : "cell " + frame.getFileName();
-        String line = frame.getLineNumber() > 0 ? ", line " + frame.getLineNumber() : "";
+        String file = frame.getFileName();
+        CellOrigin origin = file != null && file.startsWith("#") ? originOf.apply(file.substring(1)) : null;
+        String where;
+        String line;
+        if (origin != null) {
+            where = origin.describe(frame.getLineNumber());
+            line = "";
+        } else {
+            where = file == null ? "cell" : "cell " + file;
+            line = frame.getLineNumber() > 0 ? ", line " + frame.getLineNumber() : "";
+        }
         String name = method.isEmpty() || method.equals("do_it$") ? "<cell>"
                 : (owner.isEmpty() ? "" : owner + ".") + method;
         return name + "(" + where + line + ")";

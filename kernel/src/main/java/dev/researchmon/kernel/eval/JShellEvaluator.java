@@ -58,6 +58,8 @@ public final class JShellEvaluator implements AutoCloseable {
     private final SourceCodeAnalysis analysis;
     private final SyntaxChecker syntax = new SyntaxChecker();
     private volatile List<SnippetRecovery> recoveries = List.of();
+    /** Snippet id (JShell's {@code #id} in stack frames) to the notebook cell it came from. */
+    private final Map<String, CellOrigin> origins = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JShellEvaluator(PrintStream log) {
         control = new CellExecutionControl(log);
@@ -87,40 +89,130 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /** Runs every snippet of {@code code} in order; stops at the first error. */
     public Evaluation evaluate(String code) {
-        control.cellStarted();
-        try {
-            return evaluateSnippets(code);
-        } finally {
-            control.cellEnded();
+        return evaluate(code, CellOrigin.NONE);
+    }
+
+    /**
+     * Runs every snippet of {@code code} in order; stops at the first error. Traces of errors, now
+     * and in later cells calling what this code defines, name {@code origin}'s cell and lines.
+     */
+    public Evaluation evaluate(String code, CellOrigin origin) {
+        return exclusively(() -> {
+            control.cellStarted();
+            try {
+                return evaluateSnippets(code, origin);
+            } finally {
+                control.cellEnded();
+            }
+        });
+    }
+
+    /**
+     * JShell serves one caller at a time: the shell worker, or the background warm-up between its
+     * requests. A waiting request goes first: the warm-up takes the lock only when nobody waits.
+     */
+    private <T> T exclusively(java.util.function.Supplier<T> work) {
+        waiting.incrementAndGet();
+        synchronized (lock) {
+            waiting.decrementAndGet();
+            return work.get();
         }
     }
 
-    private Evaluation evaluateSnippets(String code) {
+    private final Object lock = new Object();
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Snippets like those of real cells, so that javac's paths for them get hot. */
+    private static final List<String> WARM_UP_CELLS = List.of(
+            "var warm$v = (1 + 1);",
+            "int warm$i = 40 + 2;",
+            "String warm$s = \"a\" + warm$i + List.of(1, 2).size();",
+            "long warm$f(int n) { long s = 0; for (int i = 0; i < n; i++) { s += i; } return s; }",
+            "var warm$m = new HashMap<String, Integer>(); warm$m.merge(\"k\", 1, Integer::sum);",
+            "var warm$l = IntStream.range(0, 10).boxed().map(x -> x * 2).collect(Collectors.toList());",
+            "record Warm$R(int a, String b) { }",
+            "var warm$r = new Warm$R(1, \"x\").toString();");
+
+    /**
+     * Compiles throw-away cells on a low-priority thread for a while after start, pausing whenever
+     * a request waits, so that the optimising JIT compiles javac's hot code before the user's
+     * cells need it rather than during them (with C2 on two cores, cells were 2x slower for their
+     * first few hundred; see BENCHMARKS.md). Nothing the user sees changes: the snippets are
+     * dropped, and none is an expression (so {@code $out} stays the user's).
+     */
+    public void warmCompilerInBackground(int cells) {
+        Thread t = new Thread(() -> {
+            for (int i = 0; i < cells; i++) {
+                while (waiting.get() > 0) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                String source = WARM_UP_CELLS.get(i % WARM_UP_CELLS.size());
+                synchronized (lock) {
+                    shell.eval(source);
+                }
+            }
+            synchronized (lock) {
+                shell.snippets().filter(s -> s.source().contains("warm$") || s.source().contains("Warm$"))
+                        .forEach(shell::drop);
+            }
+        }, "jshell-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    private Evaluation evaluateSnippets(String code, CellOrigin origin) {
         Evaluation last = Evaluation.nothing();
         String remaining = code;
         while (!remaining.isBlank()) {
             SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
             String source;
+            String rest;
             if (info.completeness().isComplete() || info.completeness() == Completeness.UNKNOWN) {
                 source = info.source();
-                remaining = info.remaining();
+                rest = info.remaining();
             } else {
                 // incomplete to the end: let the compiler say what is missing
                 source = remaining;
-                remaining = "";
+                rest = "";
             }
+            CellOrigin at = origin.plusLines(linesBefore(code, code.length() - remaining.length(), remaining));
+            remaining = rest;
             if (source == null || source.isBlank()) {
                 continue;
             }
             if (control.wasStopped()) {
                 return Evaluation.interrupted();
             }
-            last = looksLikeExpression(source) ? evaluateExpression(source) : evaluateSnippet(source);
+            // JShell numbers a snippet's lines wrongly after leading blank lines: start at the code
+            source = source.stripLeading();
+            last = looksLikeExpression(source) ? evaluateExpression(source, at) : evaluateSnippet(source, at, true);
             if (last.outcome() != CellOutcome.OK) {
                 return last;
             }
         }
         return last;
+    }
+
+    /** Lines of {@code code} before the first non-blank character of {@code remaining}, which starts at {@code offset}. */
+    private static int linesBefore(String code, int offset, String remaining) {
+        int start = offset;
+        int i = 0;
+        while (i < remaining.length() && Character.isWhitespace(remaining.charAt(i))) {
+            i++;
+        }
+        start += i;
+        int lines = 0;
+        for (int k = 0; k < start && k < code.length(); k++) {
+            if (code.charAt(k) == '\n') {
+                lines++;
+            }
+        }
+        return lines;
     }
 
     /** The variable that holds the last expression's value; each expression cell redefines it. */
@@ -143,9 +235,9 @@ public final class JShellEvaluator implements AutoCloseable {
      * {@code var} (void calls, {@code null}, lambdas) are rejected before anything runs and go the
      * ordinary way.
      */
-    private Evaluation evaluateExpression(String source) {
+    private Evaluation evaluateExpression(String source, CellOrigin origin) {
         String wrapped = "var " + LAST_VALUE + " = (" + source.strip() + ");";
-        List<SnippetEvent> events = shell.eval(wrapped);
+        List<SnippetEvent> events = eval(wrapped, origin);
         if (control.wasStopped()) {
             return Evaluation.interrupted();
         }
@@ -154,17 +246,30 @@ public final class JShellEvaluator implements AutoCloseable {
                 continue;
             }
             if (event.status() == Snippet.Status.REJECTED) {
-                return evaluateSnippet(source);
+                return evaluateSnippet(source, origin, true);
             }
             if (event.exception() != null) {
                 if (recovered(event.exception())) {
-                    return evaluateSnippet(source, false);
+                    return evaluateSnippet(source, origin, false);
                 }
-                return Evaluation.failed(ErrorFormatter.runtimeError(event.exception()));
+                return Evaluation.failed(ErrorFormatter.runtimeError(event.exception(), origins::get));
             }
             return Evaluation.value(control.lastValue(), event.value());
         }
-        return evaluateSnippet(source);
+        return evaluateSnippet(source, origin, true);
+    }
+
+    /** Evaluates one snippet and remembers where in the notebook the snippets it made come from. */
+    private List<SnippetEvent> eval(String source, CellOrigin origin) {
+        List<SnippetEvent> events = shell.eval(source);
+        if (origin.executionCount() >= 0) {
+            for (SnippetEvent event : events) {
+                if (event.causeSnippet() == null && event.snippet() != null) {
+                    origins.put(event.snippet().id(), origin);
+                }
+            }
+        }
+        return events;
     }
 
     /** The magic providers' repairs, asked when a snippet throws (re-running a metric's cell). */
@@ -172,16 +277,12 @@ public final class JShellEvaluator implements AutoCloseable {
         this.recoveries = List.copyOf(recoveries);
     }
 
-    private Evaluation evaluateSnippet(String source) {
-        return evaluateSnippet(source, true);
-    }
-
     /**
      * @param mayRetry whether a {@link SnippetRecovery} may remove the cause of a thrown exception
      *                 and have the snippet run once more
      */
-    private Evaluation evaluateSnippet(String source, boolean mayRetry) {
-        List<SnippetEvent> events = shell.eval(source);
+    private Evaluation evaluateSnippet(String source, CellOrigin origin, boolean mayRetry) {
+        List<SnippetEvent> events = eval(source, origin);
         if (control.wasStopped()) {
             return Evaluation.interrupted();
         }
@@ -197,9 +298,9 @@ public final class JShellEvaluator implements AutoCloseable {
             }
             if (event.exception() != null) {
                 if (mayRetry && recovered(event.exception())) {
-                    return evaluateSnippet(source, false);
+                    return evaluateSnippet(source, origin, false);
                 }
-                return Evaluation.failed(ErrorFormatter.runtimeError(event.exception()));
+                return Evaluation.failed(ErrorFormatter.runtimeError(event.exception(), origins::get));
             }
             Snippet.SubKind kind = snippet.subKind();
             if (kind == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND || kind == Snippet.SubKind.VAR_VALUE_SUBKIND) {
@@ -244,11 +345,18 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /** Adds a jar or class folder for compilation and at run time. */
     public void addToClasspath(String path) {
-        shell.addToClasspath(path);
+        exclusively(() -> {
+            shell.addToClasspath(path);
+            return null;
+        });
     }
 
     /** Whether {@code code} is complete, needs more lines, or can never compile. */
     public Completion isComplete(String code) {
+        return exclusively(() -> completionOf(code));
+    }
+
+    private Completion completionOf(String code) {
         String remaining = code;
         while (!remaining.isBlank()) {
             SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
@@ -272,6 +380,10 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /** Completions at {@code cursor} (a char index into {@code code}). */
     public Completions complete(String code, int cursor) {
+        return exclusively(() -> completionsAt(code, cursor));
+    }
+
+    private Completions completionsAt(String code, int cursor) {
         Segment seg = segmentAt(code, cursor);
         int[] anchor = new int[1];
         List<SourceCodeAnalysis.Suggestion> suggestions =
@@ -284,18 +396,32 @@ public final class JShellEvaluator implements AutoCloseable {
         return new Completions(new ArrayList<>(matches), anchor[0] + seg.offset(), cursor);
     }
 
-    /** Documentation of the name under, or just before, the cursor. */
+    /**
+     * Documentation of the name the cursor is in or just after, as IJava gives it: a method with all
+     * its overloads (whether or not the call's parentheses follow, and also with the cursor just
+     * after a call's closing parenthesis), a class, a field or a variable.
+     */
     public Optional<Inspection> inspect(String code, int cursor) {
+        return exclusively(() -> inspection(code, cursor));
+    }
+
+    private Optional<Inspection> inspection(String code, int cursor) {
         Segment seg = segmentAt(code, cursor);
         String text = seg.text();
         int local = Math.max(0, Math.min(cursor - seg.offset(), text.length()));
-        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(text, local, true);
-        if (docs.isEmpty()) {
-            // JShell answers only with the cursor at the end of a name: move it there
-            int end = identifierEnd(text, local);
-            if (end != local) {
-                docs = analysis.documentation(text, end, true);
+        List<SourceCodeAnalysis.Documentation> docs = List.of();
+        int nameEnd = nameEnd(text, local);
+        if (nameEnd > 0) {
+            String upToName = text.substring(0, nameEnd);
+            // JShell lists every overload of a method only with the cursor just inside "name(",
+            // and documents classes, fields and variables with it right after the name
+            docs = analysis.documentation(upToName + "(", nameEnd + 1, true);
+            if (docs.isEmpty()) {
+                docs = analysis.documentation(upToName, nameEnd, true);
             }
+        }
+        if (docs.isEmpty()) {
+            docs = analysis.documentation(text, local, true);
         }
         if (docs.isEmpty()) {
             return Optional.empty();
@@ -313,8 +439,12 @@ public final class JShellEvaluator implements AutoCloseable {
         return Optional.of(new Inspection(sb.toString()));
     }
 
-    /** The end of the identifier that the cursor is in or right after (skipping spaces before it). */
-    static int identifierEnd(String text, int cursor) {
+    /**
+     * The end of the name to document: the identifier the cursor is in or right after (spaces
+     * skipped), or the method name of a call whose {@code (} or {@code )} is right before the cursor;
+     * -1 when there is none.
+     */
+    static int nameEnd(String text, int cursor) {
         int i = Math.min(cursor, text.length());
         if (i < text.length() && Character.isJavaIdentifierPart(text.charAt(i))) {
             while (i < text.length() && Character.isJavaIdentifierPart(text.charAt(i))) {
@@ -322,11 +452,36 @@ public final class JShellEvaluator implements AutoCloseable {
             }
             return i;
         }
-        int j = i;
-        while (j > 0 && Character.isWhitespace(text.charAt(j - 1))) {
-            j--;
+        int j = skipSpacesBack(text, i);
+        if (j > 0 && text.charAt(j - 1) == ')') {
+            int open = matchingOpen(text, j - 1);
+            j = open < 0 ? -1 : open + 1;
         }
-        return j > 0 && Character.isJavaIdentifierPart(text.charAt(j - 1)) ? j : i;
+        if (j > 0 && text.charAt(j - 1) == '(') {
+            j = skipSpacesBack(text, j - 1);
+        }
+        return j > 0 && Character.isJavaIdentifierPart(text.charAt(j - 1)) ? j : -1;
+    }
+
+    private static int skipSpacesBack(String text, int i) {
+        while (i > 0 && Character.isWhitespace(text.charAt(i - 1))) {
+            i--;
+        }
+        return i;
+    }
+
+    /** The index of the {@code (} that the {@code )} at {@code close} closes, or -1. */
+    private static int matchingOpen(String text, int close) {
+        int depth = 0;
+        for (int i = close; i >= 0; i--) {
+            char c = text.charAt(i);
+            if (c == ')') {
+                depth++;
+            } else if (c == '(' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private record Segment(String text, int offset) {

@@ -9,9 +9,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH]}. */
+/** {@code research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--replace]}. */
 @Command(name = "install", mixinStandardHelpOptions = true,
-        customSynopsis = "research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--full-jit]",
+        customSynopsis = "research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--full-jit] [--replace]",
         description = "Write the kernelspec so Jupyter offers this kernel (default name 'java', per user).")
 public final class InstallCommand implements Callable<Integer> {
 
@@ -39,6 +39,11 @@ public final class InstallCommand implements Callable<Integer> {
             description = "optimising JIT: hot loops in cells about 2x faster, each cell's compile slower")
     boolean fullJit;
 
+    @Option(names = "--replace",
+            description = "replace a kernelspec of that name that research-kernel did not write (IJava's 'java'), "
+                    + "removing its files")
+    boolean replace;
+
     @Override
     public Integer call() throws Exception {
         Path kernels = where != null && where.prefix != null
@@ -46,7 +51,7 @@ public final class InstallCommand implements Callable<Integer> {
                 : KernelspecInstaller.userKernelsDir(System.getenv());
         try {
             JavaRuntime java = javaPath == null ? JavaRuntime.current() : JavaRuntime.probe(javaPath);
-            Path dir = new KernelspecInstaller(java.launcher(), ownJar(), !fullJit).install(kernels, name);
+            Path dir = new KernelspecInstaller(java.launcher(), ownJar(), !fullJit).install(kernels, name, replace);
             System.out.println("Installed kernelspec " + name + " in " + dir);
             return 0;
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package dev.researchmon.kernel.language;
 
 import dev.researchmon.kernel.eval.CellError;
+import dev.researchmon.kernel.eval.CellOrigin;
 import dev.researchmon.kernel.eval.JShellEvaluator;
 import dev.researchmon.kernel.magic.CellParts;
 import dev.researchmon.kernel.magic.MagicRegistry;
@@ -49,6 +50,12 @@ import java.util.function.Supplier;
  */
 public final class JavaKernel implements LanguageKernel {
     static final String VERSION = "0.1.0";
+    /**
+     * Throw-away cells compiled in the background after start ({@code -Dresearch.kernel.warmup=N}):
+     * none by default; {@code install --full-jit} asks for enough that the optimising JIT has
+     * compiled javac's hot code before the user's cells need it (BENCHMARKS.md).
+     */
+    static final int WARM_UP_CELLS = Integer.getInteger("research.kernel.warmup", 0);
 
     private final Iopub iopub;
     /** Asked each time: the notebook's name can change while the kernel runs (a rename). */
@@ -112,6 +119,9 @@ public final class JavaKernel implements LanguageKernel {
                 java.useRecoveries(registry.recoveries());
                 java.warmUp();
                 evaluator.complete(java);
+                if (WARM_UP_CELLS > 0) {
+                    java.warmCompilerInBackground(WARM_UP_CELLS);
+                }
             } catch (RuntimeException | Error e) {
                 log.println("research-kernel: JShell failed to start: " + e);
                 magics.completeExceptionally(e);
@@ -179,7 +189,7 @@ public final class JavaKernel implements LanguageKernel {
             page = java().inspect(pageFor, pageFor.length()).map(JShellEvaluator.Inspection::text).orElse(null);
             result = page != null ? CellResult.NOTHING : CellResult.failed("NameError", "no documentation for " + pageFor);
         } else {
-            result = runCell(code);
+            result = runCell(code, count);
         }
 
         flushStreams();
@@ -225,7 +235,8 @@ public final class JavaKernel implements LanguageKernel {
         }
     }
 
-    CellResult runCell(String code) {
+    /** Runs a cell; errors name it {@code In [count]}, with its lines. */
+    CellResult runCell(String code, int count) {
         JShellEvaluator java;
         try {
             java = evaluator.join();
@@ -238,7 +249,7 @@ public final class JavaKernel implements LanguageKernel {
             return CellResult.INTERRUPTED;
         }
         if (!CellParts.hasMagic(code)) {
-            return CellResult.of(java.evaluate(code));
+            return CellResult.of(java.evaluate(code, new CellOrigin(count, 0)));
         }
         List<CellParts.Part> parts;
         try {
@@ -254,7 +265,7 @@ public final class JavaKernel implements LanguageKernel {
                 iopub.display(last.display());
             }
             if (part instanceof CellParts.Code c) {
-                last = CellResult.of(java.evaluate(c.source()));
+                last = CellResult.of(java.evaluate(c.source(), new CellOrigin(count, c.firstLine())));
             } else if (part instanceof CellParts.Magic m) {
                 last = magicRunner.run(m);
             }

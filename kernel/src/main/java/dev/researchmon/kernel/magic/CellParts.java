@@ -21,8 +21,15 @@ public final class CellParts {
     public sealed interface Part permits Code, Magic {
     }
 
-    /** Java code, run by JShell. */
-    public record Code(String source) implements Part {
+    /**
+     * Java code, run by JShell.
+     *
+     * @param firstLine the 0-based line of the cell it starts on, for error traces
+     */
+    public record Code(String source, int firstLine) implements Part {
+        public Code(String source) {
+            this(source, 0);
+        }
     }
 
     /** A magic; {@code cell} for {@code %%name}. */
@@ -42,12 +49,16 @@ public final class CellParts {
         }
         List<Part> parts = new ArrayList<>();
         StringBuilder code = new StringBuilder();
-        for (String line : cell.split("\n", -1)) {
+        int codeStart = 0;
+        String[] lines = cell.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
             if (line.stripLeading().startsWith("%")) {
                 if (!code.toString().isBlank()) {
-                    parts.add(new Code(code.toString()));
+                    parts.add(new Code(code.toString(), codeStart));
                 }
                 code.setLength(0);
+                codeStart = i + 1;
                 parts.add(new Magic(call(line.stripLeading().substring(1), null), false));
             } else {
                 code.append(line).append('\n');
@@ -55,7 +66,7 @@ public final class CellParts {
         }
         if (!code.toString().isBlank()) {
             // no trailing newline added by the split: keep the user's text as typed
-            parts.add(new Code(code.substring(0, code.length() - 1)));
+            parts.add(new Code(code.substring(0, code.length() - 1), codeStart));
         }
         return parts;
     }

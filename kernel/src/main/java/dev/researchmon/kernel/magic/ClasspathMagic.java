@@ -32,7 +32,12 @@ final class ClasspathMagic implements Magic {
 
     @Override
     public String usage() {
-        return "%" + name + " PATH...   add jars, class folders or globs like lib/*.jar to the kernel";
+        return "%" + name + " PATH...";
+    }
+
+    @Override
+    public String description() {
+        return "add jars, class folders or globs like lib/*.jar to the running kernel";
     }
 
     @Override

@@ -21,7 +21,12 @@ final class LsMagic implements Magic {
 
     @Override
     public String usage() {
-        return "%lsmagic   list the magics";
+        return "%lsmagic";
+    }
+
+    @Override
+    public String description() {
+        return "list every magic with its usage and what it does";
     }
 
     @Override
@@ -29,6 +34,6 @@ final class LsMagic implements Magic {
         if (!call.args().isEmpty()) {
             throw new MagicUsageException("usage: " + usage());
         }
-        return Display.text(String.join("\n", registry.usages()));
+        return Display.text(String.join("\n", registry.listing()));
     }
 }

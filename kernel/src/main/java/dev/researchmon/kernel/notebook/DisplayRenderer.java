@@ -9,7 +9,8 @@ import java.io.IOException;
 import java.util.Base64;
 
 /**
- * Picks the richest MIME bundle for a value: a {@link Display} as it is, an image as PNG, anything
+ * Picks the richest MIME bundle for a value: a {@link Display} as it is, an image as PNG, a string
+ * as its own text (as IJava shows it: JSON or a report printed, not a quoted Java literal), anything
  * else as its text.
  *
  * <pre>{@code
@@ -22,11 +23,14 @@ public final class DisplayRenderer {
 
     /**
      * @param value the object to show
-     * @param text  its plain-text form (JShell's text for expression values)
+     * @param text  its plain-text form (JShell's text for expression values: strings quoted, arrays listed)
      */
     public static Display render(Object value, String text) {
         if (value instanceof Display d) {
             return d;
+        }
+        if (value instanceof String || value instanceof Character) {
+            return Display.text(value.toString());
         }
         if (value instanceof RenderedImage image) {
             try {

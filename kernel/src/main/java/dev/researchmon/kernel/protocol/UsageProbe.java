@@ -63,7 +63,20 @@ final class UsageProbe {
         return Math.round(v * 10.0) / 10.0;
     }
 
+    /**
+     * The host's name as {@code gethostname()} gives it (what ipykernel sends), from
+     * {@code /proc/sys/kernel/hostname}: a name lookup ({@code InetAddress.getLocalHost()}) fails
+     * in containers without a hosts entry for themselves and would say "localhost".
+     */
     private static String hostname() {
+        try {
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: ask the resolver
+        }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {

@@ -143,6 +143,84 @@ class JShellEvaluatorTest {
     }
 
     @Test
+    void inspect_methodWithTheCursorAnywhereInOrAfterItsName_listsEveryOverload() {
+        for (String code : List.of("Math.max", "Math.max(", "Math.max(1, 2)", "Math.max (3L, 4L) ")) {
+            String doc = java.inspect(code, code.length()).orElseThrow(() -> new AssertionError(code)).text();
+            for (String overload : List.of("int Math.max(int a, int b)", "long Math.max(long a, long b)",
+                    "float Math.max(float a, float b)", "double Math.max(double a, double b)")) {
+                assertTrue(doc.contains(overload), code + " -> " + doc);
+            }
+        }
+        assertTrue(java.inspect("Math.max(1, 2)", 6).orElseThrow().text().contains("double Math.max(double a, double b)"),
+                "cursor inside the name");
+        String println = java.inspect("System.out.println", 18).orElseThrow().text();
+        assertTrue(println.contains("println(String x)") && println.contains("println(Object x)")
+                && println.contains("println()"), println);
+    }
+
+    @Test
+    void inspect_instanceMethodFieldVariableAndClass() {
+        ok("String greeting = \"hello\";");
+        assertTrue(java.inspect("greeting.length", 15).orElseThrow().text().contains("int String.length()"));
+        assertTrue(java.inspect("greeting.length()", 17).orElseThrow().text().contains("int String.length()"));
+        assertTrue(java.inspect("greeting", 3).orElseThrow().text().contains("java.lang.String"));
+        assertTrue(java.inspect("System.out", 10).orElseThrow().text().contains("PrintStream"));
+        assertTrue(java.inspect("Math.PI", 6).orElseThrow().text().contains("double"));
+        assertTrue(java.inspect("List", 4).orElseThrow().text().contains("java.util.List"));
+        assertTrue(java.inspect("int x = 1;", 10).isEmpty() || !java.inspect("int x = 1;", 10).orElseThrow().text().isBlank());
+    }
+
+    @Test
+    void nameEnd_findsTheNameInOrBeforeTheCursorOrTheCallsName() {
+        assertEquals(8, JShellEvaluator.nameEnd("Math.max(1, 2)", 5));
+        assertEquals(8, JShellEvaluator.nameEnd("Math.max(1, 2)", 14));
+        assertEquals(8, JShellEvaluator.nameEnd("Math.max(", 9));
+        assertEquals(6, JShellEvaluator.nameEnd("String ", 7));
+        assertEquals(-1, JShellEvaluator.nameEnd("1 + ", 4));
+        assertEquals(-1, JShellEvaluator.nameEnd("", 0));
+    }
+
+    private static String trace(Evaluation e) {
+        assertEquals(CellOutcome.ERROR, e.outcome());
+        return String.join("\n", e.error().traceback());
+    }
+
+    @Test
+    void runtimeError_namesTheNotebooksCellsAndLines_notJShellsSnippets() {
+        assertEquals(CellOutcome.OK, java.evaluate("int unused = 0;\nint divide(int a, int b) {\n  return a / b;\n}",
+                new CellOrigin(3, 0)).outcome());
+        String t = trace(java.evaluate("int x = 1;\ndivide(x, 0)", new CellOrigin(5, 0)));
+
+        assertTrue(t.contains("ArithmeticException") && t.contains("/ by zero"), t);
+        assertTrue(t.contains("at divide(In [3], line 3)"), t);
+        assertTrue(t.contains("at <cell>(In [5], line 2)"), t);
+        assertFalse(t.contains("#"), t);
+    }
+
+    @Test
+    void runtimeError_showsOnlyUserFrames_notTheLibrariesCalled() {
+        String t = trace(java.evaluate("Integer.parseInt(\"x\")", new CellOrigin(6, 0)));
+        assertTrue(t.contains("NumberFormatException") && t.contains("at <cell>(In [6], line 1)"), t);
+        assertFalse(t.contains("at java."), t);
+
+        // client_java refusing a metric-type clash: its message says why, its frames are not the user's
+        ok("var clashes = new io.prometheus.metrics.model.registry.PrometheusRegistry();");
+        String c = trace(java.evaluate("io.prometheus.metrics.core.metrics.Counter.builder().name(\"jobs\").register(clashes);\n"
+                + "io.prometheus.metrics.core.metrics.Gauge.builder().name(\"jobs\").register(clashes);", new CellOrigin(7, 0)));
+        assertTrue(c.contains("IllegalArgumentException") && c.contains("at <cell>(In [7], line 2)"), c);
+        assertFalse(c.contains("io.prometheus.metrics.core"), c);
+    }
+
+    @Test
+    void deepRecursion_isOneLinePerRun_notAThousand() {
+        ok("int down(int n) { return down(n + 1); }");
+        Evaluation e = java.evaluate("down(0)", new CellOrigin(8, 0));
+        String t = trace(e);
+        assertTrue(t.contains("StackOverflowError") && t.contains("more times"), t);
+        assertTrue(e.error().traceback().size() < 10, t);
+    }
+
+    @Test
     void interrupt_stopsATightLoop_andKeepsDefinitions() throws Exception {
         ok("int survivor = 7;");
         CompletableFuture<Evaluation> running = CompletableFuture.supplyAsync(() -> java.evaluate("while (true) {}"));
@@ -156,6 +234,29 @@ class JShellEvaluatorTest {
         Thread.sleep(200);
         assertEquals(0, CellExecutionControl.CELLS.activeCount());
         assertEquals("8", ok("survivor + 1").valueText());
+    }
+
+    @Test
+    void backgroundWarmUp_interleavesWithCells_andLeavesNothingBehind() throws Exception {
+        ok("20 + 1");
+        long before = java.activeSnippetCount();
+        java.warmCompilerInBackground(16);
+        Thread warmer = null;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("jshell-warmup")) {
+                warmer = t;
+            }
+        }
+        // cells run while it warms up, and see their own state
+        assertEquals("22", ok("$out + 1").valueText());
+        ok("int mine = 5;");
+        if (warmer != null) {
+            warmer.join(TimeUnit.SECONDS.toMillis(120));
+            assertFalse(warmer.isAlive(), "the warm-up did not finish");
+        }
+        assertEquals(before + 1, java.activeSnippetCount(), "the warm-up's snippets were not dropped");
+        assertEquals("22", ok("$out + 1").valueText(), "the warm-up changed $out");
+        assertEquals(CellOutcome.ERROR, java.evaluate("warm$i").outcome());
     }
 
     @Test

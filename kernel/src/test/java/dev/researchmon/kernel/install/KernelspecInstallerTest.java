@@ -46,6 +46,8 @@ class KernelspecInstallerTest {
         Path full = new KernelspecInstaller(Path.of("/usr/bin/java"), jar, false).install(dir, "full");
         assertTrue(Files.readString(quick.resolve("kernel.json")).contains(KernelspecInstaller.QUICK_JIT));
         assertTrue(!Files.readString(full.resolve("kernel.json")).contains("TieredStopAtLevel"));
+        assertTrue(Files.readString(full.resolve("kernel.json")).contains(KernelspecInstaller.WARM_COMPILER));
+        assertTrue(!Files.readString(quick.resolve("kernel.json")).contains("warmup"));
     }
 
     @Test
@@ -61,5 +63,70 @@ class KernelspecInstallerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new KernelspecInstaller(Path.of("/usr/bin/java"), dir.resolve("none.jar")).install(dir, "java"));
         assertTrue(e.getMessage().contains("mvn package"));
+    }
+
+    /** IJava's kernelspec as its installer leaves it: kernel.json, its jar and its dependencies. */
+    private static Path ijavaSpec(Path kernels) throws Exception {
+        Path ijava = Files.createDirectories(kernels.resolve("java"));
+        Files.writeString(ijava.resolve("kernel.json"), """
+                {"argv": ["java", "-jar", "/usr/share/jupyter/kernels/java/ijava-1.3.0.jar", "{connection_file}"],
+                 "display_name": "Java", "language": "java", "interrupt_mode": "message", "env": {}}""");
+        Files.writeString(ijava.resolve("ijava-1.3.0.jar"), "jar");
+        Files.createDirectories(ijava.resolve("dependency-jars"));
+        Files.writeString(ijava.resolve("dependency-jars/shrinkwrap.jar"), "jar");
+        return ijava;
+    }
+
+    @Test
+    void anotherKernelsSpec_isNotReplaced_withoutReplace(@TempDir Path dir) throws Exception {
+        Path jar = Files.createFile(dir.resolve("research-kernel.jar"));
+        Path ijava = ijavaSpec(dir.resolve("kernels"));
+        String before = Files.readString(ijava.resolve("kernel.json"));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java"));
+
+        assertTrue(e.getMessage().contains("--replace") && e.getMessage().contains("\"Java\""), e.getMessage());
+        assertEquals(before, Files.readString(ijava.resolve("kernel.json")), "nothing of IJava's is touched");
+        assertTrue(Files.exists(ijava.resolve("dependency-jars/shrinkwrap.jar")));
+    }
+
+    @Test
+    void replace_removesTheOtherKernelsFiles_andWritesOurs(@TempDir Path dir) throws Exception {
+        Path jar = Files.createFile(dir.resolve("research-kernel.jar"));
+        Path ijava = ijavaSpec(dir.resolve("kernels"));
+
+        Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java", true);
+
+        assertEquals(ijava, spec);
+        try (var files = Files.list(spec)) {
+            assertEquals(java.util.List.of(spec.resolve("kernel.json")), files.toList(), "IJava's jars are gone");
+        }
+        assertTrue(Files.readString(spec.resolve("kernel.json")).contains(jar.toAbsolutePath().toString()));
+    }
+
+    @Test
+    void reinstallingOverOurOwnSpec_needsNoReplace(@TempDir Path dir) throws Exception {
+        Path jar = Files.createFile(dir.resolve("research-kernel.jar"));
+        KernelspecInstaller installer = new KernelspecInstaller(Path.of("/usr/bin/java"), jar);
+        installer.install(dir.resolve("kernels"), "java");
+        Path again = installer.install(dir.resolve("kernels"), "java");
+        assertTrue(Files.isRegularFile(again.resolve("kernel.json")));
+
+        // one written before the marker existed is known by the jar it runs
+        Files.writeString(again.resolve("kernel.json"),
+                "{\"argv\": [\"/usr/bin/java\", \"-jar\", \"/old/kernel/target/research-kernel.jar\", \"{connection_file}\"]}");
+        assertEquals(again, installer.install(dir.resolve("kernels"), "java"));
+    }
+
+    @Test
+    void aFolderWithOtherFilesButNoKernelJson_isNotOurs(@TempDir Path dir) throws Exception {
+        Path jar = Files.createFile(dir.resolve("research-kernel.jar"));
+        Files.createDirectories(dir.resolve("kernels/java"));
+        Files.writeString(dir.resolve("kernels/java/logo-64x64.png"), "png");
+        assertThrows(IllegalArgumentException.class,
+                () -> new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java"));
+        Files.delete(dir.resolve("kernels/java/logo-64x64.png"));
+        new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java");
     }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -173,6 +174,89 @@ class JavaKernelTest {
         Message unknown = execute("NoSuchThing?");
         kernel.handle(Channel.SHELL, unknown);
         assertEquals("NameError", replyIn(exchange(unknown)).content().path("ename").asText());
+    }
+
+    /** The text/plain of a cell's execute_result, or of its error's traceback when it failed. */
+    private static String shown(String code) throws InterruptedException {
+        Message req = execute(code);
+        kernel.handle(Channel.SHELL, req);
+        StringBuilder sb = new StringBuilder();
+        for (Sent s : exchange(req)) {
+            switch (s.message().type()) {
+                case "execute_result" -> sb.append(s.message().content().path("data").path("text/plain").asText());
+                case "error" -> s.message().content().path("traceback").forEach(l -> sb.append(l.asText()).append('\n'));
+                default -> { }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The pager text of {@code NAME?}, failing when there is none. */
+    private static String help(String code) throws InterruptedException {
+        Message req = execute(code);
+        kernel.handle(Channel.SHELL, req);
+        Message reply = replyIn(exchange(req));
+        assertEquals("ok", reply.content().path("status").asText(), code + ": " + reply.content());
+        return reply.content().path("payload").get(0).path("data").path("text/plain").asText();
+    }
+
+    @Test
+    void stringResult_isShownAsItsText_notAsAJavaLiteral() throws Exception {
+        assertEquals("{\"a\":1}", shown("\"{\\\"a\\\":1}\""));
+        assertEquals("[\n  1,\n  2\n]", shown("\"[\\n  1,\\n  2\\n]\""));
+        assertEquals("x", shown("'x'"));
+        assertEquals("[1, 2]", shown("List.of(1, 2)"));
+    }
+
+    @Test
+    void helpForMethodsFieldsAndMembers_listsEveryOverload() throws Exception {
+        String max = help("Math.max?");
+        assertTrue(max.contains("int Math.max(int a, int b)") && max.contains("double Math.max(double a, double b)"), max);
+        shown("String greeting = \"hello\";");
+        assertTrue(help("greeting.length?").contains("int String.length()"));
+        String println = help("System.out.println?");
+        assertTrue(println.contains("println(String x)") && println.contains("println(int x)"), println);
+        assertTrue(help("System.out?").contains("PrintStream"));
+    }
+
+    @Test
+    void inspectRequest_cursorInTheNameOrAfterTheCall_listsEveryOverload() throws Exception {
+        for (int cursor : new int[] {6, 8, 9, 14}) {
+            Message req = request("inspect_request", codec.json().createObjectNode()
+                    .put("code", "Math.max(1, 2)").put("cursor_pos", cursor).put("detail_level", 0));
+            kernel.handle(Channel.SHELL, req);
+            Message reply = replyIn(exchange(req));
+            String text = reply.content().path("data").path("text/plain").asText();
+            assertTrue(reply.content().path("found").asBoolean(), "cursor " + cursor);
+            assertTrue(text.contains("int Math.max(int a, int b)") && text.contains("long Math.max(long a, long b)"),
+                    "cursor " + cursor + ": " + text);
+        }
+    }
+
+    @Test
+    void errorTrace_namesTheExecutionCountAndCellLine_evenAfterALineMagic() throws Exception {
+        Message def = execute("int half(int x) {\n  return 10 / x;\n}");
+        kernel.handle(Channel.SHELL, def);
+        int defined = replyIn(exchange(def)).content().path("execution_count").asInt();
+        Message req = execute("%lsmagic\nint zero = 0;\nhalf(zero)");
+        kernel.handle(Channel.SHELL, req);
+        List<Sent> out = exchange(req);
+        int count = replyIn(out).content().path("execution_count").asInt();
+        String trace = out.stream().filter(s -> s.message().type().equals("error")).findFirst().orElseThrow()
+                .message().content().path("traceback").toString();
+
+        assertTrue(trace.contains("half(In [" + defined + "], line 2)"), trace);
+        assertTrue(trace.contains("<cell>(In [" + count + "], line 3)"), trace);
+    }
+
+    @Test
+    void metricTypeClash_showsTheMessage_andNoClientJavaFrames() throws Exception {
+        String t = shown("""
+                io.prometheus.metrics.core.metrics.Counter.builder().name("clash_probe").help("c").register();
+                io.prometheus.metrics.core.metrics.Gauge.builder().name("clash_probe").help("g").register();""");
+        assertTrue(t.contains("IllegalArgumentException") && t.contains("clash_probe: Conflicting metric types"), t);
+        assertTrue(t.contains("at <cell>(In ["), t);
+        assertFalse(t.contains("io.prometheus.metrics.model") || t.contains("at io."), t);
     }
 
     @Test

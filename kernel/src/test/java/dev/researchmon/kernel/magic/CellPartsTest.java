@@ -25,6 +25,8 @@ class CellPartsTest {
         assertNull(m.call().body());
         assertFalse(m.cell());
         assertEquals("a + 1", ((CellParts.Code) parts.get(2)).source());
+        assertEquals(0, ((CellParts.Code) parts.get(0)).firstLine());
+        assertEquals(2, ((CellParts.Code) parts.get(2)).firstLine(), "code after a magic knows its cell line, for traces");
     }
 
     @Test

@@ -9,6 +9,7 @@ package dev.researchmon.magics.api;
  * final class HelloMagic implements Magic {
  *   public String name() { return "hello"; }
  *   public String usage() { return "%hello NAME"; }
+ *   public String description() { return "greets NAME"; }
  *   public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
  *     if (call.args().size() != 1) throw new MagicUsageException(usage());
  *     return Display.text("hello " + call.args().get(0));
@@ -23,6 +24,11 @@ public interface Magic {
 
     /** One line that says how to call it; shown on a wrong or missing argument. */
     String usage();
+
+    /** One short line that says what it does, for {@code %lsmagic}. */
+    default String description() {
+        return "";
+    }
 
     /** Whether this is a cell magic ({@code %%name}); line magics are the default. */
     default boolean isCellMagic() {

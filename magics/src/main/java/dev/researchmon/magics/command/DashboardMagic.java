@@ -68,6 +68,11 @@ public final class DashboardMagic implements Magic {
     }
 
     @Override
+    public String description() {
+        return "a link to the Grafana dashboard, filtered to this notebook";
+    }
+
+    @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
         DashboardArgs args = DashboardArgs.parse(call.args());
         Dashboard d = dashboard();

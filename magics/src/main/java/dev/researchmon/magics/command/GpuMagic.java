@@ -39,6 +39,11 @@ public final class GpuMagic implements Magic {
     }
 
     @Override
+    public String description() {
+        return "the GPUs now: utilization, memory, temperature, power, and which notebooks hold memory";
+    }
+
+    @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
         if (!call.args().isEmpty()) {
             throw new MagicUsageException(USAGE + " (it takes no arguments)");

@@ -54,6 +54,11 @@ public final class MetricsMagic implements Magic {
     }
 
     @Override
+    public String description() {
+        return "this kernel's metrics now, a PromQL query as a table, or a range query as a chart";
+    }
+
+    @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
         MetricsArgs args = MetricsArgs.parse(call.argLine());
         return switch (args.mode()) {

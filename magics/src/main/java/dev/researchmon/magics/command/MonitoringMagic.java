@@ -11,6 +11,7 @@ import dev.researchmon.magics.monitor.MonitoringSession;
 import dev.researchmon.magics.monitor.ReporterStatus;
 import dev.researchmon.magics.monitor.SidecarProbe;
 import dev.researchmon.magics.render.Table;
+import dev.researchmon.report.ReportAck;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,11 @@ public final class MonitoringMagic implements Magic {
     }
 
     @Override
+    public String description() {
+        return "report this kernel's cells and metrics to the sidecar (on), stop (off), or show where things stand (status)";
+    }
+
+    @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
         if (call.args().size() != 1) {
             throw new MagicUsageException(USAGE);
@@ -75,8 +81,39 @@ public final class MonitoringMagic implements Magic {
                     .orElse("none yet");
             t.row("last report", last, r.reportsSent() + " sent, " + r.failures() + " failed"
                     + r.lastError().map(e -> "; last error: " + e).orElse(""));
+            t.row("rejected", r.rejectedSeries() + " series", r.rejected().isEmpty()
+                    ? "the sidecar kept every series of the last report" : rejections(r.rejected()));
         }
         return t.display();
+    }
+
+    /** What the sidecar dropped and why, in words: those series never reach Prometheus. */
+    static String rejections(List<ReportAck.Drop> drops) {
+        StringBuilder sb = new StringBuilder();
+        for (ReportAck.Drop d : drops) {
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append(d.series()).append(' ').append(d.reason()).append(" (").append(why(d.reason())).append(')');
+            if (!d.examples().isEmpty()) {
+                sb.append(": ").append(String.join(", ", d.examples()));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String why(String reason) {
+        return switch (reason) {
+            case "reserved_name" -> "a name the sidecar exposes itself: rename the metric";
+            case "series_per_kernel" -> "over the sidecar's series limit per kernel";
+            case "series_total" -> "over the sidecar's limit for all kernels";
+            case "exposition_bytes" -> "over the sidecar's size limit for /metrics";
+            case "label_too_long" -> "a label name or value over the length limit";
+            case "invalid" -> "refused by client_java: a duplicate name or a bad value";
+            case "stale" -> "older than a report already received";
+            case "too_many_kernels" -> "the sidecar tracks as many kernels as it may";
+            default -> "see sidecar_report_series_dropped_total";
+        };
     }
 
     private static String answers(boolean up) {

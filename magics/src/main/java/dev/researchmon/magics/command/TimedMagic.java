@@ -43,6 +43,11 @@ public final class TimedMagic implements Magic {
     }
 
     @Override
+    public String description() {
+        return "run the cell and record its wall-clock seconds in histogram NAME";
+    }
+
+    @Override
     public boolean isCellMagic() {
         return true;
     }

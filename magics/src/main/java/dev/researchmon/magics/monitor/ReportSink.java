@@ -1,5 +1,6 @@
 package dev.researchmon.magics.monitor;
 
+import dev.researchmon.report.ReportAck;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 /**
@@ -12,9 +13,10 @@ public interface ReportSink {
      * Sends one report.
      *
      * @param sequence increases by one each report, so the sidecar can tell stale reports
+     * @return the sidecar's answer: what it kept and what it dropped, why
      * @throws Exception whose message says in one sentence what went wrong
      */
-    void send(MetricSnapshots snapshots, long sequence) throws Exception;
+    ReportAck send(MetricSnapshots snapshots, long sequence) throws Exception;
 
     /** Asks the sidecar to drop this kernel's series now. */
     void forget() throws Exception;

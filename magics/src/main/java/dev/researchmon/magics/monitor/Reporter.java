@@ -1,5 +1,6 @@
 package dev.researchmon.magics.monitor;
 
+import dev.researchmon.report.ReportAck;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 import java.time.Clock;
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
  * Reporter r = new Reporter(source, sink, Duration.ofSeconds(5), Duration.ofSeconds(1), Clock.systemUTC());
  * r.start();
  * r.nudge();          // after a cell: a report goes out now, or within a second of the last one
- * r.stop();           // stops the thread and asks the sidecar to forget this kernel
+ * r.stop();           // stops the thread, sends a last report, asks the sidecar to forget this kernel
  * }</pre>
  *
  * <p>When the kernel exits while reporting (shutdown, restart, nbconvert's end of notebook), a
@@ -38,6 +39,7 @@ public final class Reporter {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean nudged = new AtomicBoolean();
+    private final AtomicBoolean lastSent = new AtomicBoolean();
     private final AtomicReference<ReporterStatus> status = new AtomicReference<>(ReporterStatus.NONE);
     /** Touched only by the scheduler thread. */
     private long sequence;
@@ -85,7 +87,9 @@ public final class Reporter {
     }
 
     /**
-     * Stops reporting, waits for a report in flight, then asks the sidecar to forget this kernel.
+     * Stops reporting, waits for a report in flight, sends one last report (what the cells since the
+     * last one recorded is not lost: the sidecar keeps a removed kernel's final values for a
+     * scrape), then asks the sidecar to forget this kernel.
      *
      * @throws Exception from {@link ReportSink#forget()}: the caller tells the user
      */
@@ -97,6 +101,7 @@ public final class Reporter {
         }
         scheduler.shutdownNow();
         scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        sendLast();
         sink.forget();
     }
 
@@ -112,14 +117,21 @@ public final class Reporter {
             Thread.currentThread().interrupt();
             return;
         }
-        reportOnce();
+        sendLast();
+    }
+
+    /** The last report, once: by {@code %monitoring off} or by the exit hook, whichever comes first. */
+    private void sendLast() {
+        if (lastSent.compareAndSet(false, true)) {
+            reportOnce();
+        }
     }
 
     private void reportOnce() {
         lastReportNanos = System.nanoTime();
         try {
-            sink.send(source.get(), ++sequence);
-            status.updateAndGet(s -> s.succeeded(clock.instant()));
+            ReportAck ack = sink.send(source.get(), ++sequence);
+            status.updateAndGet(s -> s.succeeded(clock.instant(), ack));
         } catch (Exception | LinkageError e) {
             // Includes a notebook's own metric callback failing during the scrape.
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -16,10 +16,17 @@ import java.time.Duration;
  */
 public final class SidecarProbe {
     private final HttpClient http;
-    private final Duration timeout;
+    private final Duration answerTimeout;
 
+    /**
+     * @param timeout how long to wait for the connection. A service that is down refuses a
+     *     loopback connection at once; one that accepted it is alive, and is given five times as
+     *     long to answer, since a cold JVM on a loaded machine (the sidecar's first request, this
+     *     kernel's first HTTP client) can take seconds. Reading slowness as "down" made
+     *     {@code %monitoring on} start a second sidecar on a busy port.
+     */
     public SidecarProbe(Duration timeout) {
-        this.timeout = timeout;
+        this.answerTimeout = timeout.multipliedBy(5);
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
@@ -28,10 +35,10 @@ public final class SidecarProbe {
         return answers(base, "/-/healthy");
     }
 
-    /** True when {@code base + path} answers 2xx within the timeout. */
+    /** True when {@code base + path} answers 2xx in time. */
     public boolean answers(URI base, String path) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET().build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(answerTimeout).GET().build();
             int code = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             return code / 100 == 2;
         } catch (java.io.IOException | IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package dev.researchmon.magics.monitor;
 
 import dev.researchmon.magics.api.KernelIdentity;
 import dev.researchmon.report.KernelReport;
+import dev.researchmon.report.ReportAck;
 import dev.researchmon.report.ReportClient;
 import dev.researchmon.report.ReportMapper;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -20,9 +21,9 @@ import java.util.function.Supplier;
 public record SidecarReportSink(ReportClient client, Supplier<KernelIdentity> identity) implements ReportSink {
 
     @Override
-    public void send(MetricSnapshots snapshots, long sequence) throws Exception {
+    public ReportAck send(MetricSnapshots snapshots, long sequence) throws Exception {
         KernelIdentity id = identity.get();
-        client.report(new KernelReport(id.kernelId(), id.notebook(), id.pid(), sequence,
+        return client.report(new KernelReport(id.kernelId(), id.notebook(), id.pid(), sequence,
                 ReportMapper.fromSnapshots(snapshots)));
     }
 

@@ -1,5 +1,6 @@
 package dev.researchmon.magics.monitor;
 
+import dev.researchmon.report.ReportAck;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.junit.jupiter.api.Test;
 
@@ -26,10 +27,11 @@ class ReporterTest {
         AtomicInteger sends = new AtomicInteger();
         ReportSink hanging = new ReportSink() {
             @Override
-            public void send(MetricSnapshots snapshots, long sequence) throws Exception {
+            public ReportAck send(MetricSnapshots snapshots, long sequence) throws Exception {
                 sends.incrementAndGet();
                 firstSendStarted.countDown();
                 release.await();
+                return new ReportAck(0, 0);
             }
 
             @Override
@@ -52,7 +54,8 @@ class ReporterTest {
             Thread.sleep(10);
         }
         r.stop();
-        assertEquals(2, sends.get(), "1000 nudges during one hanging send coalesce into one more report");
+        assertEquals(3, sends.get(), "1000 nudges during one hanging send coalesce into one more report, "
+                + "and stopping sends the last one");
     }
 
     @Test
@@ -60,8 +63,9 @@ class ReporterTest {
         java.util.List<Long> sentAt = new java.util.concurrent.CopyOnWriteArrayList<>();
         ReportSink counting = new ReportSink() {
             @Override
-            public void send(MetricSnapshots snapshots, long sequence) {
+            public ReportAck send(MetricSnapshots snapshots, long sequence) {
                 sentAt.add(System.nanoTime());
+                return new ReportAck(0, 0);
             }
 
             @Override
@@ -103,7 +107,7 @@ class ReporterTest {
     void failingSends_areCountedWithTheirMessage_notThrown() throws Exception {
         ReportSink down = new ReportSink() {
             @Override
-            public void send(MetricSnapshots snapshots, long sequence) throws Exception {
+            public ReportAck send(MetricSnapshots snapshots, long sequence) throws Exception {
                 throw new java.io.IOException("sidecar at http://127.0.0.1:1 is down");
             }
 
@@ -131,9 +135,10 @@ class ReporterTest {
         java.util.List<Integer> cellsSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
         ReportSink recording = new ReportSink() {
             @Override
-            public void send(MetricSnapshots snapshots, long sequence) {
+            public ReportAck send(MetricSnapshots snapshots, long sequence) {
                 sequences.add(sequence);
                 cellsSeen.add(cells.get());
+                return new ReportAck(0, 0);
             }
 
             @Override
@@ -153,5 +158,60 @@ class ReporterTest {
         assertEquals(java.util.List.of(1L, 2L), sequences, "the final report's sequence follows the others");
         r.stop();
         assertEquals(2, sequences.size(), "nothing is sent after the final report");
+    }
+
+    @Test
+    void stop_sendsALastReport_thenForgets() throws Exception {
+        java.util.List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger cells = new AtomicInteger();
+        ReportSink recording = new ReportSink() {
+            @Override
+            public ReportAck send(MetricSnapshots snapshots, long sequence) {
+                calls.add("send " + cells.get());
+                return new ReportAck(0, 0);
+            }
+
+            @Override
+            public void forget() {
+                calls.add("forget");
+            }
+        };
+        // a gap of an hour: the %%timed cell just before %monitoring off would otherwise be lost
+        Reporter r = new Reporter(MetricSnapshots::of, recording, Duration.ofHours(1), Duration.ofHours(1),
+                Clock.systemUTC());
+        r.start();
+        awaitSends(r, 1);
+        cells.set(1);
+        r.nudge();
+        r.stop();
+        assertEquals(java.util.List.of("send 0", "send 1", "forget"), calls);
+    }
+
+    @Test
+    void whatTheSidecarDropped_isInTheStatus_untilAReportIsAcceptedWhole() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<ReportAck> answer = new java.util.concurrent.atomic.AtomicReference<>(
+                new ReportAck(2, 1, java.util.List.of(new ReportAck.Drop("reserved_name", 1, java.util.List.of("process_rows")))));
+        ReportSink sidecar = new ReportSink() {
+            @Override
+            public ReportAck send(MetricSnapshots snapshots, long sequence) {
+                return answer.get();
+            }
+
+            @Override
+            public void forget() {
+            }
+        };
+        Reporter r = new Reporter(MetricSnapshots::of, sidecar, Duration.ofHours(1), Duration.ofMillis(1),
+                Clock.systemUTC());
+        r.start();
+        awaitSends(r, 1);
+        assertEquals(1, r.status().rejectedSeries());
+        assertEquals(java.util.List.of("process_rows"), r.status().rejected().get(0).examples());
+
+        answer.set(new ReportAck(2, 0));
+        r.nudge();
+        awaitSends(r, 2);
+        assertEquals(0, r.status().rejectedSeries());
+        r.stop();
     }
 }

@@ -17,6 +17,24 @@ import java.util.concurrent.TimeUnit;
  */
 final class JupyterPart implements LocalPart {
     static final Path JUPYTER = Path.of("/usr/bin/jupyter");
+    /** JupyterLab 4 on Jupyter Server 2 (Debian trixie's jupyterlab), preferred where installed. */
+    static final Path JUPYTER_LAB = Path.of("/usr/bin/jupyter-lab");
+
+    private final Path lab;
+
+    JupyterPart() {
+        this(JUPYTER_LAB);
+    }
+
+    /** @param lab where {@code jupyter-lab} would be; the classic notebook is started when it is not there */
+    JupyterPart(Path lab) {
+        this.lab = lab;
+    }
+
+    /** Whether this part starts JupyterLab rather than the classic notebook. */
+    boolean startsLab() {
+        return Files.isExecutable(lab);
+    }
 
     @Override
     public String name() {
@@ -25,7 +43,7 @@ final class JupyterPart implements LocalPart {
 
     @Override
     public List<Path> needs(LocalContext context) {
-        return List.of(JUPYTER);
+        return List.of(startsLab() ? lab : JUPYTER);
     }
 
     @Override
@@ -36,13 +54,18 @@ final class JupyterPart implements LocalPart {
     @Override
     public List<String> command(LocalContext context, int port) {
         Path notebooks = context.repoRoot().resolve("notebooks");
-        return List.of(JUPYTER.toString(), "notebook", "--no-browser", "--ip=127.0.0.1",
+        // JupyterLab runs on Jupyter Server (ServerApp), the classic notebook is its own NotebookApp
+        List<String> start = startsLab() ? List.of(lab.toString()) : List.of(JUPYTER.toString(), "notebook");
+        String app = startsLab() ? "ServerApp" : "NotebookApp";
+        List<String> command = new java.util.ArrayList<>(start);
+        command.addAll(List.of("--no-browser", "--ip=127.0.0.1",
                 "--port=" + port, "--port-retries=0",
                 // Jupyter refuses root without this; the Docker image runs it as a plain user
                 "--allow-root",
                 // Prometheus scrapes /metrics without a login, as in the research image
-                "--NotebookApp.authenticate_prometheus=False",
-                "--notebook-dir=" + (Files.isDirectory(notebooks) ? notebooks : context.stateDir()));
+                "--" + app + ".authenticate_prometheus=False",
+                "--notebook-dir=" + (Files.isDirectory(notebooks) ? notebooks : context.stateDir())));
+        return command;
     }
 
     @Override
@@ -61,7 +84,8 @@ final class JupyterPart implements LocalPart {
 
     @Override
     public String statusDetail(LocalContext context) {
-        return "token in " + tokenFile(context);
+        return (startsLab() ? "JupyterLab (" + lab + ")" : "classic notebook (" + JUPYTER + " notebook)")
+                + ", token in " + tokenFile(context);
     }
 
     static Path tokenFile(LocalContext context) {

@@ -65,6 +65,11 @@ public final class MavenMagic implements Magic {
     }
 
     @Override
+    public String description() {
+        return "resolve Maven artifacts with their dependencies and add them to the kernel";
+    }
+
+    @Override
     public synchronized Display execute(MagicCall call, MagicContext ctx) throws MagicException {
         List<MavenCoordinates> requested = parse(call.args());
         List<ResolvedJar> jars;

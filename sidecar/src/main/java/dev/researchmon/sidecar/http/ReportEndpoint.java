@@ -160,7 +160,7 @@ public final class ReportEndpoint implements HttpHandler {
       decoding.release();
     }
     metrics.request(RequestOutcome.ACCEPTED);
-    sendJson(exchange, 200, new ReportAck(result.accepted(), result.dropped()));
+    sendJson(exchange, 200, result.toAck());
   }
 
   private static long parseLength(String header) throws Refusal {

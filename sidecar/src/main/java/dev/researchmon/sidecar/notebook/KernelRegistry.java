@@ -3,13 +3,16 @@ package dev.researchmon.sidecar.notebook;
 import dev.researchmon.report.KernelReport;
 import dev.researchmon.report.MetricFamily;
 import dev.researchmon.report.MetricPoint;
+import dev.researchmon.report.ReportAck;
 import dev.researchmon.report.ReportMapper;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -121,7 +124,8 @@ public final class KernelRegistry {
     long bytesBudget = Math.max(0, limits.maxExpositionBytes() - othersBytes);
     long keptBytes = 0;
 
-    Map<DropReason, Integer> dropped = new HashMap<>();
+    Map<DropReason, Integer> dropped = new EnumMap<>(DropReason.class);
+    Map<DropReason, Set<String>> examples = new EnumMap<>(DropReason.class);
     List<MetricSnapshot> snapshots = new ArrayList<>();
     Set<String> names = new HashSet<>();
     int kept = 0;
@@ -129,10 +133,12 @@ public final class KernelRegistry {
       String name = ReportMapper.baseName(family);
       if (isReserved(name)) {
         dropped.merge(DropReason.RESERVED_NAME, family.points().size(), Integer::sum);
+        example(examples, DropReason.RESERVED_NAME, name);
         continue;
       }
       if (!names.add(name)) {
         dropped.merge(DropReason.INVALID, family.points().size(), Integer::sum);
+        example(examples, DropReason.INVALID, name);
         continue;
       }
       List<MetricPoint> points = new ArrayList<>();
@@ -141,12 +147,16 @@ public final class KernelRegistry {
         long cost = hasOverlongLabel(point) ? 0 : ExpositionCost.series(name, family.type(), point, ref);
         if (cost == 0) {
           dropped.merge(DropReason.LABEL_TOO_LONG, 1, Integer::sum);
+          example(examples, DropReason.LABEL_TOO_LONG, name);
         } else if (kept + points.size() >= limits.maxSeriesPerKernel()) {
           dropped.merge(DropReason.SERIES_PER_KERNEL, 1, Integer::sum);
+          example(examples, DropReason.SERIES_PER_KERNEL, name);
         } else if (kept + points.size() >= totalBudget) {
           dropped.merge(DropReason.SERIES_TOTAL, 1, Integer::sum);
+          example(examples, DropReason.SERIES_TOTAL, name);
         } else if (keptBytes + familyBytes + cost > bytesBudget) {
           dropped.merge(DropReason.EXPOSITION_BYTES, 1, Integer::sum);
+          example(examples, DropReason.EXPOSITION_BYTES, name);
         } else {
           points.add(point);
           familyBytes += cost;
@@ -166,6 +176,7 @@ public final class KernelRegistry {
         keptBytes += familyBytes;
       } catch (IllegalArgumentException e) {
         dropped.merge(DropReason.INVALID, points.size(), Integer::sum);
+        example(examples, DropReason.INVALID, name);
         LOG.log(System.Logger.Level.DEBUG, "kernel " + kernelId + ": family " + name + " dropped: " + e.getMessage());
       }
     }
@@ -175,11 +186,22 @@ public final class KernelRegistry {
     totalBytes = othersBytes + keptBytes;
     version++;
     int droppedTotal = 0;
+    List<ReportAck.Drop> why = new ArrayList<>();
     for (var e : dropped.entrySet()) {
       drops.dropped(e.getKey(), e.getValue());
       droppedTotal += e.getValue();
+      why.add(new ReportAck.Drop(e.getKey().label(), e.getValue(),
+          List.copyOf(examples.getOrDefault(e.getKey(), Set.of()))));
     }
-    return new AcceptResult(kept, droppedTotal);
+    return new AcceptResult(kept, droppedTotal, why);
+  }
+
+  /** Remembers a few family names per reason, for the kernel to show its user. */
+  private static void example(Map<DropReason, Set<String>> examples, DropReason reason, String name) {
+    Set<String> names = examples.computeIfAbsent(reason, r -> new LinkedHashSet<>());
+    if (names.size() < ReportAck.MAX_EXAMPLES) {
+      names.add(name);
+    }
   }
 
   /**
@@ -272,7 +294,7 @@ public final class KernelRegistry {
 
   private AcceptResult drop(DropReason reason, int series) {
     drops.dropped(reason, series);
-    return new AcceptResult(0, series);
+    return new AcceptResult(0, series, List.of(new ReportAck.Drop(reason.label(), series, List.of())));
   }
 
   private static int countSeries(List<MetricFamily> families) {

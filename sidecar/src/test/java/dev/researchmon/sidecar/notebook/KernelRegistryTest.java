@@ -7,6 +7,7 @@ import dev.researchmon.report.KernelReport;
 import dev.researchmon.report.MetricFamily;
 import dev.researchmon.report.MetricPoint;
 import dev.researchmon.report.MetricType;
+import dev.researchmon.report.ReportAck;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -134,7 +135,8 @@ class KernelRegistryTest {
     assertEquals(new AcceptResult(8, 0), kernels.accept(report("k", null, 1, 8)));
     assertEquals(new AcceptResult(9, 0), kernels.accept(report("k", null, 2, 9)));
     assertEquals(9, kernels.totalSeries());
-    assertEquals(new AcceptResult(1, 4), kernels.accept(report("other", null, 1, 5)));
+    assertEquals(new AcceptResult(1, 4, List.of(new ReportAck.Drop("series_total", 4, List.of("v")))),
+        kernels.accept(report("other", null, 1, 5)));
     assertEquals(4, drops.get(DropReason.SERIES_TOTAL));
   }
 
@@ -144,7 +146,8 @@ class KernelRegistryTest {
         .withMaxSeriesTotal(1000).withMaxLabelValueLength(64).withMaxKernels(2));
     kernels.accept(report("a", null, 1, 1));
     kernels.accept(report("b", null, 1, 1));
-    assertEquals(new AcceptResult(0, 2), kernels.accept(report("c", null, 1, 2)));
+    assertEquals(new AcceptResult(0, 2, List.of(new ReportAck.Drop("too_many_kernels", 2, List.of()))),
+        kernels.accept(report("c", null, 1, 2)));
     assertEquals(2, drops.get(DropReason.TOO_MANY_KERNELS));
     assertEquals(new AcceptResult(3, 0), kernels.accept(report("a", null, 2, 3)));
   }

@@ -1,0 +1,139 @@
+package dev.researchmon.jupyter;
+
+import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.LocalPrometheus;
+import dev.researchmon.testkit.ManagedProcess;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * This machine's own Jupyter (Debian bookworm's classic notebook server) with the research kernel
+ * installed into a private data dir, the metrics sidecar and Debian's Prometheus scraping it every
+ * second, all on free loopback ports, every process stopped by its own handle in {@link #close()}.
+ *
+ * <pre>{@code
+ * try (HostJupyter jupyter = HostJupyter.start(tempDir)) {
+ *     ClassicNotebookPage.open(driver, jupyter.url(), jupyter.token());
+ * }
+ * }</pre>
+ */
+final class HostJupyter implements AutoCloseable {
+    static final Path JUPYTER = Path.of("/usr/bin/jupyter");
+
+    private final Path dir;
+    private final String token = UUID.randomUUID().toString();
+    private ManagedProcess sidecar;
+    private LocalPrometheus prometheus;
+    private ManagedProcess notebook;
+    private URI url;
+
+    private HostJupyter(Path dir) {
+        this.dir = dir;
+    }
+
+    static HostJupyter start(Path dir) throws Exception {
+        HostJupyter jupyter = new HostJupyter(dir);
+        try {
+            jupyter.startAll();
+        } catch (Exception | Error e) {
+            jupyter.close();
+            throw e;
+        }
+        return jupyter;
+    }
+
+    private void startAll() throws Exception {
+        Path repo = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path data = dir.resolve("jupyter-data");
+        Map<String, String> jupyterDirs = Map.of("JUPYTER_DATA_DIR", data.toString(),
+                "JUPYTER_CONFIG_DIR", dir.resolve("jupyter-config").toString(),
+                "JUPYTER_RUNTIME_DIR", dir.resolve("jupyter-runtime").toString());
+        try (ManagedProcess install = ManagedProcess.start("kernel-install", List.of(
+                repo.resolve("bin/research-kernel").toString(), "install", "--user"), jupyterDirs, dir)) {
+            if (install.process().waitFor() != 0) {
+                throw new IOException("kernelspec install failed: " + install.output());
+            }
+        }
+
+        URI sidecarUrl = URI.create("http://127.0.0.1:" + FreePort.loopback());
+        sidecar = ManagedProcess.start("sidecar", List.of(ManagedProcess.javaBinary(), "-Xmx128m", "-jar",
+                repo.resolve("sidecar/target/metrics-sidecar.jar").toString(), "--port",
+                Integer.toString(sidecarUrl.getPort()), "--bind", "127.0.0.1"),
+                Map.of("RESEARCH_MONITOR_HOME", home.toString()), dir);
+        awaitUp(sidecarUrl.resolve("/-/healthy"), sidecar);
+        int prometheusPort = FreePort.loopback();
+        prometheus = LocalPrometheus.start(dir.resolve("prometheus"), prometheusPort,
+                LocalPrometheus.scrapeConfig("1s", Map.of("prometheus", List.of("127.0.0.1:" + prometheusPort),
+                        "research", List.of(sidecarUrl.getAuthority()))), "--log.level=warn");
+
+        url = URI.create("http://127.0.0.1:" + FreePort.loopback());
+        Map<String, String> env = new HashMap<>(jupyterDirs);
+        env.put("JUPYTER_TOKEN", token); // in the environment, not on the command line
+        env.put("RESEARCH_MONITOR_HOME", home.toString());
+        env.put("RESEARCH_MONITOR_SIDECAR_URL", sidecarUrl.toString());
+        env.put("RESEARCH_MONITOR_PROMETHEUS_URL", prometheus.url().toString());
+        env.put("RESEARCH_MONITOR_GRAFANA_URL", "http://127.0.0.1:" + FreePort.loopback());
+        notebook = ManagedProcess.start("jupyter", List.of(JUPYTER.toString(), "notebook", "--no-browser",
+                "--ip=127.0.0.1", "--port=" + url.getPort(), "--port-retries=0", "--allow-root",
+                "--notebook-dir=" + Files.createDirectories(dir.resolve("work"))), env, dir);
+        awaitUp(url.resolve("/api"), notebook);
+    }
+
+    private static void awaitUp(URI health, ManagedProcess process) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(process + " exited: " + process.output());
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            Thread.sleep(250);
+        }
+        throw new IOException(health + " did not answer within 2 minutes: " + process.logTail(20));
+    }
+
+    URI url() {
+        return url;
+    }
+
+    String token() {
+        return token;
+    }
+
+    LocalPrometheus prometheus() {
+        return prometheus;
+    }
+
+    @Override
+    public void close() {
+        // Jupyter first: it stops its kernels, which report to the sidecar until they go
+        for (AutoCloseable part : new AutoCloseable[]{notebook, prometheus, sidecar}) {
+            if (part != null) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    // stop the others all the same
+                }
+            }
+        }
+    }
+}
