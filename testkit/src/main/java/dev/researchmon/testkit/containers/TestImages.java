@@ -109,7 +109,7 @@ public final class TestImages {
                     update(digest, file);
                 }
             });
-            String composeName = composeImages(repo).get("research");
+            String composeName = qualified(composeImages(repo).get("research"));
             if (!upToDate(podman, RESEARCH, hash) || !upToDate(podman, composeName, hash)) {
                 long started = System.nanoTime();
                 Path m2 = Path.of(System.getProperty("user.home"), ".m2");
@@ -167,7 +167,7 @@ public final class TestImages {
             Files.writeString(context.resolve("Containerfile"), text);
             long started = System.nanoTime();
             podman.podmanOnImages(BUILD_TIMEOUT, "build", "--network", "host", "--format", "docker",
-                    "--label", HASH_LABEL + "=" + hash, "--tag", image, context.toString());
+                    "--label", HASH_LABEL + "=" + hash, "--tag", qualified(image), context.toString());
             report("built " + image + " from " + containerfile, started);
         } finally {
             Files.deleteIfExists(context.resolve("Containerfile"));
@@ -175,6 +175,16 @@ public final class TestImages {
         }
         pruneDangling(podman);
         return hash;
+    }
+
+    /**
+     * The name as Docker reads it: {@code prom/prometheus:v2.53.2} is Docker Hub's. Podman's build
+     * would file an unqualified tag under {@code localhost/}.
+     */
+    static String qualified(String image) {
+        String first = image.contains("/") ? image.substring(0, image.indexOf('/')) : "";
+        boolean hasRegistry = first.contains(".") || first.contains(":") || first.equals("localhost");
+        return hasRegistry ? image : "docker.io/" + (image.contains("/") ? image : "library/" + image);
     }
 
     /** The repository root: the nearest folder above the working directory that holds docker/compose.yaml. */
@@ -239,7 +249,7 @@ public final class TestImages {
 
     private static boolean upToDate(PodmanService podman, String image, String hash) throws IOException, InterruptedException {
         PodmanService.Result label = podman.tryPodmanOnImages(CLI_TIMEOUT, "image", "inspect", "--format",
-                "{{index .Labels \"" + HASH_LABEL + "\"}}", image);
+                "{{index .Labels \"" + HASH_LABEL + "\"}}", qualified(image));
         return label.ok() && label.output().strip().equals(hash);
     }
 
