@@ -1,5 +1,7 @@
 package dev.researchmon.manager;
 
+import dev.researchmon.manager.central.CentralStore;
+import dev.researchmon.manager.central.LocalCentralStore;
 import dev.researchmon.manager.docker.DockerConnection;
 import dev.researchmon.manager.docker.DockerPrometheusConfig;
 import dev.researchmon.manager.docker.DockerRuntime;
@@ -55,6 +57,9 @@ public final class EnvironmentManager implements Callable<Integer> {
 
     enum RuntimeChoice { auto, docker, local }
 
+    /** host: a research host's stack (the default); central: the store and dashboards many hosts ship to. */
+    enum Role { host, central }
+
     static final class Action {
         @Option(names = "--enable-monitoring", required = true,
                 description = "Bring the stack up and wait until each part is healthy.")
@@ -95,14 +100,32 @@ public final class EnvironmentManager implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "How long to wait for the parts to be healthy (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Option(names = "--role", defaultValue = "host", paramLabel = "host|central",
+            description = "host (default): this machine's stack; central: the store every host ships to (VictoriaMetrics) "
+                    + "and, on Docker, Grafana reading it.")
+    Role role;
+
+    @Option(names = "--store-port", defaultValue = "8428", paramLabel = "PORT",
+            description = "--role central: the port VictoriaMetrics takes remote write and queries on (default: ${DEFAULT-VALUE}).")
+    int storePort;
+
+    @Option(names = "--store-bind", defaultValue = "0.0.0.0", paramLabel = "ADDRESS",
+            description = "--role central: the address it listens on (default: ${DEFAULT-VALUE}, every interface: the hosts are other machines).")
+    String storeBind;
+
+    @Option(names = "--store-retention", defaultValue = "90d", paramLabel = "DURATION",
+            description = "--role central: how long the store keeps samples (default: ${DEFAULT-VALUE}).")
+    String storeRetention;
+
     @Option(names = "--host", paramLabel = "NAME",
             description = "This host's name on every series shipped to a central store (default: the machine's host name).")
     String host;
 
     @Option(names = "--remote-write", paramLabel = "URL",
             description = "Ship everything this host's Prometheus collects to a central store's remote-write URL "
-                    + "(VictoriaMetrics: http://central:8428/api/v1/write; Prometheus: .../api/v1/write).")
-    String remoteWriteUrl;
+                    + "(VictoriaMetrics: http://central:8428/api/v1/write; Prometheus: .../api/v1/write). "
+                    + "Repeat it to ship to several stores, each with its own queue.")
+    List<String> remoteWriteUrls = new java.util.ArrayList<>();
 
     @Option(names = "--remote-write-bearer-token-file", paramLabel = "FILE",
             description = "A file holding the bearer token the store asks for (read by Prometheus; never on a command line).")
@@ -189,16 +212,24 @@ public final class EnvironmentManager implements Callable<Integer> {
             err.println("warning: --grafana-password puts the password in this process's command line, where other "
                     + "users can read it (ps, /proc) and your shell history keeps it; set GRAFANA_PASSWORD instead");
         }
+        boolean central = role == Role.central;
         SettingsFile settingsFile = new SettingsFile(stateDir());
-        remembered = settingsFile.read().orElse(null);
-        refuseSharedPorts(loadStack(composeFile(), false));
-        HostShipping shipping = shipping();
-        StackRuntime stack = chooseRuntime(shipping);
+        StackRuntime stack;
+        if (central) {
+            // the settings remembered in stack.json are the host stack's, not the store's
+            stack = chooseCentralRuntime(centralStore());
+        } else {
+            remembered = settingsFile.read().orElse(null);
+            refuseSharedPorts(loadStack(composeFile(), false));
+            stack = chooseRuntime(shipping());
+        }
         out.println("runtime: " + stack.name());
         if (action.enable) {
             warnAboutDefaultPassword(stack);
             List<PartStatus> parts = stack.enable();
-            settingsFile.write(settingsOf(stack));
+            if (!central) {
+                settingsFile.write(settingsOf(stack));
+            }
             printStatus(parts);
             printWhereToLookWithoutGrafana(parts);
             out.println("monitoring is on");
@@ -248,6 +279,45 @@ public final class EnvironmentManager implements Callable<Integer> {
         }
     }
 
+    /** Where the central store listens; host-only options are a usage error here. */
+    CentralStore centralStore() {
+        if (!remoteWriteUrls.isEmpty() || bearerTokenFile != null || basicAuthUser != null || passwordFile != null
+                || caFile != null || host != null) {
+            throw usage("--role central is the store the hosts ship to: --host and --remote-write* are for each host");
+        }
+        try {
+            return new CentralStore(storeBind, storePort, storeRetention);
+        } catch (ManagerException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private StackRuntime chooseCentralRuntime(CentralStore store) {
+        String host = dockerHost();
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        RuntimeChoice choice = runtime != null ? runtime : RuntimeChoice.auto;
+        boolean docker = choice == RuntimeChoice.docker
+                || (choice == RuntimeChoice.auto && DockerConnection.whyNotAnswering(host).isEmpty());
+        if (!docker) {
+            if (choice == RuntimeChoice.auto) {
+                out.println("no Docker API answers at " + host + ": running the central store as local processes");
+            }
+            return new LocalCentralStore(store, stateDir(), timeout, out);
+        }
+        Path compose = composeFile != null ? composeFile : repoRoot().resolve("docker/compose.central.yaml");
+        if (!Files.isRegularFile(compose)) {
+            throw new ManagerException("no stack description at " + compose + " (give one with --compose-file)");
+        }
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put("VICTORIA_METRICS_PORT", String.valueOf(store.port()));
+        variables.put("VICTORIA_METRICS_BIND", store.bind());
+        variables.put("VICTORIA_METRICS_RETENTION", store.retention());
+        putIfSet(variables, "GRAFANA_PORT", grafanaPort);
+        putIfSet(variables, "GRAFANA_USER", grafanaUser);
+        putIfSet(variables, "GRAFANA_PASSWORD", grafanaPassword);
+        return new DockerRuntime(host, gpus -> ComposeFile.load(compose, variables, false), timeout, out);
+    }
+
     /**
      * Two parts published on the same host port would have the second fail at start, after the first
      * is up: refuse before anything starts, naming both options.
@@ -293,7 +363,7 @@ public final class EnvironmentManager implements Callable<Integer> {
     /** The host label and remote write from the options; a wrong combination is a usage error. */
     HostShipping shipping() {
         boolean basic = basicAuthUser != null || passwordFile != null;
-        if (remoteWriteUrl == null && (bearerTokenFile != null || basic || caFile != null)) {
+        if (remoteWriteUrls.isEmpty() && (bearerTokenFile != null || basic || caFile != null)) {
             throw usage("--remote-write-* options need --remote-write URL");
         }
         if (bearerTokenFile != null && basic) {
@@ -306,12 +376,13 @@ public final class EnvironmentManager implements Callable<Integer> {
         try {
             RemoteWrite.Auth auth = bearerTokenFile != null ? new RemoteWrite.Bearer(bearerTokenFile)
                     : basic ? new RemoteWrite.Basic(basicAuthUser, passwordFile) : new RemoteWrite.NoAuth();
-            Optional<RemoteWrite> remoteWrite = Optional.ofNullable(remoteWriteUrl)
-                    .map(url -> RemoteWrite.of(url, auth, Optional.ofNullable(caFile)));
-            remoteWrite.filter(RemoteWrite::sendsSecretsInClear).ifPresent(rw -> err.println("warning: " + rw.url()
+            // the same credentials for every store given
+            List<RemoteWrite> remoteWrites = remoteWriteUrls.stream()
+                    .map(url -> RemoteWrite.of(url, auth, Optional.ofNullable(caFile))).toList();
+            remoteWrites.stream().filter(RemoteWrite::sendsSecretsInClear).forEach(rw -> err.println("warning: " + rw.url()
                     + " is plain http to another machine: the credentials and every sample cross the network "
                     + "unencrypted; use https"));
-            return new HostShipping(host != null ? host : machineHostName(), remoteWrite, Optional.ofNullable(scrapeInterval));
+            return new HostShipping(host != null ? host : machineHostName(), remoteWrites, Optional.ofNullable(scrapeInterval));
         } catch (ManagerException e) {
             throw usage(e.getMessage());
         }
@@ -435,6 +506,9 @@ public final class EnvironmentManager implements Callable<Integer> {
      * notebook by {@code %dashboard}, and Prometheus's own graph page answers every query.
      */
     private void printWhereToLookWithoutGrafana(List<PartStatus> parts) {
+        if (role == Role.central) {
+            return; // no Prometheus here: the store answers the same queries, Grafana on Docker reads it
+        }
         boolean grafana = parts.stream().anyMatch(p -> p.part().equals("grafana") && p.healthy());
         if (grafana) {
             return;

@@ -188,6 +188,23 @@ class EnvironmentManagerTest {
         assertTrue(r.err().contains("unencrypted; use https"), r.err());
     }
 
+    @Test
+    void centralRole_refusesHostOptions_andBadStoreSettings() throws IOException {
+        String[] base = {"--status", "--runtime", "local", "--state-dir", state.toString(), "--role", "central"};
+        assertUsage("--host and --remote-write* are for each host", base, "--remote-write", "http://c/api/v1/write");
+        assertUsage("--host and --remote-write* are for each host", base, "--host", "gpu-a");
+        assertUsage("--store-retention must be a duration", base, "--store-retention", "forever");
+        assertUsage("--store-port must be a port number", base, "--store-port", "0");
+    }
+
+    @Test
+    void centralRole_statusOfAStoppedStore_saysStopped() {
+        Result r = run("--status", "--runtime", "local", "--state-dir", state.toString(), "--role", "central");
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("victoria-metrics"), r.out());
+        assertTrue(r.out().contains("stopped"), r.out());
+    }
+
     private void assertUsage(String expected, String[] base, String... more) {
         String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(more))
                 .toArray(String[]::new);

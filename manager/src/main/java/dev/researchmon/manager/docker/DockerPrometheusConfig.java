@@ -52,7 +52,7 @@ public final class DockerPrometheusConfig {
         String configInContainer = prometheus.flag("--config.file").orElse("/etc/prometheus/prometheus.yml");
         Path source = prometheus.hostPath(configInContainer);
         String containerDir = configInContainer.substring(0, configInContainer.lastIndexOf('/'));
-        if (!Files.isRegularFile(source) && shipping.remoteWrite().isEmpty()) {
+        if (!Files.isRegularFile(source) && shipping.remoteWrites().isEmpty()) {
             // a stack description without the project's folder beside it: the engine will say what is
             // missing when it mounts it, and the host label alone is no reason to fail first
             return stack;

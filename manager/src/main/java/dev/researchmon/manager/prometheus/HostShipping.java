@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.researchmon.manager.ManagerException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -32,8 +33,16 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * new HostShipping("gpu-a", Optional.of(remoteWrite), Optional.empty()).applyTo(config, Path::toString);
  * }</pre>
+ *
+ * <p>Several stores are several {@code remote_write} entries, each with its own queue and its own
+ * place in the WAL: one store down holds back only its own queue (useful while moving to a new
+ * store, and how the ITs feed VictoriaMetrics and a central Prometheus from the same two hosts).
+ *
+ * <pre>{@code
+ * new HostShipping("gpu-a", List.of(victoriaMetrics, centralPrometheus), Optional.empty());
+ * }</pre>
  */
-public record HostShipping(String host, Optional<RemoteWrite> remoteWrite, Optional<String> scrapeInterval) {
+public record HostShipping(String host, List<RemoteWrite> remoteWrites, Optional<String> scrapeInterval) {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern DURATION = Pattern.compile("[1-9][0-9]*(ms|s|m)");
 
@@ -45,7 +54,13 @@ public record HostShipping(String host, Optional<RemoteWrite> remoteWrite, Optio
     static final String MIN_BACKOFF = "30ms";
     static final String MAX_BACKOFF = "5s";
 
+    /** At most one store. */
+    public HostShipping(String host, Optional<RemoteWrite> remoteWrite, Optional<String> scrapeInterval) {
+        this(host, remoteWrite.stream().toList(), scrapeInterval);
+    }
+
     public HostShipping {
+        remoteWrites = List.copyOf(remoteWrites);
         if (!HOST.matcher(host).matches()) {
             throw new ManagerException("--host must be a host name (letters, digits, '.', '_', '-', at most 63, "
                     + "starting with a letter or digit); got '" + host + "'");
@@ -74,13 +89,20 @@ public record HostShipping(String host, Optional<RemoteWrite> remoteWrite, Optio
             global.put("scrape_interval", i);
             global.put("evaluation_interval", i);
         });
-        remoteWrite.ifPresent(rw -> config.putArray("remote_write").add(remoteWriteEntry(config, rw, visiblePath)));
+        if (!remoteWrites.isEmpty()) {
+            ArrayNode entries = config.putArray("remote_write");
+            for (int i = 0; i < remoteWrites.size(); i++) {
+                // names must be unique; they label the host's prometheus_remote_storage_* series
+                entries.add(remoteWriteEntry(config, remoteWrites.get(i), i == 0 ? "central" : "central-" + (i + 1), visiblePath));
+            }
+        }
     }
 
-    private static ObjectNode remoteWriteEntry(ObjectNode config, RemoteWrite rw, Function<Path, String> visiblePath) {
+    private static ObjectNode remoteWriteEntry(ObjectNode config, RemoteWrite rw, String name,
+                                               Function<Path, String> visiblePath) {
         ObjectNode entry = config.objectNode();
         entry.put("url", rw.url().toString());
-        entry.put("name", "central");
+        entry.put("name", name);
         if (rw.auth() instanceof RemoteWrite.Bearer bearer) {
             entry.putObject("authorization").put("type", "Bearer")
                     .put("credentials_file", visiblePath.apply(bearer.tokenFile()));

@@ -54,7 +54,9 @@ public final class ComposeFile {
         if (withGpus && Files.isRegularFile(gpuFile)) {
             gpuRoot = readTree(gpuFile);
         }
-        String project = text(root.get("name"), DEFAULT_PROJECT);
+        // x-project stands in for compose's top-level name, which Debian's docker-compose 1.x rejects:
+        // the central stack's containers are told apart from a host stack's on the same engine by it
+        String project = text(root.get("name"), text(root.get("x-project"), DEFAULT_PROJECT));
         JsonNode defaultNetwork = root.path("networks").path("default");
         String network = text(defaultNetwork.get("name"), project + "_default");
         Map<String, String> networkLabels = stringMap(defaultNetwork.get("labels"), "networks.default.labels");

@@ -30,6 +30,13 @@ class ComposeFileValidityIT {
         assertTrue(gpu.contains("driver: nvidia") && gpu.contains("- gpu"), gpu);
     }
 
+    @Test
+    void centralComposeFile_isValidForComposeItself() throws Exception {
+        String central = config("compose.central.yaml");
+        assertTrue(central.contains("-retentionPeriod=90d"), central);
+        assertTrue(central.contains("research-monitor-central-victoria-metrics"), central);
+    }
+
     private static String config(String... files) throws Exception {
         List<String> command = new ArrayList<>(List.of(COMPOSE.toString()));
         for (String file : files) {

@@ -41,6 +41,7 @@ class DockerRuntimeIT {
     static final Path COMPOSE = REPO.resolve("docker/compose.yaml");
     static final Map<String, String> OURS = Map.of(StackDescription.STACK_LABEL, "research-monitor");
 
+    static final Path STATE = createState();
     static PodmanService podman;
     static DockerClient docker;
     /** The manager's state folder (stack.json): the test's own, never the user's. */
@@ -79,6 +80,14 @@ class DockerRuntimeIT {
             if (podman != null) {
                 podman.close();
             }
+        }
+    }
+
+    private static Path createState() {
+        try {
+            return Files.createTempDirectory("docker-runtime-it-");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -189,13 +198,40 @@ class DockerRuntimeIT {
         }
     }
 
+    @Test
+    void centralRole_runsVictoriaMetricsAndGrafana_asAStackOfItsOwn() throws Exception {
+        StackDescription central = ComposeFile.load(REPO.resolve("docker/compose.central.yaml"), Map.of(), false);
+        for (ServiceSpec service : central.services()) {
+            podman.importStandIn(service.image());
+        }
+        List<String> args = List.of("--role", "central", "--runtime", "docker", "--store-bind", "127.0.0.1",
+                "--store-port", String.valueOf(FreePort.loopback()), "--grafana-port", String.valueOf(FreePort.loopback()));
+        Map<String, String> centralLabel = Map.of(StackDescription.STACK_LABEL, "research-monitor-central");
+        try {
+            Result up = manager(args, "--enable-monitoring");
+            assertEquals(0, up.code(), up.out() + up.err());
+            assertEquals(Set.of("research-monitor-central-victoria-metrics", "research-monitor-central-grafana"),
+                    names(docker.listContainersCmd().withLabelFilter(centralLabel).exec()));
+            assertTrue(up.out().lines().anyMatch(l -> l.startsWith("victoria-metrics ") && l.contains(" healthy ")), up.out());
+
+            Result down = manager(args, "--no-monitoring");
+            assertEquals(0, down.code(), down.out() + down.err());
+            assertTrue(docker.listContainersCmd().withShowAll(true).withLabelFilter(centralLabel).exec().isEmpty());
+            docker.inspectVolumeCmd("research-monitor-central-victoria-metrics-data").exec(); // the store's data stays
+        } finally {
+            manager(args, "--no-monitoring"); // the other tests count containers
+        }
+    }
+
     static Result manager(List<String> extra, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(extra);
         all.addAll(List.of("--timeout", "60", "--state-dir", state.toString()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = EnvironmentManager.run(all.toArray(String[]::new), Map.of("DOCKER_HOST", podman.dockerHost()),
+        // the generated Prometheus config goes to a folder of this test, not the user's home
+        int code = EnvironmentManager.run(all.toArray(String[]::new), Map.of("DOCKER_HOST", podman.dockerHost(),
+                        "RESEARCH_MONITOR_STATE", STATE.toString()),
                 new PrintWriter(out), new PrintWriter(err));
         return new Result(code, out.toString(), err.toString());
     }

@@ -107,6 +107,18 @@ class HostShippingTest {
     }
 
     @Test
+    void severalStores_getAnEntryEach_withUniqueNames() throws IOException {
+        ObjectNode config = config();
+        new HostShipping("gpu-a", java.util.List.of(
+                RemoteWrite.of("http://vm:8428/api/v1/write", new RemoteWrite.NoAuth(), Optional.empty()),
+                RemoteWrite.of("http://prom:9090/api/v1/write", new RemoteWrite.NoAuth(), Optional.empty())),
+                Optional.empty()).applyTo(config, Path::toString);
+        assertEquals(2, config.path("remote_write").size());
+        assertEquals("http://prom:9090/api/v1/write", config.at("/remote_write/1/url").asText());
+        assertFalse(config.at("/remote_write/0/name").asText().equals(config.at("/remote_write/1/name").asText()));
+    }
+
+    @Test
     void scrapeInterval_setsScrapeAndRuleEvaluation() throws IOException {
         ObjectNode config = config();
         new HostShipping("gpu-a", Optional.empty(), Optional.of("1s")).applyTo(config, Path::toString);

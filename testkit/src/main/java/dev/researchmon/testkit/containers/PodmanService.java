@@ -51,8 +51,8 @@ public final class PodmanService implements AutoCloseable {
 
     private static final Path PODMAN = Path.of("/usr/bin/podman");
     private static final Path BUSYBOX = Path.of("/bin/busybox");
-    /** Every port of docker/compose.yaml's health endpoints. */
-    private static final List<Integer> PORTS = List.of(9090, 9093, 3000, 9100, 8080, 8888, 9464);
+    /** Every port of docker/compose.yaml's and compose.central.yaml's health endpoints. */
+    private static final List<Integer> PORTS = List.of(9090, 9093, 3000, 9100, 8080, 8888, 9464, 8428);
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(2);
 
     /** What a podman command line answered. */
@@ -302,12 +302,14 @@ public final class PodmanService implements AutoCloseable {
         for (String applet : List.of("sh", "httpd", "mkdir", "sleep", "echo")) {
             Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
         }
+        // written here, not by the entrypoint: a service with a compose `user:` runs it as nobody
+        for (String path : List.of("-/healthy", "-/ready", "metrics", "healthz", "health", "api/health", "api/index.html")) {
+            Path file = rootfs.resolve("www").resolve(path);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "ok\n");
+        }
         StringBuilder script = new StringBuilder("""
                 trap 'exit 0' TERM INT
-                mkdir -p /www/- /www/api
-                for f in /www/-/healthy /www/-/ready /www/metrics /www/healthz /www/api/health /www/api/index.html; do
-                  echo ok > "$f"
-                done
                 """);
         for (int port : PORTS) {
             script.append("httpd -p ").append(port).append(" -h /www\n");
