@@ -6,7 +6,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
 
@@ -15,23 +15,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * JupyterLab 4 of the research image, in Debian's Chromium (headless, through chromium-driver):
  * a new Java notebook from the launcher, then what a researcher does in it, each step checked from
- * the rendered page. Screenshots of every step stay in {@code target/browser-screenshots/}.
+ * the rendered page. Screenshots of every step stay in {@code target/browser-screenshots/jupyterlab/}.
  * The steps build on each other (one notebook, one kernel), hence the order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedResearchContainer.class)
 class JupyterLabBrowserIT {
-    static final Path SCREENSHOTS = Path.of("target/browser-screenshots");
+    static final Path SCREENSHOTS = Path.of("target/browser-screenshots/jupyterlab");
 
-    @TempDir
-    static Path dir;
-    static ResearchContainer research;
     static HeadlessChromium browser;
     static NotebookInBrowser notebook;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(ResearchContainer research) throws Exception {
         assertTrue(HeadlessChromium.installed(), "Debian's chromium and chromium-driver are missing: run bin/setup");
-        research = ResearchContainer.start(dir);
         browser = HeadlessChromium.start(SCREENSHOTS);
         NotebookPage lab = JupyterLabPage.open(browser.driver(), research.jupyterUrl(), research.token());
         notebook = new NotebookInBrowser(browser, lab, research.prometheus());
@@ -39,14 +36,8 @@ class JupyterLabBrowserIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (research != null) {
-                research.close();
-            }
+        if (browser != null) {
+            browser.close();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.researchmon.jupyter;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.researchmon.testkit.FreePort;
 import dev.researchmon.testkit.LocalPrometheus;
 import dev.researchmon.testkit.containers.PodmanService;
@@ -13,10 +15,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The research image running as it does for a researcher (its entrypoint: the sidecar beside
@@ -25,7 +34,7 @@ import java.util.UUID;
  * image used is the research image plus the conformance suite ({@code src/test/docker/Containerfile}).
  *
  * <pre>{@code
- * try (ResearchContainer research = ResearchContainer.start(tempDir)) {
+ * try (ResearchContainer research = ResearchContainer.start()) {
  *     research.jupyterUrl();                          // http://127.0.0.1:PORT, token research.token()
  *     research.exec(Duration.ofMinutes(2), "jupyter", "--version");
  * }
@@ -33,30 +42,40 @@ import java.util.UUID;
  */
 final class ResearchContainer implements AutoCloseable {
     static final String TEST_IMAGE = "localhost/research-monitor/jupyter-test:test";
-    /** Where the kernel's Python checks are mounted in the container. */
+    /** Where the kernel's Python checks (and their runner, run_suite.py) are mounted in the container. */
     static final String PYTHON_TESTS = "/opt/research-tests/python";
+    /** Where this module's own Python checks are mounted. */
+    static final String JUPYTER_PYTHON_TESTS = "/opt/research-tests/jupyter-python";
     static final String NOTEBOOKS = "/opt/research-tests/notebooks";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PodmanService podman;
     private final Container container;
     private final LocalPrometheus prometheus;
+    private final Path dir;
     private final URI jupyterUrl;
     private final URI sidecarUrl;
     private final String token;
 
-    private ResearchContainer(PodmanService podman, Container container, LocalPrometheus prometheus,
+    private ResearchContainer(PodmanService podman, Container container, LocalPrometheus prometheus, Path dir,
                               URI jupyterUrl, URI sidecarUrl, String token) {
         this.podman = podman;
         this.container = container;
         this.prometheus = prometheus;
+        this.dir = dir;
         this.jupyterUrl = jupyterUrl;
         this.sidecarUrl = sidecarUrl;
         this.token = token;
     }
 
-    /** Builds the images (once per machine and change), starts the container and the host's Prometheus. */
-    static ResearchContainer start(Path dir) throws Exception {
+    /**
+     * Builds the images (once per machine and change), starts the container and the host's
+     * Prometheus (its data in a temporary folder, removed on {@link #close()}). Test classes get it
+     * through {@link SharedResearchContainer}.
+     */
+    static ResearchContainer start() throws Exception {
         long started = System.nanoTime();
+        Path dir = Files.createTempDirectory("research-container");
         PodmanService podman = PodmanService.startShared();
         LocalPrometheus prometheus = null;
         Container container = null;
@@ -82,6 +101,9 @@ final class ResearchContainer implements AutoCloseable {
             env.put("RESEARCH_BIND", "127.0.0.1");
             env.put("JUPYTER_PORT", Integer.toString(jupyterPort));
             env.put("SIDECAR_PORT", Integer.toString(sidecarPort));
+            // for the kernels of commands run with exec too (nbconvert's): the entrypoint sets it
+            // only for the Jupyter server it starts
+            env.put("RESEARCH_MONITOR_SIDECAR_URL", sidecarUrl.toString());
             env.put("JUPYTER_TOKEN", token);
             env.put("RESEARCH_MONITOR_PROMETHEUS_URL", prometheus.url().toString());
             env.put("RESEARCH_KERNEL_NAME", "java");
@@ -89,8 +111,9 @@ final class ResearchContainer implements AutoCloseable {
             Path repo = TestImages.repoRoot();
             container = Container.start(podman, TEST_IMAGE, env, List.of(
                     repo.resolve("kernel/src/test/python") + ":" + PYTHON_TESTS + ":ro",
+                    repo.resolve("jupyter/src/test/python") + ":" + JUPYTER_PYTHON_TESTS + ":ro",
                     repo.resolve("notebooks") + ":" + NOTEBOOKS + ":ro"));
-            ResearchContainer research = new ResearchContainer(podman, container, prometheus, jupyterUrl, sidecarUrl, token);
+            ResearchContainer research = new ResearchContainer(podman, container, prometheus, dir, jupyterUrl, sidecarUrl, token);
             research.awaitUp(jupyterUrl.resolve("/api"), Duration.ofMinutes(2));
             research.awaitUp(sidecarUrl.resolve("/-/healthy"), Duration.ofMinutes(1));
             System.out.printf("jupyter ITs: research container up in %.0f s in all%n", (System.nanoTime() - started) / 1e9);
@@ -104,6 +127,7 @@ final class ResearchContainer implements AutoCloseable {
                 prometheus.close();
             }
             podman.close();
+            deleteTree(dir);
             throw e;
         }
     }
@@ -151,6 +175,46 @@ final class ResearchContainer implements AutoCloseable {
         return container.exec(timeout, "bash", "-c", "cd " + PYTHON_TESTS + " && " + line);
     }
 
+    /**
+     * Runs one unittest module (the kernel's or this module's) with the container's Python through
+     * the kernel's run_suite.py, after {@code setup} (a shell line, may be empty); returns each
+     * test's outcome by name.
+     */
+    PythonSuite pythonSuite(String module, String setup, Duration timeout) throws IOException, InterruptedException {
+        String results = "/tmp/results-" + module + ".json";
+        Container.Exit run = shell(timeout, (setup.isEmpty() ? "" : setup + " && ")
+                + "PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=" + JUPYTER_PYTHON_TESTS
+                + " python3 run_suite.py " + module + " " + results);
+        Container.Exit outcomes = container.exec(Duration.ofSeconds(30), "cat", results);
+        return new PythonSuite(module, run, outcomes.code() == 0 && !outcomes.output().isBlank()
+                ? JSON.readTree(outcomes.output()) : null);
+    }
+
+    /** The outcomes of one Python module's run, by "Class.test_name". */
+    record PythonSuite(String module, Container.Exit run, JsonNode outcomes) {
+        /** Asserts that at least {@code atLeast} tests ran and that every one passed (a skip is not a pass). */
+        void assertEveryTestPassed(int atLeast) {
+            assertNotNull(outcomes, module + " did not finish:\n" + run.output());
+            List<String> notPassed = new ArrayList<>();
+            outcomes.fields().forEachRemaining(e -> {
+                if (!"ok".equals(e.getValue().path("outcome").asText())) {
+                    notPassed.add(e.getKey() + " " + e.getValue().path("outcome").asText() + ": " + e.getValue().path("detail").asText());
+                }
+            });
+            assertTrue(notPassed.isEmpty(), module + ": " + String.join("\n", notPassed) + "\n--- whole run ---\n" + run.output());
+            assertTrue(outcomes.size() >= atLeast, module + " ran " + outcomes.size() + " tests, expected at least " + atLeast
+                    + "\n" + run.output());
+            assertEquals(0, run.code(), run.output());
+            System.out.printf("%s: %d tests passed: %s%n", module, outcomes.size(), String.join(", ", names()));
+        }
+
+        private List<String> names() {
+            List<String> names = new ArrayList<>();
+            outcomes.fieldNames().forEachRemaining(names::add);
+            return names;
+        }
+    }
+
     String logs() throws IOException, InterruptedException {
         return container.logs();
     }
@@ -164,11 +228,14 @@ final class ResearchContainer implements AutoCloseable {
                 prometheus.close();
             } finally {
                 podman.close();
+                deleteTree(dir);
             }
         }
     }
 
-    static boolean podmanInstalled() {
-        return Files.isExecutable(Path.of("/usr/bin/podman")) && Files.isExecutable(Path.of("/usr/bin/mmdebstrap"));
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 }
