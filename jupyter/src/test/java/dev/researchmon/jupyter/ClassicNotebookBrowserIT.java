@@ -2,10 +2,6 @@ package dev.researchmon.jupyter;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -17,10 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * where JupyterLab is not installed) in Debian's Chromium, headless through chromium-driver: a new
  * Java notebook from the dashboard's New menu, then what a researcher does in it, each step checked
  * from the rendered page. Screenshots of every step stay in {@code target/browser-screenshots/classic/}.
- * The steps build on each other (one notebook, one kernel), hence the order.
+ * The steps are those of {@link NotebookInBrowserTests}.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClassicNotebookBrowserIT {
+class ClassicNotebookBrowserIT extends NotebookInBrowserTests {
     @TempDir
     static Path dir;
     static HostJupyter jupyter;
@@ -49,52 +44,8 @@ class ClassicNotebookBrowserIT {
         }
     }
 
-    @Test
-    @Order(1)
-    void newMenu_opensANewJavaNotebook() throws Exception {
-        notebook.opensANewJavaNotebook();
-    }
-
-    @Test
-    @Order(2)
-    void monitoringOn_isConfirmedInTheNotebook() throws Exception {
-        notebook.monitoringOn_saysSo();
-    }
-
-    @Test
-    @Order(3)
-    void counterCell_showsItsValue_andItsSeriesCarriesTheNotebooksName() throws Exception {
-        notebook.counterCell_showsItsValue_andReachesPrometheus();
-        notebook.seriesCarryTheNotebookTheServerOpened();
-    }
-
-    @Test
-    @Order(4)
-    void metrics_rendersATable() throws Exception {
-        notebook.metricsTable_rendersTheCounter();
-    }
-
-    @Test
-    @Order(5)
-    void metricsPlot_rendersAnSvgChartWithPoints() throws Exception {
-        notebook.metricsPlot_drawsAChartWithPoints();
-    }
-
-    @Test
-    @Order(6)
-    void dashboard_renders() throws Exception {
-        notebook.dashboard_renders();
-    }
-
-    @Test
-    @Order(7)
-    void tab_offersToUpperCase() throws Exception {
-        notebook.completion_offersToUpperCase();
-    }
-
-    @Test
-    @Order(8)
-    void interruptFromTheToolbar_returnsTheKernelToIdle() throws Exception {
-        notebook.interruptFromToolbar_bringsTheKernelBackToIdle();
+    @Override
+    NotebookInBrowser notebook() {
+        return notebook;
     }
 }

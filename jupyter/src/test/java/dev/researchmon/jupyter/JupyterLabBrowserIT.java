@@ -2,10 +2,6 @@ package dev.researchmon.jupyter;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
@@ -16,11 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JupyterLab 4 of the research image, in Debian's Chromium (headless, through chromium-driver):
  * a new Java notebook from the launcher, then what a researcher does in it, each step checked from
  * the rendered page. Screenshots of every step stay in {@code target/browser-screenshots/jupyterlab/}.
- * The steps build on each other (one notebook, one kernel), hence the order.
+ * The steps are those of {@link NotebookInBrowserTests}.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(SharedResearchContainer.class)
-class JupyterLabBrowserIT {
+class JupyterLabBrowserIT extends NotebookInBrowserTests {
     static final Path SCREENSHOTS = Path.of("target/browser-screenshots/jupyterlab");
 
     static HeadlessChromium browser;
@@ -41,52 +36,8 @@ class JupyterLabBrowserIT {
         }
     }
 
-    @Test
-    @Order(1)
-    void launcher_opensANewJavaNotebook() throws Exception {
-        notebook.opensANewJavaNotebook();
-    }
-
-    @Test
-    @Order(2)
-    void monitoringOn_isConfirmedInTheNotebook() throws Exception {
-        notebook.monitoringOn_saysSo();
-    }
-
-    @Test
-    @Order(3)
-    void counterCell_showsItsValue_andItsSeriesCarriesTheNotebooksName() throws Exception {
-        notebook.counterCell_showsItsValue_andReachesPrometheus();
-        notebook.seriesCarryTheNotebookTheServerOpened();
-    }
-
-    @Test
-    @Order(4)
-    void metrics_rendersATable() throws Exception {
-        notebook.metricsTable_rendersTheCounter();
-    }
-
-    @Test
-    @Order(5)
-    void metricsPlot_rendersAnSvgChartWithPoints() throws Exception {
-        notebook.metricsPlot_drawsAChartWithPoints();
-    }
-
-    @Test
-    @Order(6)
-    void dashboard_renders() throws Exception {
-        notebook.dashboard_renders();
-    }
-
-    @Test
-    @Order(7)
-    void tab_offersToUpperCase() throws Exception {
-        notebook.completion_offersToUpperCase();
-    }
-
-    @Test
-    @Order(8)
-    void interruptFromTheToolbar_returnsTheKernelToIdle() throws Exception {
-        notebook.interruptFromToolbar_bringsTheKernelBackToIdle();
+    @Override
+    NotebookInBrowser notebook() {
+        return notebook;
     }
 }
