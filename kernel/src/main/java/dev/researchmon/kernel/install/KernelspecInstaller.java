@@ -59,14 +59,15 @@ public final class KernelspecInstaller {
     /** Background warm-up of javac for {@link Jit#FULL}, yielding to every request. */
     static final String WARM_COMPILER = "-Dresearch.kernel.warmup=400";
     /**
-     * Code that C2 leaves alone in {@link Jit#TIERED_USER_CODE}: javac and its tree API, JShell, the
-     * JDK's image and jar file systems that javac reads classes through, and the kernel. Cells'
-     * classes ({@code REPL.*}) and the rest of the JDK get C2 as usual. Class patterns as
-     * HotSpot's compiler directives write them ({@code package/Class.method}).
+     * Code that C2 leaves alone in {@link Jit#TIERED_USER_CODE}: javac and its tree API, JShell, and
+     * the JDK's image and jar file systems that javac reads classes through. Cells' classes
+     * ({@code REPL.*}), the rest of the JDK and the kernel get C2 as usual; the kernel must, since
+     * HotSpot does not inline a method it refused to compile with C2, and every loop in a cell
+     * calls the kernel's stop check. Class patterns as HotSpot's compiler directives write them
+     * ({@code package/Class.method}).
      */
     static final List<String> COMPILER_CODE = List.of("com/sun/tools/javac/*.*", "com/sun/source/*.*",
-            "jdk/jshell/*.*", "jdk/internal/jimage/*.*", "jdk/internal/jrtfs/*.*", "jdk/nio/zipfs/*.*",
-            "dev/researchmon/*.*");
+            "jdk/jshell/*.*", "jdk/internal/jimage/*.*", "jdk/internal/jrtfs/*.*", "jdk/nio/zipfs/*.*");
     /** The compiler directives file written beside kernel.json for {@link Jit#TIERED_USER_CODE}. */
     static final String JIT_DIRECTIVES = "jit-directives.json";
     /**
