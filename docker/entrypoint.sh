@@ -15,8 +15,15 @@ sidecar=$!
 
 # Kernels report to the sidecar over this container's loopback.
 export RESEARCH_MONITOR_SIDECAR_URL=${RESEARCH_MONITOR_SIDECAR_URL:-http://127.0.0.1:$sidecar_port}
-"${JUPYTER:-jupyter}" notebook --no-browser --ip="$bind" --port="$jupyter_port" --port-retries=0 \
-  --NotebookApp.authenticate_prometheus=False "$@" &
+# JupyterLab 4 on Jupyter Server 2 where it is installed (the image; the classic UI stays at /tree),
+# else the classic notebook server (Debian bookworm's, where this script is tested outside the image).
+jupyter=${JUPYTER:-jupyter}
+if [[ -x "$(dirname "$(command -v "$jupyter")")/jupyter-lab" ]]; then
+  app=(lab --ServerApp.authenticate_prometheus=False)
+else
+  app=(notebook --NotebookApp.authenticate_prometheus=False)
+fi
+"$jupyter" "${app[@]}" --no-browser --ip="$bind" --port="$jupyter_port" --port-retries=0 "$@" &
 jupyter=$!
 
 stop() {

@@ -32,6 +32,11 @@ final class JupyterLabPage extends NotebookPage {
                 .filter(c -> kernelDisplayName.equals(c.getAttribute("title"))).findFirst().orElse(null));
         card.click();
         await("the notebook's editor", d -> !d.findElements(By.cssSelector(activeCellSelector() + " .cm-content")).isEmpty());
+        // the toolbar's indicator says idle from the start, before the kernel is there (its state
+        // starts as idle); the status bar says "Initializing" until the kernel answered
+        String ready = kernelDisplayName + " | Idle";
+        await("the status bar's \"" + ready + "\"", d -> d.findElements(By.cssSelector(".jp-StatusBar-TextItem")).stream()
+                .anyMatch(item -> item.getText().trim().equals(ready)));
         awaitKernelStatus("idle");
         answerNoToTheNewsQuestion();
     }

@@ -127,6 +127,10 @@ public final class EnvironmentManager implements Callable<Integer> {
                     + "Repeat it to ship to several stores, each with its own queue.")
     List<String> remoteWriteUrls = new java.util.ArrayList<>();
 
+    @Option(names = "--no-remote-write",
+            description = "Ship nowhere: forget the remote write the stack was last enabled with.")
+    boolean noRemoteWrite;
+
     @Option(names = "--remote-write-bearer-token-file", paramLabel = "FILE",
             description = "A file holding the bearer token the store asks for (read by Prometheus; never on a command line).")
     Path bearerTokenFile;
@@ -163,6 +167,8 @@ public final class EnvironmentManager implements Callable<Integer> {
     private final Map<String, String> environment;
     /** How the stack was last enabled from this state folder, if it was. */
     private StackSettings remembered;
+    /** The host label, remote write and scrape interval of this call: as given, else as remembered. */
+    private StackSettings.Shipping shipping;
     private final PrintWriter out;
     private final PrintWriter err;
 
@@ -221,7 +227,8 @@ public final class EnvironmentManager implements Callable<Integer> {
         } else {
             remembered = settingsFile.read().orElse(null);
             refuseSharedPorts(loadStack(composeFile(), false));
-            stack = chooseRuntime(shipping());
+            shipping = shippingSettings();
+            stack = chooseRuntime(shipping(shipping));
         }
         out.println("runtime: " + stack.name());
         if (action.enable) {
@@ -281,8 +288,7 @@ public final class EnvironmentManager implements Callable<Integer> {
 
     /** Where the central store listens; host-only options are a usage error here. */
     CentralStore centralStore() {
-        if (!remoteWriteUrls.isEmpty() || bearerTokenFile != null || basicAuthUser != null || passwordFile != null
-                || caFile != null || host != null) {
+        if (remoteWriteGiven() || noRemoteWrite || host != null) {
             throw usage("--role central is the store the hosts ship to: --host and --remote-write* are for each host");
         }
         try {
@@ -349,7 +355,7 @@ public final class EnvironmentManager implements Callable<Integer> {
         }
         String user = grafanaUser != null ? grafanaUser : remembered == null ? null : remembered.grafanaUser();
         return new StackSettings(stack.name(), stack.name().equals("docker") ? dockerHost() : null,
-                composeFile().toAbsolutePath().toString(), ports, user);
+                composeFile().toAbsolutePath().toString(), ports, user, shipping.isEmpty() ? null : shipping);
     }
 
     /** --docker-host, else the remembered one, else $DOCKER_HOST, else the default socket. */
@@ -360,9 +366,21 @@ public final class EnvironmentManager implements Callable<Integer> {
                 .filter(h -> !h.isBlank()).orElse(DockerConnection.DEFAULT_HOST);
     }
 
-    /** The host label and remote write from the options; a wrong combination is a usage error. */
-    HostShipping shipping() {
+    private boolean remoteWriteGiven() {
+        return !remoteWriteUrls.isEmpty() || bearerTokenFile != null || basicAuthUser != null || passwordFile != null
+                || caFile != null;
+    }
+
+    /**
+     * --host, the remote write (its URLs, credentials' files and CA as one: from this command line when
+     * --remote-write is given, else as remembered, unless --no-remote-write) and --scrape-interval,
+     * each as given, else as the stack was last enabled; a wrong combination is a usage error.
+     */
+    StackSettings.Shipping shippingSettings() {
         boolean basic = basicAuthUser != null || passwordFile != null;
+        if (noRemoteWrite && remoteWriteGiven()) {
+            throw usage("--no-remote-write and --remote-write* contradict each other: give one");
+        }
         if (remoteWriteUrls.isEmpty() && (bearerTokenFile != null || basic || caFile != null)) {
             throw usage("--remote-write-* options need --remote-write URL");
         }
@@ -373,16 +391,47 @@ public final class EnvironmentManager implements Callable<Integer> {
         if (basic && (basicAuthUser == null || passwordFile == null)) {
             throw usage("--remote-write-basic-auth-user and --remote-write-password-file go together");
         }
-        try {
-            RemoteWrite.Auth auth = bearerTokenFile != null ? new RemoteWrite.Bearer(bearerTokenFile)
-                    : basic ? new RemoteWrite.Basic(basicAuthUser, passwordFile) : new RemoteWrite.NoAuth();
-            // the same credentials for every store given
-            List<RemoteWrite> remoteWrites = remoteWriteUrls.stream()
-                    .map(url -> RemoteWrite.of(url, auth, Optional.ofNullable(caFile))).toList();
+        StackSettings.Shipping last = remembered != null && remembered.shipping() != null ? remembered.shipping()
+                : StackSettings.Shipping.NONE;
+        return last.updatedWith(new StackSettings.Shipping(host, remoteWriteUrls, absolute(bearerTokenFile),
+                basicAuthUser, absolute(passwordFile), absolute(caFile), scrapeInterval), noRemoteWrite);
+    }
+
+    private static String absolute(Path file) {
+        return file == null ? null : file.toAbsolutePath().normalize().toString();
+    }
+
+    /**
+     * What Prometheus gets from {@code settings}. A remote write only remembered is checked only where
+     * it is used, when enabling: --status and --no-monitoring work even if its token file has gone.
+     */
+    HostShipping shipping(StackSettings.Shipping settings) {
+        boolean fromMemory = !remoteWriteGiven();
+        List<RemoteWrite> remoteWrites = List.of();
+        if (!settings.remoteWrite().isEmpty() && (!fromMemory || action.enable)) {
+            String from = fromMemory ? " (remembered in " + new SettingsFile(stateDir()).path()
+                    + "; give --remote-write again, or --no-remote-write)" : "";
+            try {
+                RemoteWrite.Auth auth = settings.bearerTokenFile() != null ? new RemoteWrite.Bearer(Path.of(settings.bearerTokenFile()))
+                        : settings.basicAuthUser() != null
+                        ? new RemoteWrite.Basic(settings.basicAuthUser(), Path.of(settings.passwordFile()))
+                        : new RemoteWrite.NoAuth();
+                Optional<Path> ca = Optional.ofNullable(settings.caFile()).map(Path::of);
+                // the same credentials for every store given
+                remoteWrites = settings.remoteWrite().stream().map(url -> RemoteWrite.of(url, auth, ca)).toList();
+            } catch (ManagerException e) {
+                if (fromMemory) {
+                    throw new ManagerException(e.getMessage() + from, e);
+                }
+                throw usage(e.getMessage());
+            }
             remoteWrites.stream().filter(RemoteWrite::sendsSecretsInClear).forEach(rw -> err.println("warning: " + rw.url()
                     + " is plain http to another machine: the credentials and every sample cross the network "
                     + "unencrypted; use https"));
-            return new HostShipping(host != null ? host : machineHostName(), remoteWrites, Optional.ofNullable(scrapeInterval));
+        }
+        try {
+            return new HostShipping(settings.host() != null ? settings.host() : machineHostName(), remoteWrites,
+                    Optional.ofNullable(settings.scrapeInterval()));
         } catch (ManagerException e) {
             throw usage(e.getMessage());
         }
@@ -429,7 +478,10 @@ public final class EnvironmentManager implements Callable<Integer> {
 
     private DockerRuntime docker(String dockerHost, Path compose, Duration timeout, HostShipping shipping) {
         DockerPrometheusConfig prometheusConfig = new DockerPrometheusConfig(shipping, stateDir().resolve("docker"));
-        return new DockerRuntime(dockerHost, gpus -> prometheusConfig.applyTo(loadStack(compose, gpus)), timeout, out);
+        // only an enable creates containers from it: --status and --no-monitoring leave the generated
+        // file that the running Prometheus reads as it is
+        return new DockerRuntime(dockerHost, gpus -> action.enable ? prometheusConfig.applyTo(loadStack(compose, gpus))
+                : loadStack(compose, gpus), timeout, out);
     }
 
     private LocalRuntime local(Path compose, Duration timeout, HostShipping shipping) {

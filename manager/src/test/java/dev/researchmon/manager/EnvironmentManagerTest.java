@@ -205,6 +205,65 @@ class EnvironmentManagerTest {
         assertTrue(r.out().contains("stopped"), r.out());
     }
 
+    @Test
+    void twoPartsGivenOnePort_areRefusedBeforeAnythingStarts() throws IOException {
+        Result r = run("--enable-monitoring", "--runtime", "local", "--state-dir", state.toString(),
+                "--prometheus-port", "19464", "--sidecar-port", "19464");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("prometheus and sidecar are both given port 19464"), r.err());
+        assertTrue(r.err().contains("--prometheus-port, --sidecar-port"), r.err());
+        assertFalse(r.out().contains("started"), r.out());
+        try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(state)) {
+            assertEquals(List.of(), left.toList(), "nothing started, nothing written");
+        }
+        // a port given to one part that another keeps by default is the same mistake
+        Result byDefault = run("--enable-monitoring", "--runtime", "local", "--state-dir", state.toString(),
+                "--jupyter-port", "9090");
+        assertEquals(2, byDefault.code(), byDefault.out() + byDefault.err());
+        assertTrue(byDefault.err().contains("prometheus and jupyter are both given port 9090"), byDefault.err());
+    }
+
+    @Test
+    void withoutFlags_statusMeansTheRememberedStack_andShowsStoppedPartsAtTheirUrls() {
+        new SettingsFile(state).write(new StackSettings("local", null, null,
+                Map.of("prometheus", 19191, "sidecar", 19464), null, null));
+        Result r = run(Map.of("DOCKER_HOST", "unix://" + state.resolve("absent.sock")), "--status", "--state-dir", state.toString());
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertTrue(r.out().startsWith("runtime: local"), "the remembered runtime, not auto's choice:\n" + r.out());
+        assertTrue(r.out().contains("prometheus     stopped        http://127.0.0.1:19191/-/ready"), r.out());
+        assertTrue(r.out().contains("sidecar        stopped        http://127.0.0.1:19464/-/healthy"), r.out());
+        Result moved = run("--status", "--state-dir", state.toString(), "--prometheus-port", "19192");
+        assertTrue(moved.out().contains("http://127.0.0.1:19192/-/ready"), "a flag given wins:\n" + moved.out());
+    }
+
+    @Test
+    void rememberedRemoteWrite_whoseTokenFileHasGone_stopsEnableBeforeAnythingStarts_butNotStatusOrDisable() {
+        Path gone = state.resolve("gone.token");
+        new SettingsFile(state).write(new StackSettings("local", null, null, Map.of("prometheus", 19191), null,
+                new StackSettings.Shipping("gpu-a", List.of("https://central.lab:8428/api/v1/write"), gone.toString(),
+                        null, null, null, "5s")));
+        Result enable = run("--enable-monitoring", "--state-dir", state.toString());
+        assertEquals(1, enable.code(), enable.out() + enable.err());
+        assertTrue(enable.err().contains(gone + " is not a readable file"), enable.err());
+        assertTrue(enable.err().contains("remembered in " + state.resolve("stack.json")), enable.err());
+        assertTrue(enable.err().contains("--no-remote-write"), enable.err());
+        assertFalse(java.nio.file.Files.exists(state.resolve("run")), "nothing started");
+        assertEquals(3, run("--status", "--state-dir", state.toString()).code(), "status still answers");
+        Result off = run("--no-monitoring", "--state-dir", state.toString());
+        assertEquals(0, off.code(), off.out() + off.err());
+        assertUsage("contradict each other", new String[] {"--status", "--state-dir", state.toString()},
+                "--no-remote-write", "--remote-write", "https://c/api/v1/write");
+    }
+
+    @Test
+    void unreadableRememberedState_isAClearError() throws IOException {
+        java.nio.file.Files.writeString(state.resolve("stack.json"), "{ not json");
+        Result r = run("--status", "--state-dir", state.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(state.resolve("stack.json") + " is not readable settings"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
     private void assertUsage(String expected, String[] base, String... more) {
         String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(more))
                 .toArray(String[]::new);

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Talks to a running Jupyter server the way the notebook UI does: starts a kernel over the REST API
- * and runs cells over the kernel's websocket, so a test exercises the kernel exactly as the server
- * launched it (with the server's environment).
+ * (on its own, or for a notebook through a session, as JupyterLab opens one) and runs cells over the
+ * kernel's websocket, so a test exercises the kernel exactly as the server launched it (with the
+ * server's environment).
  *
  * <pre>{@code
  * try (JupyterServerClient jupyter = JupyterServerClient.startKernel(8888, token, "java")) {
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  */
-final class JupyterServerClient implements AutoCloseable {
+public final class JupyterServerClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -48,6 +49,35 @@ final class JupyterServerClient implements AutoCloseable {
                 .get(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * Opens the notebook {@code path} (relative to the server's root) as a browser does: saves an empty
+     * notebook there through the contents API, then creates a session for it, which starts its kernel.
+     */
+    public static JupyterServerClient openNotebook(int port, String token, String path, String kernelName) throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        ObjectNode notebook = JSON.createObjectNode().put("type", "notebook").put("format", "json");
+        ObjectNode content = notebook.putObject("content").put("nbformat", 4).put("nbformat_minor", 5);
+        content.putArray("cells");
+        content.putObject("metadata").putObject("kernelspec").put("name", kernelName).put("display_name", kernelName);
+        String encoded = java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        send(base, token, "PUT", "/api/contents/" + encoded, notebook.toString(), 200, 201);
+        ObjectNode session = JSON.createObjectNode().put("path", path).put("name", path).put("type", "notebook");
+        session.putObject("kernel").put("name", kernelName);
+        JsonNode created = JSON.readTree(send(base, token, "POST", "/api/sessions", session.toString(), 201));
+        return new JupyterServerClient(base, token, created.path("kernel").path("id").asText());
+    }
+
+    private static String send(String base, String token, String method, String path, String body, int... expected)
+            throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "token " + token).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (java.util.Arrays.stream(expected).noneMatch(code -> code == response.statusCode())) {
+            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
     static JupyterServerClient startKernel(int port, String token, String kernelName) throws Exception {
         String base = "http://127.0.0.1:" + port;
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/kernels"))
@@ -60,12 +90,12 @@ final class JupyterServerClient implements AutoCloseable {
         return new JupyterServerClient(base, token, JSON.readTree(created.body()).path("id").asText());
     }
 
-    String kernelId() {
+    public String kernelId() {
         return kernelId;
     }
 
     /** Runs one cell; returns its execute_reply content (status "ok" or "error"). */
-    JsonNode execute(String code, Duration timeout) throws Exception {
+    public JsonNode execute(String code, Duration timeout) throws Exception {
         String msgId = UUID.randomUUID().toString();
         ObjectNode message = JSON.createObjectNode();
         message.putObject("header").put("msg_id", msgId).put("msg_type", "execute_request")
@@ -89,6 +119,7 @@ final class JupyterServerClient implements AutoCloseable {
         throw new AssertionError("no execute_reply to " + code + " within " + timeout.toSeconds() + " s");
     }
 
+    /** Closes the websocket and shuts the kernel down (its session goes with it). */
     @Override
     public void close() throws Exception {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> null);

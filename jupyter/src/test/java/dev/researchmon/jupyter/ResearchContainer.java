@@ -1,0 +1,241 @@
+package dev.researchmon.jupyter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.LocalPrometheus;
+import dev.researchmon.testkit.containers.PodmanService;
+import dev.researchmon.testkit.containers.TestImages;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The research image running as it does for a researcher (its entrypoint: the sidecar beside
+ * JupyterLab on Jupyter Server 2), on free loopback ports of this machine, with Debian's Prometheus
+ * on the host scraping its sidecar every second and its kernels pointed at that Prometheus. The
+ * image used is the research image plus the conformance suite ({@code src/test/docker/Containerfile}).
+ *
+ * <pre>{@code
+ * try (ResearchContainer research = ResearchContainer.start()) {
+ *     research.jupyterUrl();                          // http://127.0.0.1:PORT, token research.token()
+ *     research.exec(Duration.ofMinutes(2), "jupyter", "--version");
+ * }
+ * }</pre>
+ */
+final class ResearchContainer implements AutoCloseable {
+    static final String TEST_IMAGE = "localhost/research-monitor/jupyter-test:test";
+    /** Where the kernel's Python checks (and their runner, run_suite.py) are mounted in the container. */
+    static final String PYTHON_TESTS = "/opt/research-tests/python";
+    /** Where this module's own Python checks are mounted. */
+    static final String JUPYTER_PYTHON_TESTS = "/opt/research-tests/jupyter-python";
+    static final String NOTEBOOKS = "/opt/research-tests/notebooks";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PodmanService podman;
+    private final Container container;
+    private final LocalPrometheus prometheus;
+    private final Path dir;
+    private final URI jupyterUrl;
+    private final URI sidecarUrl;
+    private final String token;
+
+    private ResearchContainer(PodmanService podman, Container container, LocalPrometheus prometheus, Path dir,
+                              URI jupyterUrl, URI sidecarUrl, String token) {
+        this.podman = podman;
+        this.container = container;
+        this.prometheus = prometheus;
+        this.dir = dir;
+        this.jupyterUrl = jupyterUrl;
+        this.sidecarUrl = sidecarUrl;
+        this.token = token;
+    }
+
+    /**
+     * Builds the images (once per machine and change), starts the container and the host's
+     * Prometheus (its data in a temporary folder, removed on {@link #close()}). Test classes get it
+     * through {@link SharedResearchContainer}.
+     */
+    static ResearchContainer start() throws Exception {
+        long started = System.nanoTime();
+        Path dir = Files.createTempDirectory("research-container");
+        PodmanService podman = PodmanService.startShared();
+        LocalPrometheus prometheus = null;
+        Container container = null;
+        try {
+            String researchImage = TestImages.ensureResearchImage(podman);
+            Path recipe = TestImages.repoRoot().resolve("jupyter/src/test/docker");
+            podman.podmanOnImages(Duration.ofMinutes(10), "build", "--network", "host", "--format", "docker",
+                    "--layers", "--build-arg", "RESEARCH_IMAGE=" + researchImage, "--tag", TEST_IMAGE,
+                    "--file", recipe.resolve("Containerfile").toString(), recipe.toString());
+            System.out.printf("jupyter ITs: images ready in %.0f s%n", (System.nanoTime() - started) / 1e9);
+
+            int jupyterPort = FreePort.loopback();
+            int sidecarPort = FreePort.loopback();
+            int prometheusPort = FreePort.loopback();
+            URI jupyterUrl = URI.create("http://127.0.0.1:" + jupyterPort);
+            URI sidecarUrl = URI.create("http://127.0.0.1:" + sidecarPort);
+            String token = UUID.randomUUID().toString();
+            prometheus = LocalPrometheus.start(dir.resolve("prometheus"), prometheusPort,
+                    LocalPrometheus.scrapeConfig("1s", Map.of("prometheus", List.of("127.0.0.1:" + prometheusPort),
+                            "research", List.of(sidecarUrl.getAuthority()))), "--log.level=warn");
+
+            Map<String, String> env = new HashMap<>();
+            env.put("RESEARCH_BIND", "127.0.0.1");
+            env.put("JUPYTER_PORT", Integer.toString(jupyterPort));
+            env.put("SIDECAR_PORT", Integer.toString(sidecarPort));
+            // for the kernels of commands run with exec too (nbconvert's): the entrypoint sets it
+            // only for the Jupyter server it starts
+            env.put("RESEARCH_MONITOR_SIDECAR_URL", sidecarUrl.toString());
+            env.put("JUPYTER_TOKEN", token);
+            env.put("RESEARCH_MONITOR_PROMETHEUS_URL", prometheus.url().toString());
+            env.put("RESEARCH_KERNEL_NAME", "java");
+            env.put("PYTHONDONTWRITEBYTECODE", "1");
+            Path repo = TestImages.repoRoot();
+            container = Container.start(podman, TEST_IMAGE, env, List.of(
+                    repo.resolve("kernel/src/test/python") + ":" + PYTHON_TESTS + ":ro",
+                    repo.resolve("jupyter/src/test/python") + ":" + JUPYTER_PYTHON_TESTS + ":ro",
+                    repo.resolve("notebooks") + ":" + NOTEBOOKS + ":ro"));
+            ResearchContainer research = new ResearchContainer(podman, container, prometheus, dir, jupyterUrl, sidecarUrl, token);
+            research.awaitUp(jupyterUrl.resolve("/api"), Duration.ofMinutes(2));
+            research.awaitUp(sidecarUrl.resolve("/-/healthy"), Duration.ofMinutes(1));
+            System.out.printf("jupyter ITs: research container up in %.0f s in all%n", (System.nanoTime() - started) / 1e9);
+            return research;
+        } catch (Exception | Error e) {
+            if (container != null) {
+                System.out.println("container log:\n" + container.logs());
+                container.close();
+            }
+            if (prometheus != null) {
+                prometheus.close();
+            }
+            podman.close();
+            deleteTree(dir);
+            throw e;
+        }
+    }
+
+    private void awaitUp(URI url, Duration timeout) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IOException(url + " did not answer within " + timeout.toSeconds() + " s; container log:\n"
+                + container.logs());
+    }
+
+    URI jupyterUrl() {
+        return jupyterUrl;
+    }
+
+    URI sidecarUrl() {
+        return sidecarUrl;
+    }
+
+    String token() {
+        return token;
+    }
+
+    LocalPrometheus prometheus() {
+        return prometheus;
+    }
+
+    Container.Exit exec(Duration timeout, String... command) throws IOException, InterruptedException {
+        return container.exec(timeout, command);
+    }
+
+    /** Runs a shell line in the container, in the folder of the kernel's Python checks. */
+    Container.Exit shell(Duration timeout, String line) throws IOException, InterruptedException {
+        return container.exec(timeout, "bash", "-c", "cd " + PYTHON_TESTS + " && " + line);
+    }
+
+    /**
+     * Runs one unittest module (the kernel's or this module's) with the container's Python through
+     * the kernel's run_suite.py, after {@code setup} (a shell line, may be empty); returns each
+     * test's outcome by name.
+     */
+    PythonSuite pythonSuite(String module, String setup, Duration timeout) throws IOException, InterruptedException {
+        String results = "/tmp/results-" + module + ".json";
+        Container.Exit run = shell(timeout, (setup.isEmpty() ? "" : setup + " && ")
+                + "PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=" + JUPYTER_PYTHON_TESTS
+                + " python3 run_suite.py " + module + " " + results);
+        Container.Exit outcomes = container.exec(Duration.ofSeconds(30), "cat", results);
+        return new PythonSuite(module, run, outcomes.code() == 0 && !outcomes.output().isBlank()
+                ? JSON.readTree(outcomes.output()) : null);
+    }
+
+    /** The outcomes of one Python module's run, by "Class.test_name". */
+    record PythonSuite(String module, Container.Exit run, JsonNode outcomes) {
+        /** Asserts that at least {@code atLeast} tests ran and that every one passed (a skip is not a pass). */
+        void assertEveryTestPassed(int atLeast) {
+            assertNotNull(outcomes, module + " did not finish:\n" + run.output());
+            List<String> notPassed = new ArrayList<>();
+            outcomes.fields().forEachRemaining(e -> {
+                if (!"ok".equals(e.getValue().path("outcome").asText())) {
+                    notPassed.add(e.getKey() + " " + e.getValue().path("outcome").asText() + ": " + e.getValue().path("detail").asText());
+                }
+            });
+            assertTrue(notPassed.isEmpty(), module + ": " + String.join("\n", notPassed) + "\n--- whole run ---\n" + run.output());
+            assertTrue(outcomes.size() >= atLeast, module + " ran " + outcomes.size() + " tests, expected at least " + atLeast
+                    + "\n" + run.output());
+            assertEquals(0, run.code(), run.output());
+            System.out.printf("%s: %d tests passed: %s%n", module, outcomes.size(), String.join(", ", names()));
+        }
+
+        private List<String> names() {
+            List<String> names = new ArrayList<>();
+            outcomes.fieldNames().forEachRemaining(names::add);
+            return names;
+        }
+    }
+
+    String logs() throws IOException, InterruptedException {
+        return container.logs();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            container.close();
+        } finally {
+            try {
+                prometheus.close();
+            } finally {
+                podman.close();
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
