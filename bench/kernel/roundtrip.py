@@ -8,6 +8,7 @@ machine state. Prints medians and the ratio as a Markdown table.
     /usr/bin/python3 bench/kernel/roundtrip.py --java java-bench,java-bench-full --rounds 5
 """
 import argparse
+import os
 import statistics
 import time
 
@@ -30,6 +31,14 @@ def wait_idle(kc, msg_id, timeout=60):
         if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
                 and msg["content"]["execution_state"] == "idle"):
             return
+
+
+def cpu_seconds(pid):
+    """User + system CPU of a process so far (Linux /proc), to tell the kernel's own work from
+    waiting for a core on a loaded machine."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def round_trips(kc, code, cells, warmup):
@@ -80,9 +89,12 @@ def one_round(kernel_name, cells, warmup, settle=0.0):
                 break
         # a user reads the notebook for a while before running cells: the same wait for every kernel
         time.sleep(settle)
+        pid = km.provisioner.process.pid
+        cpu_before = cpu_seconds(pid)
         trivial = round_trips(kc, TRIVIAL, cells, warmup)
+        cpu = (cpu_seconds(pid) - cpu_before) / (cells + warmup)
         empty = round_trips(kc, EMPTY, cells, warmup)
-        return startup, trivial, empty
+        return startup, trivial, empty, cpu
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -100,18 +112,24 @@ def main():
                     help="seconds between the first kernel_info reply and the first cell, for every kernel")
     args = ap.parse_args()
 
+    load_start = os.getloadavg()
     javas = args.java.split(",")
     p = args.python
     names = javas + [p]
     startups = {n: [] for n in names}
     cells = {n: [] for n in names}
     empties = {n: [] for n in names}
+    cpus = {n: [] for n in names}
     for _ in range(args.rounds):
         for name in names:
-            s, t, e = one_round(name, args.cells, args.warmup, args.settle)
+            s, t, e, c = one_round(name, args.cells, args.warmup, args.settle)
             startups[name].append(s)
             cells[name].extend(t)
             empties[name].extend(e)
+            cpus[name].append(c)
+
+    load_end = os.getloadavg()
+    print(f"load average (1, 5, 15 min) at start {load_start}, at end {load_end}\n")
 
     def ms(values):
         return statistics.median(values) * 1e3
@@ -123,6 +141,7 @@ def main():
             (f"start to first kernel_info reply ({args.rounds} starts)", startups, "{:.0f} ms"),
             (f"trivial cell `{TRIVIAL}` round trip, reply + idle ({len(cells[j])} cells)", cells, "{:.2f} ms"),
             (f"empty cell round trip, protocol only ({len(empties[j])} cells)", empties, "{:.2f} ms"),
+            (f"kernel process CPU per trivial cell, JIT threads included ({args.rounds} starts)", cpus, "{:.2f} ms"),
         ]
         for label, data, fmt in rows:
             a, b = ms(data[j]), ms(data[p])

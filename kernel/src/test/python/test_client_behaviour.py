@@ -154,9 +154,11 @@ class InterruptTest(KernelSession):
 class StartupTest(unittest.TestCase):
     def test_startAndCell_printNoWarningOnStderr(self):
         """No JVM warning (a refused or deprecated flag, setSecurityManager, Thread.stop) in
-        Jupyter's log or nbconvert's output, whichever JDK runs the kernel."""
-        with tempfile.TemporaryFile(mode="w+") as err:
-            km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60, stderr=err)
+        Jupyter's log or nbconvert's output, whichever JDK runs the kernel; and nothing of
+        HotSpot's on stdout either (the JIT's compiler directives are announced there unless told
+        not to), which nbconvert --stdout shares."""
+        with tempfile.TemporaryFile(mode="w+") as err, tempfile.TemporaryFile(mode="w+") as out:
+            km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60, stderr=err, stdout=out)
             try:
                 reply = kc.execute_interactive("1 + 1", timeout=TIMEOUT)
                 self.assertEqual(reply["content"]["status"], "ok")
@@ -165,8 +167,11 @@ class StartupTest(unittest.TestCase):
                 km.shutdown_kernel(now=False)
             err.seek(0)
             text = err.read()
+            out.seek(0)
+            stdout = out.read()
         for noise in ("WARNING", "deprecated", "Security Manager", "SecurityManager"):
             self.assertNotIn(noise, text)
+        self.assertEqual(stdout, "")
 
 
 class LeftoverThreadTest(KernelSession):

@@ -228,16 +228,37 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     /**
-     * Evaluates an expression as {@code var $out = (expr);}. JShell would otherwise make a new
-     * {@code $N} temporary for each one, whose type it works out in an extra compiler pass and
-     * which has to be dropped again so that later cells do not import them all: one redefined
-     * variable is about a millisecond cheaper per cell. Expressions that cannot initialise a
-     * {@code var} (void calls, {@code null}, lambdas) are rejected before anything runs and go the
-     * ordinary way.
+     * Evaluates an expression as {@code T $out = (expr);}, one redefined variable, with T the
+     * expression's static type. JShell would otherwise make a new {@code $N} temporary for each
+     * one, which has to be dropped again so that later cells do not import them all; and for a
+     * {@code var $out} it runs two compiler passes of its own (a trial compile and a type query)
+     * where asking the type once is one pass: a trivial cell's javac work drops from five tasks to
+     * four, the dearest ones (BENCHMARKS.md). Where the type cannot be written down (an anonymous
+     * class body, which {@code var} keeps, or a type JShell rejects) it is {@code var $out}; an
+     * expression without a value (a void call, a lambda with no target) goes the ordinary way
+     * at once, as does code that does not compile, so that JShell reports its errors.
      */
     private Evaluation evaluateExpression(String source, CellOrigin origin) {
-        String wrapped = "var " + LAST_VALUE + " = (" + source.strip() + ");";
-        List<SnippetEvent> events = eval(wrapped, origin);
+        String expr = source.strip();
+        String type = analysis.analyzeType(expr, expr.length());
+        if (type == null) {
+            return evaluateSnippet(source, origin, true);
+        }
+        boolean denotable = expr.indexOf('{') < 0 && !type.contains("capture#") && !type.contains("<any>")
+                && !type.contains("<anonymous") && !type.contains("&");
+        if (denotable) {
+            Evaluation typed = evaluateAsVariable(type, expr, source, origin);
+            if (typed != null) {
+                return typed;
+            }
+        }
+        Evaluation inferred = evaluateAsVariable("var", expr, source, origin);
+        return inferred != null ? inferred : evaluateSnippet(source, origin, true);
+    }
+
+    /** {@code declaredType $out = (expr);}; null when JShell rejects that declaration. */
+    private Evaluation evaluateAsVariable(String declaredType, String expr, String source, CellOrigin origin) {
+        List<SnippetEvent> events = eval(declaredType + " " + LAST_VALUE + " = (" + expr + ");", origin);
         if (control.wasStopped()) {
             return Evaluation.interrupted();
         }
@@ -246,7 +267,7 @@ public final class JShellEvaluator implements AutoCloseable {
                 continue;
             }
             if (event.status() == Snippet.Status.REJECTED) {
-                return evaluateSnippet(source, origin, true);
+                return null;
             }
             if (event.exception() != null) {
                 if (recovered(event.exception())) {
@@ -256,7 +277,7 @@ public final class JShellEvaluator implements AutoCloseable {
             }
             return Evaluation.value(control.lastValue(), event.value());
         }
-        return evaluateSnippet(source, origin, true);
+        return null;
     }
 
     /** Evaluates one snippet and remembers where in the notebook the snippets it made come from. */

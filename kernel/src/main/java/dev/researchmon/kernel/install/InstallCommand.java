@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--replace]}. */
 @Command(name = "install", mixinStandardHelpOptions = true,
-        customSynopsis = "research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--full-jit] [--replace]",
+        customSynopsis = "research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--quick-jit|--full-jit] [--replace]",
         description = "Write the kernelspec so Jupyter offers this kernel (default name 'java', per user).")
 public final class InstallCommand implements Callable<Integer> {
 
@@ -35,9 +35,18 @@ public final class InstallCommand implements Callable<Integer> {
                     + "(default: the JVM running this installer)")
     Path javaPath;
 
-    @Option(names = "--full-jit",
-            description = "optimising JIT: hot loops in cells about 2x faster, each cell's compile slower")
-    boolean fullJit;
+    static final class JitChoice {
+        @Option(names = "--quick-jit",
+                description = "C1 JIT only: hot loops in cells about 1.7x slower (the default is as quick per cell)")
+        boolean quick;
+
+        @Option(names = "--full-jit",
+                description = "the JVM's JIT as it comes, C2 compiling javac too: cells slower for their first few hundred")
+        boolean full;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    JitChoice jitChoice;
 
     @Option(names = "--replace",
             description = "replace a kernelspec of that name that research-kernel did not write (IJava's 'java'), "
@@ -51,13 +60,20 @@ public final class InstallCommand implements Callable<Integer> {
                 : KernelspecInstaller.userKernelsDir(System.getenv());
         try {
             JavaRuntime java = javaPath == null ? JavaRuntime.current() : JavaRuntime.probe(javaPath);
-            Path dir = new KernelspecInstaller(java.launcher(), ownJar(), !fullJit).install(kernels, name, replace);
+            Path dir = new KernelspecInstaller(java.launcher(), ownJar(), jit()).install(kernels, name, replace);
             System.out.println("Installed kernelspec " + name + " in " + dir);
             return 0;
         } catch (IllegalArgumentException e) {
             System.err.println("research-kernel install: " + e.getMessage());
             return 2;
         }
+    }
+
+    private KernelspecInstaller.Jit jit() {
+        if (jitChoice == null) {
+            return KernelspecInstaller.Jit.TIERED_USER_CODE;
+        }
+        return jitChoice.quick ? KernelspecInstaller.Jit.QUICK : KernelspecInstaller.Jit.FULL;
     }
 
     private static Path ownJar() throws URISyntaxException {

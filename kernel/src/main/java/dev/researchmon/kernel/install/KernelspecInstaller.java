@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -33,32 +35,81 @@ public final class KernelspecInstaller {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9._-]+");
     /** Options every JDK from 17 on accepts without a warning. */
     static final List<String> JVM_OPTIONS = List.of("-Djava.awt.headless=true", "-XX:+UseSerialGC", "-Xshare:auto");
-    /**
-     * C1 only, the default. JShell compiles every cell with javac, whose code keeps the optimising
-     * compiler (C2) busy for hundreds of cells; without it a trivial cell round-trips about twice as
-     * fast on a small machine (BENCHMARKS.md), while hot loops in cells run about twice as slow.
-     * {@code --full-jit} installs a kernelspec without it, for compute-heavy notebooks.
-     */
+    /** Which JIT the kernel runs; see {@link #JIT_DIRECTIVES} and BENCHMARKS.md for the figures. */
+    public enum Jit {
+        /**
+         * The default: the JVM's tiered JIT for the user's code (C2 for cells' hot loops and the
+         * JDK's collections), while javac, JShell and the kernel itself stay in C1 code, reached
+         * early. JShell compiles every cell with javac, whose code otherwise keeps C2 busy for
+         * hundreds of cells and runs slower meanwhile; a trivial cell then costs as much as with
+         * C1 only, and hot loops run as fast as with the JVM's default JIT.
+         */
+        TIERED_USER_CODE,
+        /** C1 only ({@code --quick-jit}): javac as quick as above, hot loops in cells about 1.7x slower. */
+        QUICK,
+        /**
+         * The JVM's JIT as it comes ({@code --full-jit}), C2 for javac too, which it spends hundreds
+         * of cells compiling: throw-away cells are compiled in the background after start.
+         */
+        FULL
+    }
+
+    /** C1 only, for {@link Jit#QUICK}. */
     static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
-    /**
-     * With the optimising JIT: javac compiled by C2 in the background after start, on throw-away
-     * cells that yield to the user's, instead of during the user's first few hundred cells.
-     */
+    /** Background warm-up of javac for {@link Jit#FULL}, yielding to every request. */
     static final String WARM_COMPILER = "-Dresearch.kernel.warmup=400";
+    /**
+     * Code that C2 leaves alone in {@link Jit#TIERED_USER_CODE}: javac and its tree API, JShell, and
+     * the JDK's image and jar file systems that javac reads classes through. Cells' classes
+     * ({@code REPL.*}), the rest of the JDK and the kernel get C2 as usual; the kernel must, since
+     * HotSpot does not inline a method it refused to compile with C2, and every loop in a cell
+     * calls the kernel's stop check. Class patterns as HotSpot's compiler directives write them
+     * ({@code package/Class.method}).
+     */
+    static final List<String> COMPILER_CODE = List.of("com/sun/tools/javac/*.*", "com/sun/source/*.*",
+            "jdk/jshell/*.*", "jdk/internal/jimage/*.*", "jdk/internal/jrtfs/*.*", "jdk/nio/zipfs/*.*");
+    /** The compiler directives file written beside kernel.json for {@link Jit#TIERED_USER_CODE}. */
+    static final String JIT_DIRECTIVES = "jit-directives.json";
+    /**
+     * {@link #COMPILER_CODE}'s methods are compiled after 1/20 of the usual calls: C2 refused, HotSpot
+     * compiles them with C1 only once they reach C2's threshold, and at the normal thresholds javac
+     * would run in C1's slower profiling code for hundreds of cells first.
+     */
+    static final String COMPILER_CODE_THRESHOLD_SCALE = "0.05";
+
+    /**
+     * The JVM options of {@link Jit#TIERED_USER_CODE}, all accepted without a word by Java 17 to 25.
+     * {@code -XX:-DisplayVMOutput} keeps HotSpot's "1 compiler directives added" off the kernel's
+     * stdout, which Jupyter's tools share (nbconvert --stdout); warnings and crash reports are
+     * written elsewhere and still appear.
+     */
+    static List<String> tieredUserCodeOptions(Path directives) {
+        List<String> options = new ArrayList<>(List.of("-XX:+UnlockDiagnosticVMOptions",
+                "-XX:-DisplayVMOutput", "-XX:CompilerDirectivesFile=" + directives, "-XX:CompileCommand=quiet"));
+        for (String pattern : COMPILER_CODE) {
+            options.add("-XX:CompileCommand=CompileThresholdScaling," + pattern + "," + COMPILER_CODE_THRESHOLD_SCALE);
+        }
+        return options;
+    }
+
+    /** HotSpot's compiler directives: no C2 for {@link #COMPILER_CODE}. */
+    static String directives() {
+        String patterns = COMPILER_CODE.stream().map(p -> "\"" + p + "\"").collect(Collectors.joining(", "));
+        return "[\n  {\n    match: [" + patterns + "],\n    c2: { Exclude: true }\n  }\n]\n";
+    }
 
     private final Path java;
     private final Path jar;
-    private final boolean quickJit;
+    private final Jit jit;
 
     public KernelspecInstaller(Path java, Path jar) {
-        this(java, jar, true);
+        this(java, jar, Jit.TIERED_USER_CODE);
     }
 
-    /** @param quickJit quicker cells, slower hot loops (see {@link #QUICK_JIT}) */
-    public KernelspecInstaller(Path java, Path jar, boolean quickJit) {
+    public KernelspecInstaller(Path java, Path jar, Jit jit) {
         this.java = java.toAbsolutePath();
         this.jar = jar.toAbsolutePath();
-        this.quickJit = quickJit;
+        this.jit = jit;
     }
 
     /** {@code $JUPYTER_DATA_DIR/kernels}, else the per-user data folder, as {@code --user} does. */
@@ -122,7 +173,15 @@ public final class KernelspecInstaller {
         ArrayNode argv = spec.putArray("argv");
         argv.add(java.toString());
         JVM_OPTIONS.forEach(argv::add);
-        argv.add(quickJit ? QUICK_JIT : WARM_COMPILER);
+        switch (jit) {
+            case TIERED_USER_CODE -> {
+                Path directives = dir.resolve(JIT_DIRECTIVES).toAbsolutePath();
+                Files.writeString(directives, directives());
+                tieredUserCodeOptions(directives).forEach(argv::add);
+            }
+            case QUICK -> argv.add(QUICK_JIT);
+            case FULL -> argv.add(WARM_COMPILER);
+        }
         argv.add("-jar");
         argv.add(jar.toString());
         argv.add("{connection_file}");

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,14 +41,49 @@ class KernelspecInstallerTest {
     }
 
     @Test
-    void quickJit_isTheDefault_fullJitLeavesItOut(@TempDir Path dir) throws Exception {
+    void defaultJit_keepsC2OffTheCompilerOnly_throughADirectivesFileBesideKernelJson(@TempDir Path dir) throws Exception {
         Path jar = Files.createFile(dir.resolve("k.jar"));
-        Path quick = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir, "quick");
-        Path full = new KernelspecInstaller(Path.of("/usr/bin/java"), jar, false).install(dir, "full");
-        assertTrue(Files.readString(quick.resolve("kernel.json")).contains(KernelspecInstaller.QUICK_JIT));
-        assertTrue(!Files.readString(full.resolve("kernel.json")).contains("TieredStopAtLevel"));
-        assertTrue(Files.readString(full.resolve("kernel.json")).contains(KernelspecInstaller.WARM_COMPILER));
-        assertTrue(!Files.readString(quick.resolve("kernel.json")).contains("warmup"));
+        Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir, "java");
+        JsonNode argv = new ObjectMapper().readTree(spec.resolve("kernel.json").toFile()).path("argv");
+        Path directives = spec.resolve(KernelspecInstaller.JIT_DIRECTIVES).toAbsolutePath();
+        assertTrue(argv.toString().contains("-XX:CompilerDirectivesFile=" + directives), argv.toString());
+        assertTrue(argv.toString().contains("CompileThresholdScaling,com/sun/tools/javac/*.*"), argv.toString());
+        assertTrue(!argv.toString().contains("TieredStopAtLevel") && !argv.toString().contains("warmup"), argv.toString());
+        String text = Files.readString(directives);
+        assertTrue(text.contains("c2: { Exclude: true }") && text.contains("\"jdk/jshell/*.*\""), text);
+        assertTrue(!text.contains("REPL") && !text.contains("java/util") && !text.contains("dev/researchmon"),
+                "cells' code, the JDK's collections and the kernel's stop check keep C2: " + text);
+    }
+
+    @Test
+    void quickAndFullJit_areTheOtherChoices(@TempDir Path dir) throws Exception {
+        Path jar = Files.createFile(dir.resolve("k.jar"));
+        Path quick = new KernelspecInstaller(Path.of("/usr/bin/java"), jar, KernelspecInstaller.Jit.QUICK).install(dir, "quick");
+        Path full = new KernelspecInstaller(Path.of("/usr/bin/java"), jar, KernelspecInstaller.Jit.FULL).install(dir, "full");
+        String quickSpec = Files.readString(quick.resolve("kernel.json"));
+        String fullSpec = Files.readString(full.resolve("kernel.json"));
+        assertTrue(quickSpec.contains(KernelspecInstaller.QUICK_JIT) && !quickSpec.contains("warmup"), quickSpec);
+        assertTrue(fullSpec.contains(KernelspecInstaller.WARM_COMPILER) && !fullSpec.contains("TieredStopAtLevel")
+                && !fullSpec.contains("CompilerDirectivesFile"), fullSpec);
+        assertTrue(!Files.exists(quick.resolve(KernelspecInstaller.JIT_DIRECTIVES)));
+    }
+
+    /** Every flag the default kernelspec adds is accepted by the JDK running the build, without a word. */
+    @Test
+    void defaultJitOptions_areAcceptedSilently_byThisJdk(@TempDir Path dir) throws Exception {
+        Path directives = Files.writeString(dir.resolve(KernelspecInstaller.JIT_DIRECTIVES), KernelspecInstaller.directives());
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(KernelspecInstaller.JVM_OPTIONS);
+        command.addAll(KernelspecInstaller.tieredUserCodeOptions(directives));
+        command.add("-version");
+        Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        String err = new String(p.getErrorStream().readAllBytes());
+        assertEquals(0, p.waitFor(), err);
+        assertEquals("", out, "HotSpot's messages must not reach the kernel's stdout");
+        assertTrue(err.startsWith("openjdk version") || err.startsWith("java version"), err);
+        assertTrue(!err.toLowerCase().contains("warning") && !err.contains("compiler directives"), err);
     }
 
     @Test
@@ -100,7 +136,8 @@ class KernelspecInstallerTest {
 
         assertEquals(ijava, spec);
         try (var files = Files.list(spec)) {
-            assertEquals(java.util.List.of(spec.resolve("kernel.json")), files.toList(), "IJava's jars are gone");
+            assertEquals(java.util.Set.of(spec.resolve("kernel.json"), spec.resolve(KernelspecInstaller.JIT_DIRECTIVES)),
+                    java.util.Set.copyOf(files.toList()), "IJava's jars are gone, only our files are there");
         }
         assertTrue(Files.readString(spec.resolve("kernel.json")).contains(jar.toAbsolutePath().toString()));
     }
