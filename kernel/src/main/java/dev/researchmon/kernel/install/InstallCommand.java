@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--replace]}. */
 @Command(name = "install", mixinStandardHelpOptions = true,
-        customSynopsis = "research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--quick-jit|--full-jit] [--replace]",
+        customSynopsis = "research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--quick-jit|--full-jit] [--no-class-archive] [--replace]",
         description = "Write the kernelspec so Jupyter offers this kernel (default name 'java', per user).")
 public final class InstallCommand implements Callable<Integer> {
 
@@ -48,6 +48,11 @@ public final class InstallCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     JitChoice jitChoice;
 
+    @Option(names = "--no-class-archive",
+            description = "skip the training run that makes the kernelspec's class archive (which starts the kernel "
+                    + "about a third sooner) and install in a second")
+    boolean noClassArchive;
+
     @Option(names = "--replace",
             description = "replace a kernelspec of that name that research-kernel did not write (IJava's 'java'), "
                     + "removing its files")
@@ -60,7 +65,11 @@ public final class InstallCommand implements Callable<Integer> {
                 : KernelspecInstaller.userKernelsDir(System.getenv());
         try {
             JavaRuntime java = javaPath == null ? JavaRuntime.current() : JavaRuntime.probe(javaPath);
-            Path dir = new KernelspecInstaller(java.launcher(), ownJar(), jit()).install(kernels, name, replace);
+            KernelspecInstaller installer = new KernelspecInstaller(java.launcher(), ownJar(), jit());
+            if (!noClassArchive) {
+                installer = installer.withClassArchive(java.feature(), System.err);
+            }
+            Path dir = installer.install(kernels, name, replace);
             System.out.println("Installed kernelspec " + name + " in " + dir);
             return 0;
         } catch (IllegalArgumentException e) {

@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -98,18 +101,39 @@ public final class KernelspecInstaller {
         return "[\n  {\n    match: [" + patterns + "],\n    c2: { Exclude: true }\n  }\n]\n";
     }
 
+    /** How long the training run that makes the class archive may take (a loaded 2-core machine needs ~20 s). */
+    static final Duration ARCHIVE_TRAINING = Duration.ofSeconds(180);
+
     private final Path java;
     private final Path jar;
     private final Jit jit;
+    /** The release of {@link #java} when a class archive is to be made, else 0. */
+    private final int archiveForJava;
+    private final PrintStream warnings;
 
     public KernelspecInstaller(Path java, Path jar) {
         this(java, jar, Jit.TIERED_USER_CODE);
     }
 
     public KernelspecInstaller(Path java, Path jar, Jit jit) {
+        this(java, jar, jit, 0, System.err);
+    }
+
+    private KernelspecInstaller(Path java, Path jar, Jit jit, int archiveForJava, PrintStream warnings) {
         this.java = java.toAbsolutePath();
         this.jar = jar.toAbsolutePath();
         this.jit = jit;
+        this.archiveForJava = archiveForJava;
+        this.warnings = warnings;
+    }
+
+    /**
+     * This installer, also making the kernelspec's class archive ({@link ClassArchive}) by a training
+     * run of the kernel on {@code java}, of release {@code javaFeature}. Why it could not be made
+     * goes to {@code warnings}; the kernelspec is written all the same.
+     */
+    public KernelspecInstaller withClassArchive(int javaFeature, PrintStream warnings) {
+        return new KernelspecInstaller(java, jar, jit, javaFeature, warnings);
     }
 
     /** {@code $JUPYTER_DATA_DIR/kernels}, else the per-user data folder, as {@code --user} does. */
@@ -170,17 +194,22 @@ public final class KernelspecInstaller {
         Files.createDirectories(dir);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode spec = json.createObjectNode();
-        ArrayNode argv = spec.putArray("argv");
-        argv.add(java.toString());
-        JVM_OPTIONS.forEach(argv::add);
+        List<String> jvm = new ArrayList<>();
+        jvm.add(java.toString());
+        jvm.addAll(JVM_OPTIONS);
         switch (jit) {
             case TIERED_USER_CODE -> {
                 Path directives = dir.resolve(JIT_DIRECTIVES).toAbsolutePath();
                 Files.writeString(directives, directives());
-                tieredUserCodeOptions(directives).forEach(argv::add);
+                jvm.addAll(tieredUserCodeOptions(directives));
             }
-            case QUICK -> argv.add(QUICK_JIT);
-            case FULL -> argv.add(WARM_COMPILER);
+            case QUICK -> jvm.add(QUICK_JIT);
+            case FULL -> jvm.add(WARM_COMPILER);
+        }
+        ArrayNode argv = spec.putArray("argv");
+        jvm.forEach(argv::add);
+        if (archiveForJava > 0) {
+            classArchiveOptions(dir, jvm).forEach(argv::add);
         }
         argv.add("-jar");
         argv.add(jar.toString());
@@ -194,6 +223,22 @@ public final class KernelspecInstaller {
         metadata.put(MARKER, true);
         Files.writeString(dir.resolve("kernel.json"), json.writeValueAsString(spec) + "\n");
         return dir;
+    }
+
+    /**
+     * Makes the class archive under the kernelspec's JVM options; its options when it was made, or
+     * when the JVM makes one itself at the first kernel's exit (Java 19 on), none otherwise.
+     */
+    private List<String> classArchiveOptions(Path dir, List<String> jvm) {
+        Path archive = dir.resolve(ClassArchive.FILE).toAbsolutePath();
+        Optional<String> failed = ClassArchive.make(jvm, jar, archive, ARCHIVE_TRAINING);
+        failed.ifPresent(why -> warnings.println("research-kernel install: no class archive made, so the kernel "
+                + "starts slower" + (archiveForJava >= ClassArchive.AUTO_CREATE_SINCE
+                ? " until its first exit makes one" : "") + ": " + why));
+        if (failed.isPresent() && archiveForJava < ClassArchive.AUTO_CREATE_SINCE) {
+            return List.of();
+        }
+        return ClassArchive.options(archive, archiveForJava);
     }
 
     /**

@@ -100,6 +100,11 @@ public final class MessageCodec {
                 content, List.of());
     }
 
+    /** A request, as a client sends it (the training run that makes the class archive is one). */
+    public Message request(String type, ObjectNode content) {
+        return new Message(List.of(), header(type), json.createObjectNode(), json.createObjectNode(), content, List.of());
+    }
+
     /** An iopub message about {@code parent} (which may be {@code null} for none). */
     public Message broadcast(Message parent, String type, ObjectNode content) {
         byte[] topic = ("kernel." + session + "." + type).getBytes(StandardCharsets.UTF_8);

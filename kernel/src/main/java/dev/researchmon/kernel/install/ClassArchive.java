@@ -1,0 +1,257 @@
+package dev.researchmon.kernel.install;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.researchmon.kernel.wire.ConnectionFile;
+import dev.researchmon.kernel.wire.Message;
+import dev.researchmon.kernel.wire.MessageCodec;
+import dev.researchmon.kernel.wire.WireFormatException;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The class-data sharing archive (AppCDS) that a kernelspec's JVM maps at start instead of loading,
+ * parsing and verifying the kernel's, JShell's and javac's classes from their jars: start to the
+ * first {@code kernel_info} reply about a third sooner (BENCHMARKS.md). {@code install} makes it with
+ * one training run of the real kernel under the kernelspec's own JVM options, driven over its sockets
+ * through {@code kernel_info}, a few cells, a completion and a shutdown, so that it holds what a
+ * start and the first cells load.
+ *
+ * <p>The archive is tied to the JVM and the jar it was made with. Java 19 and later re-make a stale
+ * one by themselves ({@code -XX:+AutoCreateSharedArchive}); Java 17 ignores it, silently, and the
+ * kernel starts as it would without one until {@code install} is run again.
+ */
+final class ClassArchive {
+    /** Beside kernel.json. */
+    static final String FILE = "kernel.jsa";
+    /**
+     * The JVM says nothing about the archive: neither the classes it cannot archive when it dumps
+     * (on stdout, which Jupyter's tools share) nor a stale archive it refuses.
+     */
+    static final String QUIET = "-Xlog:cds*=off";
+    /** The first Java that re-makes a stale or missing archive at exit. */
+    static final int AUTO_CREATE_SINCE = 19;
+
+    /** What the training run asks for: the kinds of cells a notebook starts with. */
+    private static final List<String> CELLS = List.of(
+            "1 + 1",
+            "int x = 2;",
+            "String s = \"abc\".toUpperCase();\ns.length()",
+            "import java.util.*;\nList<Integer> l = new ArrayList<>(List.of(3, 1, 2));\nCollections.sort(l);\nl",
+            "void hello(String name) {\n    System.out.println(\"hello \" + name);\n}\nhello(\"world\");",
+            "long sum = 0;\nfor (int i = 0; i < 1_000; i++) {\n    sum += i;\n}\nsum",
+            "record Point(int x, int y) {}\nnew Point(1, 2)",
+            "Integer.parseInt(\"not a number\")",
+            "%lsmagic");
+
+    private ClassArchive() {
+    }
+
+    /** The kernelspec's JVM options for an archive at {@code archive}, for a JVM of release {@code feature}. */
+    static List<String> options(Path archive, int feature) {
+        List<String> options = new ArrayList<>();
+        if (feature >= AUTO_CREATE_SINCE) {
+            options.add("-XX:+AutoCreateSharedArchive");
+        }
+        options.add("-XX:SharedArchiveFile=" + archive);
+        options.add(QUIET);
+        return options;
+    }
+
+    /**
+     * Runs the kernel once ({@code jvm}: the launcher and the kernelspec's options) with
+     * {@code -XX:ArchiveClassesAtExit=archive} and drives it until it exits.
+     *
+     * @return why no archive was made, or empty when it was
+     */
+    static Optional<String> make(List<String> jvm, Path jar, Path archive, Duration timeout) {
+        Optional<String> failed = train(jvm, jar, archive, timeout);
+        if (failed.isPresent()) {
+            // a JVM that failed still dumps what it loaded at exit: nothing a kernel could use
+            try {
+                Files.deleteIfExists(archive);
+            } catch (IOException e) {
+                return Optional.of(failed.get() + "; and " + archive + " could not be removed: " + e.getMessage());
+            }
+        }
+        return failed;
+    }
+
+    private static Optional<String> train(List<String> jvm, Path jar, Path archive, Duration timeout) {
+        Path work = null;
+        Process kernel = null;
+        try {
+            work = Files.createTempDirectory("research-kernel-archive");
+            Files.deleteIfExists(archive);
+            Connection connection = Connection.onFreePorts();
+            Path connectionFile = work.resolve("kernel-archive.json");
+            Files.writeString(connectionFile, connection.json());
+            Path stderr = work.resolve("stderr.txt");
+            List<String> command = new ArrayList<>(jvm);
+            command.add("-XX:ArchiveClassesAtExit=" + archive);
+            command.add(QUIET);
+            command.addAll(List.of("-jar", jar.toString(), connectionFile.toString()));
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(stderr.toFile());
+            // a training kernel belongs to no notebook server and no parent that may go away
+            pb.environment().keySet().removeIf(k -> k.startsWith("JPY_") || k.startsWith("RESEARCH_MONITOR_"));
+            kernel = pb.start();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            MessageCodec codec = new MessageCodec(ConnectionFile.signer(ConnectionFile.read(connectionFile)),
+                    UUID.randomUUID().toString());
+            Optional<String> driven = drive(connection, codec, deadline, kernel);
+            if (driven.isPresent()) {
+                return driven;
+            }
+            long left = Math.max(1, deadline - System.nanoTime());
+            if (!kernel.waitFor(left, TimeUnit.NANOSECONDS)) {
+                return Optional.of("the training kernel did not exit within " + timeout.toSeconds() + " s of starting");
+            }
+            if (!Files.isRegularFile(archive) || Files.size(archive) == 0) {
+                String err = Files.readString(stderr, StandardCharsets.UTF_8).strip();
+                return Optional.of("the training kernel exited (status " + kernel.exitValue() + ") without writing "
+                        + archive + (err.isEmpty() ? "" : ": " + err));
+            }
+            return Optional.empty();
+        } catch (IOException | WireFormatException e) {
+            return Optional.of(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        } finally {
+            if (kernel != null && kernel.isAlive()) {
+                kernel.destroyForcibly();
+            }
+            deleteQuietly(work);
+        }
+    }
+
+    /** kernel_info, the cells, a completion, then shutdown; empty when every reply came. */
+    private static Optional<String> drive(Connection connection, MessageCodec codec, long deadline, Process kernel) {
+        ObjectMapper json = codec.json();
+        try (ZContext context = new ZContext()) {
+            context.setLinger(0);
+            ZMQ.Socket shell = context.createSocket(SocketType.DEALER);
+            shell.connect("tcp://127.0.0.1:" + connection.shell());
+            ZMQ.Socket control = context.createSocket(SocketType.DEALER);
+            control.connect("tcp://127.0.0.1:" + connection.control());
+            List<Request> requests = new ArrayList<>();
+            requests.add(new Request(shell, "kernel_info_request", json.createObjectNode()));
+            for (String cell : CELLS) {
+                ObjectNode content = json.createObjectNode();
+                content.put("code", cell);
+                content.put("silent", false);
+                content.put("store_history", true);
+                content.putObject("user_expressions");
+                content.put("allow_stdin", false);
+                content.put("stop_on_error", false);
+                requests.add(new Request(shell, "execute_request", content));
+            }
+            ObjectNode complete = json.createObjectNode();
+            complete.put("code", "\"a\".toUpp");
+            complete.put("cursor_pos", 9);
+            requests.add(new Request(shell, "complete_request", complete));
+            ObjectNode shutdown = json.createObjectNode();
+            shutdown.put("restart", false);
+            requests.add(new Request(control, "shutdown_request", shutdown));
+            for (Request r : requests) {
+                Message sent = codec.request(r.type(), r.content());
+                List<byte[]> frames = codec.encode(sent);
+                for (int i = 0; i < frames.size(); i++) {
+                    r.socket().send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
+                }
+                Optional<String> replied = awaitReply(r.socket(), codec, sent.id(), deadline, kernel);
+                if (replied.isPresent()) {
+                    return Optional.of(r.type() + ": " + replied.get());
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> awaitReply(ZMQ.Socket socket, MessageCodec codec, String id, long deadline,
+                                               Process kernel) {
+        socket.setReceiveTimeOut(250);
+        while (System.nanoTime() < deadline) {
+            byte[] first = socket.recv();
+            if (first == null) {
+                if (!kernel.isAlive()) {
+                    return Optional.of("the training kernel exited with status " + kernel.exitValue());
+                }
+                continue;
+            }
+            List<byte[]> frames = new ArrayList<>(List.of(first));
+            while (socket.hasReceiveMore()) {
+                frames.add(socket.recv());
+            }
+            try {
+                if (id.equals(codec.decode(frames).parentHeader().path("msg_id").asText())) {
+                    return Optional.empty();
+                }
+            } catch (Exception e) {
+                return Optional.of("unreadable reply: " + e.getMessage());
+            }
+        }
+        return Optional.of("no reply before the deadline");
+    }
+
+    private record Request(ZMQ.Socket socket, String type, ObjectNode content) {
+    }
+
+    /** A connection file of the training run's own: loopback, free ports, a fresh key. */
+    private record Connection(int shell, int control, int stdin, int hb, int iopub, String key) {
+        static Connection onFreePorts() throws IOException {
+            int[] ports = new int[5];
+            List<ServerSocket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < ports.length; i++) {
+                    ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                    held.add(s);
+                    ports[i] = s.getLocalPort();
+                }
+            } finally {
+                for (ServerSocket s : held) {
+                    s.close();
+                }
+            }
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            return new Connection(ports[0], ports[1], ports[2], ports[3], ports[4], HexFormat.of().formatHex(key));
+        }
+
+        String json() throws IOException {
+            return new ObjectMapper().writeValueAsString(Map.of("transport", "tcp", "ip", "127.0.0.1",
+                    "shell_port", shell, "control_port", control, "stdin_port", stdin, "hb_port", hb,
+                    "iopub_port", iopub, "key", key, "signature_scheme", "hmac-sha256",
+                    "kernel_name", "research-kernel-archive"));
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary folder left behind is harmless
+        }
+    }
+}

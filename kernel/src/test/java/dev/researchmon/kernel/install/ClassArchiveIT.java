@@ -1,0 +1,124 @@
+package dev.researchmon.kernel.install;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The class archive {@code install} makes by a training run of the real kernel, on the build's JDK
+ * and on Temurin 25: the JVM maps it (it must, under {@code -Xshare:on}), a stale one is left aside
+ * without a word, and a training run that cannot run is said once while the kernelspec is written.
+ */
+class ClassArchiveIT {
+    /** The kernel's answer to a start without a connection file: exit 2 and this line, nothing else. */
+    private static final String USAGE = "research-kernel: a connection file is needed";
+    private static final Path JAR = Path.of("target/research-kernel.jar").toAbsolutePath();
+
+    static List<JavaRuntime> jdks() {
+        return List.of(JavaRuntime.current(),
+                JavaRuntime.probe(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void install_makesAnArchive_thatTheJvmMaps_andStartsWithNoWordAboutIt(JavaRuntime java, @TempDir Path tmp)
+            throws Exception {
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        Path dir = install(java, JAR, tmp, warnings);
+
+        assertEquals("", warnings.toString(StandardCharsets.UTF_8));
+        Path archive = dir.resolve(ClassArchive.FILE);
+        assertTrue(Files.size(archive) > 1_000_000, "archive of the kernel's classes: " + Files.size(archive));
+        List<String> argv = argv(dir);
+        assertTrue(argv.contains("-XX:SharedArchiveFile=" + archive.toAbsolutePath()), argv.toString());
+        assertEquals(java.feature() >= ClassArchive.AUTO_CREATE_SINCE, argv.contains("-XX:+AutoCreateSharedArchive"));
+
+        // -Xshare:on makes a JVM that cannot map the archive refuse to start
+        List<String> strict = new ArrayList<>(jvmOptions(argv));
+        strict.add("-Xshare:on");
+        assertOnlyTheKernelSpeaks(strict, JAR);
+        assertOnlyTheKernelSpeaks(jvmOptions(argv), JAR);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void staleArchive_isLeftAsideWithoutAWord(JavaRuntime java, @TempDir Path tmp) throws Exception {
+        Path jar = Files.copy(JAR, tmp.resolve("research-kernel.jar"));
+        Path dir = install(java, jar, tmp, new ByteArrayOutputStream());
+        // a newer jar where the old one was: the archive no longer matches it
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(3600)));
+
+        assertOnlyTheKernelSpeaks(jvmOptions(argv(dir)), jar);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void trainingRunThatCannotStart_isSaidOnce_andTheKernelspecIsWrittenAllTheSame(JavaRuntime java,
+                                                                                  @TempDir Path tmp)
+            throws Exception {
+        Path notAKernel = Files.writeString(tmp.resolve("broken.jar"), "not a jar");
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        Path dir = install(java, notAKernel, tmp, warnings);
+
+        String said = warnings.toString(StandardCharsets.UTF_8);
+        assertTrue(said.startsWith("research-kernel install: no class archive made"), said);
+        assertTrue(said.contains("the training kernel exited"), said);
+        assertEquals(1, said.lines().count(), said);
+        List<String> argv = argv(dir);
+        // Java 19 on make the archive at the first kernel's exit; Java 17 starts without one
+        assertEquals(java.feature() >= ClassArchive.AUTO_CREATE_SINCE,
+                argv.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=")), argv.toString());
+        assertFalse(Files.exists(dir.resolve(ClassArchive.FILE)));
+    }
+
+    private static Path install(JavaRuntime java, Path jar, Path tmp, ByteArrayOutputStream warnings)
+            throws IOException {
+        return new KernelspecInstaller(java.launcher(), jar)
+                .withClassArchive(java.feature(), new PrintStream(warnings, true, StandardCharsets.UTF_8))
+                .install(tmp.resolve("kernels"), "java-archive-it");
+    }
+
+    private static List<String> argv(Path dir) throws IOException {
+        JsonNode spec = new ObjectMapper().readTree(dir.resolve("kernel.json").toFile());
+        List<String> argv = new ArrayList<>();
+        spec.path("argv").forEach(a -> argv.add(a.asText()));
+        return argv;
+    }
+
+    /** The launcher and JVM options: the argv up to {@code -jar}. */
+    private static List<String> jvmOptions(List<String> argv) {
+        return argv.subList(0, argv.indexOf("-jar"));
+    }
+
+    /** Starts the kernel with no connection file: only its own usage line may come out, on stderr. */
+    private static void assertOnlyTheKernelSpeaks(List<String> jvm, Path jar) throws Exception {
+        List<String> command = new ArrayList<>(jvm);
+        command.addAll(List.of("-jar", jar.toString()));
+        Process p = new ProcessBuilder(command).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("", out, "stdout of " + command);
+        assertTrue(err.startsWith(USAGE) && err.lines().count() == 1, "stderr of " + command + ":\n" + err);
+        assertEquals(2, p.exitValue());
+    }
+}
