@@ -139,7 +139,13 @@ final class ClassArchive {
             if (kernel != null && kernel.isAlive()) {
                 kernel.destroyForcibly();
             }
-            deleteQuietly(work);
+            if (work != null) {
+                try {
+                    KernelspecInstaller.deleteTree(work);
+                } catch (IOException ignored) {
+                    // a temporary folder left behind is harmless
+                }
+            }
         }
     }
 
@@ -244,14 +250,4 @@ final class ClassArchive {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary folder left behind is harmless
-        }
-    }
 }

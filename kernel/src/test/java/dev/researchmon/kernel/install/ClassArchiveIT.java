@@ -2,6 +2,7 @@ package dev.researchmon.kernel.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.researchmon.kernel.it.KernelHarness;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The class archive {@code install} makes by a training run of the real kernel, on the build's JDK
- * and on Temurin 25: the JVM maps it (it must, under {@code -Xshare:on}), a stale one is left aside
+ * and on Temurin 25 (the kernel ITs' JDKs): the JVM maps it (it must, under {@code -Xshare:on}), a stale one is left aside
  * without a word, and a training run that cannot run is said once while the kernelspec is written.
  */
 class ClassArchiveIT {
@@ -32,9 +33,9 @@ class ClassArchiveIT {
     private static final String USAGE = "research-kernel: a connection file is needed";
     private static final Path JAR = Path.of("target/research-kernel.jar").toAbsolutePath();
 
+    /** The kernel ITs' JDKs ({@code -Dkernel.it.jdks} or the build's and Temurin 25). */
     static List<JavaRuntime> jdks() {
-        return List.of(JavaRuntime.current(),
-                JavaRuntime.probe(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64")));
+        return KernelHarness.jdks().stream().map(jdk -> JavaRuntime.probe(jdk.home())).toList();
     }
 
     @ParameterizedTest

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code JUPYTER_DATA_DIR}, and Debian's Python/Jupyter run against it. Every process started here
  * is stopped here, descendants (the kernels jupyter_client started) first.
  */
-final class KernelHarness {
+public final class KernelHarness {
     static final Path MODULE = Path.of("").toAbsolutePath();
     static final Path REPO = MODULE.getParent();
     static final Path PYTHON_TESTS = MODULE.resolve("src/test/python");
@@ -34,7 +34,7 @@ final class KernelHarness {
     }
 
     /** A JDK the kernel is installed with; named by its release in test names. */
-    record Jdk(int feature, Path home) {
+    public record Jdk(int feature, Path home) {
         @Override
         public String toString() {
             return "Java " + feature;
@@ -48,7 +48,7 @@ final class KernelHarness {
      * The JDKs every kernel IT runs on: the build's (17) and Temurin 25, or the JDK homes listed in
      * {@code -Dkernel.it.jdks=HOME,HOME}. A JDK that is missing fails the tests rather than skipping them.
      */
-    static List<Jdk> jdks() {
+    public static List<Jdk> jdks() {
         String listed = System.getProperty("kernel.it.jdks", "");
         List<Path> homes = new ArrayList<>();
         if (listed.isBlank()) {
