@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loopback port nobody listens on at the moment of asking, for a server a test starts (or for a
- * URL that must stay dead).
+ * URL that must stay dead). No port is handed out twice in one JVM.
  *
  * <pre>{@code
  * int port = FreePort.loopback();
@@ -15,11 +17,29 @@ import java.net.ServerSocket;
  * }</pre>
  */
 public final class FreePort {
+    /**
+     * Every port this JVM has handed out. A test usually asks for several ports before anything binds
+     * them, and Linux may give the same just-closed ephemeral port to two asks in a row: CI once saw
+     * alertmanager and node-exporter given one port. Remembering them makes each ask distinct.
+     */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    private static final int TRIES = 1000;
+
     private FreePort() {
     }
 
-    /** A port on 127.0.0.1 the kernel just handed out; servers in tests bind loopback only. */
+    /** A port on 127.0.0.1 the kernel just handed out and this JVM has not; servers in tests bind loopback only. */
     public static int loopback() {
+        for (int i = 0; i < TRIES; i++) {
+            int port = askTheKernel();
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no loopback port this JVM has not already handed out, after " + TRIES + " tries");
+    }
+
+    private static int askTheKernel() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
