@@ -6,6 +6,7 @@ import dev.researchmon.kernel.launch.ParentWatchdog;
 import dev.researchmon.kernel.language.JavaKernel;
 import dev.researchmon.kernel.protocol.Iopub;
 import dev.researchmon.kernel.protocol.KernelProtocol;
+import dev.researchmon.kernel.protocol.ProtocolRehearsal;
 import dev.researchmon.kernel.wire.ConnectionFile;
 import dev.researchmon.kernel.wire.KernelSockets;
 import dev.researchmon.kernel.wire.MessageCodec;
@@ -75,6 +76,9 @@ public final class Main implements Callable<Integer> {
             JavaKernel java = new JavaKernel(iopub, identity(connectionFile, env), log);
             KernelProtocol protocol = new KernelProtocol(codec, sockets, iopub, java, log, sockets::stop);
             java.start();
+            if (ProtocolRehearsal.DEFAULT_CELLS > 0) {
+                ProtocolRehearsal.inBackground(ProtocolRehearsal.DEFAULT_CELLS, Duration.ofSeconds(10), log);
+            }
             sockets.run(protocol::handle);
         }
         return 0;

@@ -3,6 +3,7 @@ package dev.researchmon.kernel.install;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.researchmon.kernel.wire.ConnectionFile;
+import dev.researchmon.kernel.wire.LoopbackConnection;
 import dev.researchmon.kernel.wire.Message;
 import dev.researchmon.kernel.wire.MessageCodec;
 import dev.researchmon.kernel.wire.WireFormatException;
@@ -11,16 +12,12 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -99,7 +96,7 @@ final class ClassArchive {
         try {
             work = Files.createTempDirectory("research-kernel-archive");
             Files.deleteIfExists(archive);
-            Connection connection = Connection.onFreePorts();
+            LoopbackConnection connection = LoopbackConnection.onFreePorts("research-kernel-archive");
             Path connectionFile = work.resolve("kernel-archive.json");
             Files.writeString(connectionFile, connection.json());
             Path stderr = work.resolve("stderr.txt");
@@ -150,14 +147,14 @@ final class ClassArchive {
     }
 
     /** kernel_info, the cells, a completion, then shutdown; empty when every reply came. */
-    private static Optional<String> drive(Connection connection, MessageCodec codec, long deadline, Process kernel) {
+    private static Optional<String> drive(LoopbackConnection connection, MessageCodec codec, long deadline, Process kernel) {
         ObjectMapper json = codec.json();
         try (ZContext context = new ZContext()) {
             context.setLinger(0);
             ZMQ.Socket shell = context.createSocket(SocketType.DEALER);
-            shell.connect("tcp://127.0.0.1:" + connection.shell());
+            shell.connect(connection.address(connection.shell()));
             ZMQ.Socket control = context.createSocket(SocketType.DEALER);
-            control.connect("tcp://127.0.0.1:" + connection.control());
+            control.connect(connection.address(connection.control()));
             List<Request> requests = new ArrayList<>();
             requests.add(new Request(shell, "kernel_info_request", json.createObjectNode()));
             for (String cell : CELLS) {
@@ -220,34 +217,4 @@ final class ClassArchive {
 
     private record Request(ZMQ.Socket socket, String type, ObjectNode content) {
     }
-
-    /** A connection file of the training run's own: loopback, free ports, a fresh key. */
-    private record Connection(int shell, int control, int stdin, int hb, int iopub, String key) {
-        static Connection onFreePorts() throws IOException {
-            int[] ports = new int[5];
-            List<ServerSocket> held = new ArrayList<>();
-            try {
-                for (int i = 0; i < ports.length; i++) {
-                    ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                    held.add(s);
-                    ports[i] = s.getLocalPort();
-                }
-            } finally {
-                for (ServerSocket s : held) {
-                    s.close();
-                }
-            }
-            byte[] key = new byte[32];
-            new java.security.SecureRandom().nextBytes(key);
-            return new Connection(ports[0], ports[1], ports[2], ports[3], ports[4], HexFormat.of().formatHex(key));
-        }
-
-        String json() throws IOException {
-            return new ObjectMapper().writeValueAsString(Map.of("transport", "tcp", "ip", "127.0.0.1",
-                    "shell_port", shell, "control_port", control, "stdin_port", stdin, "hb_port", hb,
-                    "iopub_port", iopub, "key", key, "signature_scheme", "hmac-sha256",
-                    "kernel_name", "research-kernel-archive"));
-        }
-    }
-
 }

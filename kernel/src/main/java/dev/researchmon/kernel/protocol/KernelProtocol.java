@@ -150,6 +150,11 @@ public final class KernelProtocol {
         reply(channel, msg, reply);
     }
 
+    /** Lets the shell worker's thread end once queued requests are done (the rehearsal's protocol). */
+    public void close() {
+        worker.shutdown();
+    }
+
     private void shutdown(Channel channel, Message msg) {
         ShutdownReply reply = new ShutdownReply("ok", Messages.read(msg.content(), ShutdownRequest.class).restart());
         language.shutdown();

@@ -215,6 +215,7 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        wakeRequests.release(); // the waker thread sees running and ends
         context.close();
     }
 }

@@ -1,0 +1,223 @@
+package dev.researchmon.kernel.protocol;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.researchmon.kernel.protocol.message.CompleteReply;
+import dev.researchmon.kernel.protocol.message.CompleteRequest;
+import dev.researchmon.kernel.protocol.message.ExecuteReply;
+import dev.researchmon.kernel.protocol.message.ExecuteRequest;
+import dev.researchmon.kernel.protocol.message.HistoryReply;
+import dev.researchmon.kernel.protocol.message.HistoryRequest;
+import dev.researchmon.kernel.protocol.message.InspectReply;
+import dev.researchmon.kernel.protocol.message.InspectRequest;
+import dev.researchmon.kernel.protocol.message.IsCompleteReply;
+import dev.researchmon.kernel.protocol.message.IsCompleteRequest;
+import dev.researchmon.kernel.protocol.message.KernelInfoReply;
+import dev.researchmon.kernel.wire.ConnectionFile;
+import dev.researchmon.kernel.wire.KernelSockets;
+import dev.researchmon.kernel.wire.LoopbackConnection;
+import dev.researchmon.kernel.wire.Message;
+import dev.researchmon.kernel.wire.MessageCodec;
+import dev.researchmon.magics.api.Display;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The kernel's message path run for practice while it starts: its own sockets, codec and protocol,
+ * on private loopback ports with a key of their own, driven by a client of its own through
+ * {@code cells} execute requests (busy, input, result, reply, idle: what a trivial cell costs the
+ * protocol), then a shutdown. No user code and no JShell take part.
+ *
+ * <p>Why: a kernel's first few hundred cells otherwise pay for the JIT compiling that path (jeromq,
+ * Jackson, the HMAC) while they run: on a quiet 2-core machine an empty cell took 8-10 ms right after
+ * start against 3 ms once warm (BENCHMARKS.md). Rehearsed on a thread of its own while JShell starts,
+ * the compiling is done before the first cell instead. It gives up quietly at its deadline or on any
+ * error, with one line in the kernel's log: it is an optimisation, never a reason to fail.
+ *
+ * <pre>{@code
+ * ProtocolRehearsal.inBackground(1000, Duration.ofSeconds(10), log);
+ * }</pre>
+ */
+public final class ProtocolRehearsal {
+    /** Execute round trips rehearsed at start ({@code -Dresearch.kernel.rehearsal=N}, 0 for none). */
+    public static final int DEFAULT_CELLS = Integer.getInteger("research.kernel.rehearsal", 1500);
+
+    private final int cells;
+    private final long deadlineNanos;
+
+    private ProtocolRehearsal(int cells, long deadlineNanos) {
+        this.cells = cells;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /** Starts the rehearsal on a daemon thread; returns at once. */
+    public static Thread inBackground(int cells, java.time.Duration limit, PrintStream log) {
+        Thread t = new Thread(() -> {
+            try {
+                rehearse(cells, limit);
+            } catch (Exception | LinkageError e) {
+                log.println("research-kernel: the protocol rehearsal at start gave up (no harm done): " + e);
+            }
+        }, "protocol-rehearsal");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+        return t;
+    }
+
+    /** Rehearses on this thread; the number of cells that got their reply within {@code limit}. */
+    static int rehearse(int cells, java.time.Duration limit) throws Exception {
+        return new ProtocolRehearsal(cells, System.nanoTime() + limit.toNanos()).run();
+    }
+
+    private int run() throws Exception {
+        LoopbackConnection connection = LoopbackConnection.onFreePorts("research-kernel-rehearsal");
+        MessageCodec kernelCodec = new MessageCodec(ConnectionFile.signer(connection.properties()),
+                UUID.randomUUID().toString());
+        MessageCodec clientCodec = new MessageCodec(ConnectionFile.signer(connection.properties()),
+                UUID.randomUUID().toString());
+        PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+        int done = 0;
+        try (KernelSockets sockets = new KernelSockets(connection.properties(), kernelCodec, quiet);
+             ZContext client = new ZContext(1)) {
+            Iopub iopub = new Iopub(kernelCodec, sockets);
+            KernelProtocol protocol = new KernelProtocol(kernelCodec, sockets, iopub, new Understudy(iopub), quiet,
+                    sockets::stop);
+            Thread loop = new Thread(() -> {
+                try {
+                    sockets.run(protocol::handle);
+                } catch (Exception ignored) {
+                    // the rehearsal's sockets closed under it: it is over
+                }
+            }, "protocol-rehearsal-sockets");
+            loop.setDaemon(true);
+            loop.start();
+            client.setLinger(0);
+            ZMQ.Socket shell = client.createSocket(SocketType.DEALER);
+            shell.setReceiveTimeOut(1000);
+            shell.connect(connection.address(connection.shell()));
+            ZMQ.Socket iopubIn = client.createSocket(SocketType.SUB);
+            iopubIn.subscribe(new byte[0]);
+            iopubIn.setReceiveTimeOut(0);
+            iopubIn.connect(connection.address(connection.iopub()));
+            try {
+                for (int i = 0; i < cells && System.nanoTime() < deadlineNanos; i++) {
+                    if (!roundTrip(shell, iopubIn, clientCodec, "1 + 1")) {
+                        break;
+                    }
+                    done++;
+                }
+            } finally {
+                protocol.close();
+                sockets.stop();
+                loop.join(2000);
+            }
+        }
+        return done;
+    }
+
+    /** One execute request, its reply, and whatever iopub has by then; false when no reply came. */
+    private boolean roundTrip(ZMQ.Socket shell, ZMQ.Socket iopubIn, MessageCodec codec, String code) throws Exception {
+        ObjectNode content = codec.json().createObjectNode();
+        content.put("code", code);
+        content.put("silent", false);
+        content.put("store_history", true);
+        content.putObject("user_expressions");
+        content.put("allow_stdin", false);
+        content.put("stop_on_error", true);
+        Message request = codec.request("execute_request", content);
+        send(shell, codec.encode(request));
+        while (System.nanoTime() < deadlineNanos) {
+            List<byte[]> reply = receive(shell);
+            if (reply == null) {
+                return false;
+            }
+            if (request.id().equals(codec.decode(reply).parentHeader().path("msg_id").asText())) {
+                List<byte[]> published;
+                while ((published = receive(iopubIn)) != null) {
+                    codec.decode(published);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void send(ZMQ.Socket socket, List<byte[]> frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            socket.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
+        }
+    }
+
+    private static List<byte[]> receive(ZMQ.Socket socket) {
+        byte[] first = socket.recv();
+        if (first == null) {
+            return null;
+        }
+        List<byte[]> frames = new ArrayList<>(List.of(first));
+        while (socket.hasReceiveMore()) {
+            frames.add(socket.recv());
+        }
+        return frames;
+    }
+
+    /** Plays a language for the rehearsal: each cell shows its input and a small result. */
+    private static final class Understudy implements LanguageKernel {
+        private final Iopub iopub;
+        private int count;
+
+        Understudy(Iopub iopub) {
+            this.iopub = iopub;
+        }
+
+        @Override
+        public KernelInfoReply kernelInfo() {
+            throw new UnsupportedOperationException("not rehearsed");
+        }
+
+        @Override
+        public ExecuteReply execute(ExecuteRequest request) {
+            count++;
+            iopub.executeInput(request.code(), count);
+            iopub.executeResult(count, Display.text(String.valueOf(count)));
+            return ExecuteReply.ok(count, List.of());
+        }
+
+        @Override
+        public CompleteReply complete(CompleteRequest request) {
+            throw new UnsupportedOperationException("not rehearsed");
+        }
+
+        @Override
+        public InspectReply inspect(InspectRequest request) {
+            throw new UnsupportedOperationException("not rehearsed");
+        }
+
+        @Override
+        public IsCompleteReply isComplete(IsCompleteRequest request) {
+            throw new UnsupportedOperationException("not rehearsed");
+        }
+
+        @Override
+        public HistoryReply history(HistoryRequest request) {
+            throw new UnsupportedOperationException("not rehearsed");
+        }
+
+        @Override
+        public void input(String line) {
+        }
+
+        @Override
+        public void interrupt() {
+        }
+
+        @Override
+        public void shutdown() {
+        }
+    }
+}
