@@ -77,7 +77,10 @@ public final class Main implements Callable<Integer> {
             KernelProtocol protocol = new KernelProtocol(codec, sockets, iopub, java, log, sockets::stop);
             java.start();
             if (ProtocolRehearsal.DEFAULT_CELLS > 0) {
-                ProtocolRehearsal.inBackground(ProtocolRehearsal.DEFAULT_CELLS, Duration.ofSeconds(10), log);
+                // while the user reads the notebook: never beside a cell, nor while JShell starts
+                Duration quiet = Duration.ofMillis(200);
+                ProtocolRehearsal.inBackground(ProtocolRehearsal.DEFAULT_CELLS, Duration.ofSeconds(60),
+                        () -> java.started() && protocol.idleFor(quiet), log);
             }
             sockets.run(protocol::handle);
         }

@@ -132,6 +132,11 @@ public final class JavaKernel implements LanguageKernel {
         init.start();
     }
 
+    /** Whether JShell has started (or failed to): cells no longer wait for it. */
+    public boolean started() {
+        return evaluator.isDone();
+    }
+
     KernelIdentity identity() {
         return identity.get();
     }

@@ -50,6 +50,8 @@ public final class KernelProtocol {
         return t;
     });
     private final AtomicLong received = new AtomicLong();
+    private final AtomicLong served = new AtomicLong();
+    private volatile long lastActive = System.nanoTime();
     /** Execute requests received up to this number are aborted after an error (stop_on_error). */
     private volatile long abortThrough = -1;
     /** The count of the last executed cell, for the replies of aborted ones. */
@@ -102,6 +104,7 @@ public final class KernelProtocol {
 
     private void submit(Channel channel, Message msg) {
         long seq = received.incrementAndGet();
+        lastActive = System.nanoTime();
         worker.execute(() -> {
             iopub.status(msg, "busy");
             try {
@@ -115,6 +118,8 @@ public final class KernelProtocol {
                 reply(channel, msg, ErrorReply.of("KernelError", msg.type() + " failed: " + e));
             } finally {
                 iopub.status(msg, "idle");
+                lastActive = System.nanoTime();
+                served.incrementAndGet();
             }
         });
     }
@@ -148,6 +153,11 @@ public final class KernelProtocol {
             abortThrough = received.get();
         }
         reply(channel, msg, reply);
+    }
+
+    /** Whether no shell request is queued or running, nor was for {@code quiet}: background work may run. */
+    public boolean idleFor(java.time.Duration quiet) {
+        return served.get() == received.get() && System.nanoTime() - lastActive > quiet.toNanos();
     }
 
     /** Lets the shell worker's thread end once queued requests are done (the rehearsal's protocol). */

@@ -23,43 +23,50 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * The kernel's message path run for practice while it starts: its own sockets, codec and protocol,
  * on private loopback ports with a key of their own, driven by a client of its own through
  * {@code cells} execute requests (busy, input, result, reply, idle: what a trivial cell costs the
- * protocol), then a shutdown. No user code and no JShell take part.
+ * protocol). No user code and no JShell take part.
  *
  * <p>Why: a kernel's first few hundred cells otherwise pay for the JIT compiling that path (jeromq,
  * Jackson, the HMAC) while they run: on a quiet 2-core machine an empty cell took 8-10 ms right after
- * start against 3 ms once warm (BENCHMARKS.md). Rehearsed on a thread of its own while JShell starts,
- * the compiling is done before the first cell instead. It gives up quietly at its deadline or on any
- * error, with one line in the kernel's log: it is an optimisation, never a reason to fail.
+ * start against 3 ms once warm (BENCHMARKS.md). Rehearsed while the kernel waits for its user, the
+ * compiling is done before the cells that would pay for it. It runs only while {@code mayRun} says so
+ * (the kernel idle, JShell started) and never competes with a cell: measured, a rehearsal beside the
+ * first cells made them slower. It gives up quietly at its deadline, and on an error with one line in
+ * the kernel's log: it is an optimisation, never a reason to fail.
  *
  * <pre>{@code
- * ProtocolRehearsal.inBackground(1000, Duration.ofSeconds(10), log);
+ * ProtocolRehearsal.inBackground(800, Duration.ofSeconds(60), () -> protocol.idleFor(QUIET) && java.started(), log);
  * }</pre>
  */
 public final class ProtocolRehearsal {
     /** Execute round trips rehearsed at start ({@code -Dresearch.kernel.rehearsal=N}, 0 for none). */
-    public static final int DEFAULT_CELLS = Integer.getInteger("research.kernel.rehearsal", 1500);
+    public static final int DEFAULT_CELLS = Integer.getInteger("research.kernel.rehearsal", 800);
+    private static final long PAUSE_MILLIS = 25;
 
     private final int cells;
     private final long deadlineNanos;
+    private final BooleanSupplier mayRun;
 
-    private ProtocolRehearsal(int cells, long deadlineNanos) {
+    private ProtocolRehearsal(int cells, long deadlineNanos, BooleanSupplier mayRun) {
         this.cells = cells;
         this.deadlineNanos = deadlineNanos;
+        this.mayRun = mayRun;
     }
 
     /** Starts the rehearsal on a daemon thread; returns at once. */
-    public static Thread inBackground(int cells, java.time.Duration limit, PrintStream log) {
+    public static Thread inBackground(int cells, Duration limit, BooleanSupplier mayRun, PrintStream log) {
         Thread t = new Thread(() -> {
             try {
-                rehearse(cells, limit);
+                rehearse(cells, limit, mayRun);
             } catch (Exception | LinkageError e) {
                 log.println("research-kernel: the protocol rehearsal at start gave up (no harm done): " + e);
             }
@@ -71,11 +78,14 @@ public final class ProtocolRehearsal {
     }
 
     /** Rehearses on this thread; the number of cells that got their reply within {@code limit}. */
-    static int rehearse(int cells, java.time.Duration limit) throws Exception {
-        return new ProtocolRehearsal(cells, System.nanoTime() + limit.toNanos()).run();
+    static int rehearse(int cells, Duration limit, BooleanSupplier mayRun) throws Exception {
+        return new ProtocolRehearsal(cells, System.nanoTime() + limit.toNanos(), mayRun).run();
     }
 
     private int run() throws Exception {
+        if (!awaitTurn()) {
+            return 0;
+        }
         LoopbackConnection connection = LoopbackConnection.onFreePorts("research-kernel-rehearsal");
         MessageCodec kernelCodec = new MessageCodec(ConnectionFile.signer(connection.properties()),
                 UUID.randomUUID().toString());
@@ -106,7 +116,7 @@ public final class ProtocolRehearsal {
             iopubIn.setReceiveTimeOut(0);
             iopubIn.connect(connection.address(connection.iopub()));
             try {
-                for (int i = 0; i < cells && System.nanoTime() < deadlineNanos; i++) {
+                for (int i = 0; i < cells && awaitTurn(); i++) {
                     if (!roundTrip(shell, iopubIn, clientCodec, "1 + 1")) {
                         break;
                     }
@@ -119,6 +129,17 @@ public final class ProtocolRehearsal {
             }
         }
         return done;
+    }
+
+    /** Waits while the kernel has work; false once the deadline has passed. */
+    private boolean awaitTurn() throws InterruptedException {
+        while (System.nanoTime() < deadlineNanos) {
+            if (mayRun.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(PAUSE_MILLIS);
+        }
+        return false;
     }
 
     /** One execute request, its reply, and whatever iopub has by then; false when no reply came. */
