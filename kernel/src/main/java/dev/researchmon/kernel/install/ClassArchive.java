@@ -3,6 +3,7 @@ package dev.researchmon.kernel.install;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.researchmon.kernel.wire.ConnectionFile;
+import dev.researchmon.kernel.wire.Frames;
 import dev.researchmon.kernel.wire.LoopbackConnection;
 import dev.researchmon.kernel.wire.Message;
 import dev.researchmon.kernel.wire.MessageCodec;
@@ -176,10 +177,7 @@ final class ClassArchive {
             requests.add(new Request(control, "shutdown_request", shutdown));
             for (Request r : requests) {
                 Message sent = codec.request(r.type(), r.content());
-                List<byte[]> frames = codec.encode(sent);
-                for (int i = 0; i < frames.size(); i++) {
-                    r.socket().send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
-                }
+                Frames.send(r.socket(), codec.encode(sent));
                 Optional<String> replied = awaitReply(r.socket(), codec, sent.id(), deadline, kernel);
                 if (replied.isPresent()) {
                     return Optional.of(r.type() + ": " + replied.get());
@@ -193,16 +191,12 @@ final class ClassArchive {
                                                Process kernel) {
         socket.setReceiveTimeOut(250);
         while (System.nanoTime() < deadline) {
-            byte[] first = socket.recv();
-            if (first == null) {
+            List<byte[]> frames = Frames.receive(socket, 0);
+            if (frames.isEmpty()) {
                 if (!kernel.isAlive()) {
                     return Optional.of("the training kernel exited with status " + kernel.exitValue());
                 }
                 continue;
-            }
-            List<byte[]> frames = new ArrayList<>(List.of(first));
-            while (socket.hasReceiveMore()) {
-                frames.add(socket.recv());
             }
             try {
                 if (id.equals(codec.decode(frames).parentHeader().path("msg_id").asText())) {

@@ -13,6 +13,7 @@ import dev.researchmon.kernel.protocol.message.IsCompleteReply;
 import dev.researchmon.kernel.protocol.message.IsCompleteRequest;
 import dev.researchmon.kernel.protocol.message.KernelInfoReply;
 import dev.researchmon.kernel.wire.ConnectionFile;
+import dev.researchmon.kernel.wire.Frames;
 import dev.researchmon.kernel.wire.KernelSockets;
 import dev.researchmon.kernel.wire.LoopbackConnection;
 import dev.researchmon.kernel.wire.Message;
@@ -24,7 +25,6 @@ import org.zeromq.ZMQ;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -152,39 +152,21 @@ public final class ProtocolRehearsal {
         content.put("allow_stdin", false);
         content.put("stop_on_error", true);
         Message request = codec.request("execute_request", content);
-        send(shell, codec.encode(request));
+        Frames.send(shell, codec.encode(request));
         while (System.nanoTime() < deadlineNanos) {
-            List<byte[]> reply = receive(shell);
-            if (reply == null) {
+            List<byte[]> reply = Frames.receive(shell, 0);
+            if (reply.isEmpty()) {
                 return false;
             }
             if (request.id().equals(codec.decode(reply).parentHeader().path("msg_id").asText())) {
                 List<byte[]> published;
-                while ((published = receive(iopubIn)) != null) {
+                while (!(published = Frames.receive(iopubIn, 0)).isEmpty()) {
                     codec.decode(published);
                 }
                 return true;
             }
         }
         return false;
-    }
-
-    private static void send(ZMQ.Socket socket, List<byte[]> frames) {
-        for (int i = 0; i < frames.size(); i++) {
-            socket.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
-        }
-    }
-
-    private static List<byte[]> receive(ZMQ.Socket socket) {
-        byte[] first = socket.recv();
-        if (first == null) {
-            return null;
-        }
-        List<byte[]> frames = new ArrayList<>(List.of(first));
-        while (socket.hasReceiveMore()) {
-            frames.add(socket.recv());
-        }
-        return frames;
     }
 
     /** Plays a language for the rehearsal: each cell shows its input and a small result. */

@@ -8,7 +8,6 @@ import org.zeromq.ZMQException;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -172,15 +171,7 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     }
 
     private void receive(Channel channel, BiConsumer<Channel, Message> handler) {
-        ZMQ.Socket socket = sockets.get(channel);
-        List<byte[]> frames = new ArrayList<>();
-        do {
-            byte[] frame = socket.recv(ZMQ.DONTWAIT);
-            if (frame == null) {
-                break;
-            }
-            frames.add(frame);
-        } while (socket.hasReceiveMore());
+        List<byte[]> frames = Frames.receive(sockets.get(channel), ZMQ.DONTWAIT);
         if (frames.isEmpty()) {
             return;
         }
@@ -197,11 +188,7 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     private void flush() {
         Outgoing o;
         while ((o = outgoing.poll()) != null) {
-            ZMQ.Socket socket = sockets.get(o.channel());
-            List<byte[]> frames = codec.encode(o.message());
-            for (int i = 0; i < frames.size(); i++) {
-                socket.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
-            }
+            Frames.send(sockets.get(o.channel()), codec.encode(o.message()));
         }
     }
 
