@@ -2,6 +2,8 @@ package dev.researchmon.kernel.install;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.researchmon.kernel.protocol.message.ExecuteRequest;
+import dev.researchmon.kernel.protocol.message.Messages;
 import dev.researchmon.kernel.wire.ConnectionFile;
 import dev.researchmon.kernel.wire.Frames;
 import dev.researchmon.kernel.wire.LoopbackConnection;
@@ -159,14 +161,8 @@ final class ClassArchive {
             List<Request> requests = new ArrayList<>();
             requests.add(new Request(shell, "kernel_info_request", json.createObjectNode()));
             for (String cell : CELLS) {
-                ObjectNode content = json.createObjectNode();
-                content.put("code", cell);
-                content.put("silent", false);
-                content.put("store_history", true);
-                content.putObject("user_expressions");
-                content.put("allow_stdin", false);
-                content.put("stop_on_error", false);
-                requests.add(new Request(shell, "execute_request", content));
+                requests.add(new Request(shell, "execute_request",
+                        Messages.content(new ExecuteRequest(cell, false, true, false, false))));
             }
             ObjectNode complete = json.createObjectNode();
             complete.put("code", "\"a\".toUpp");

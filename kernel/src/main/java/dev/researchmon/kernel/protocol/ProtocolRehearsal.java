@@ -1,6 +1,5 @@
 package dev.researchmon.kernel.protocol;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.researchmon.kernel.protocol.message.CompleteReply;
 import dev.researchmon.kernel.protocol.message.CompleteRequest;
 import dev.researchmon.kernel.protocol.message.ExecuteReply;
@@ -12,6 +11,7 @@ import dev.researchmon.kernel.protocol.message.InspectRequest;
 import dev.researchmon.kernel.protocol.message.IsCompleteReply;
 import dev.researchmon.kernel.protocol.message.IsCompleteRequest;
 import dev.researchmon.kernel.protocol.message.KernelInfoReply;
+import dev.researchmon.kernel.protocol.message.Messages;
 import dev.researchmon.kernel.wire.ConnectionFile;
 import dev.researchmon.kernel.wire.Frames;
 import dev.researchmon.kernel.wire.KernelSockets;
@@ -144,14 +144,8 @@ public final class ProtocolRehearsal {
 
     /** One execute request, its reply, and whatever iopub has by then; false when no reply came. */
     private boolean roundTrip(ZMQ.Socket shell, ZMQ.Socket iopubIn, MessageCodec codec, String code) throws Exception {
-        ObjectNode content = codec.json().createObjectNode();
-        content.put("code", code);
-        content.put("silent", false);
-        content.put("store_history", true);
-        content.putObject("user_expressions");
-        content.put("allow_stdin", false);
-        content.put("stop_on_error", true);
-        Message request = codec.request("execute_request", content);
+        Message request = codec.request("execute_request",
+                Messages.content(new ExecuteRequest(code, false, true, false, true)));
         Frames.send(shell, codec.encode(request));
         while (System.nanoTime() < deadlineNanos) {
             List<byte[]> reply = Frames.receive(shell, 0);

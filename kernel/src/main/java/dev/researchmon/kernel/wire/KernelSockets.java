@@ -46,6 +46,8 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     private final Semaphore wakeRequests = new Semaphore(0);
     private volatile Thread trusted;
     private volatile boolean running = true;
+    private final Thread heartbeatThread;
+    private final Thread wakerThread;
 
     public KernelSockets(KernelConnectionProperties props, MessageCodec codec, PrintStream log) throws IOException {
         this.codec = codec;
@@ -62,12 +64,16 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
         wakeSender = context.createSocket(SocketType.PUSH);
         wakeSender.setLinger(0);
         wakeSender.connect(wakeAddress);
-        Thread hb = new Thread(this::echoHeartbeats, "jupyter-heartbeat");
-        hb.setDaemon(true);
-        hb.start();
-        Thread waker = new Thread(this::forwardWakeUps, "socket-waker");
-        waker.setDaemon(true);
-        waker.start();
+        // the heartbeat thread looks at running this often, so that it ends, and closes nothing
+        // under another thread, before the context does (a context closed under a thread blocked
+        // in recv could wait for ever)
+        heartbeat.setReceiveTimeOut(250);
+        heartbeatThread = new Thread(this::echoHeartbeats, "jupyter-heartbeat");
+        heartbeatThread.setDaemon(true);
+        heartbeatThread.start();
+        wakerThread = new Thread(this::forwardWakeUps, "socket-waker");
+        wakerThread.setDaemon(true);
+        wakerThread.start();
     }
 
     private ZMQ.Socket bind(SocketType type, String address) {
@@ -203,6 +209,12 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     public void close() {
         running = false;
         wakeRequests.release(); // the waker thread sees running and ends
+        try {
+            heartbeatThread.join(2000);
+            wakerThread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         context.close();
     }
 }

@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+// a rehearsal that cannot close its sockets must fail here, not hang the build (it once did)
+@Timeout(60)
 class ProtocolRehearsalTest {
     @Test
     void rehearsal_getsEveryCellsReplyThroughTheRealSocketsAndCodec() throws Exception {
