@@ -14,38 +14,32 @@ KERNEL = os.environ.get("RESEARCH_KERNEL_NAME", "java")
 TIMEOUT = 30
 
 
-def busy_threads(pid):
-    """Names of the threads that hold CPU time, for a failure message."""
-    names = []
+def thread_ticks(pid):
+    """(name, utime + stime in clock ticks) of each of a process's threads, from /proc."""
     for task in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{task}/comm") as f:
                 name = f.read().strip()
             with open(f"/proc/{pid}/task/{task}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            names.append((name, int(fields[11]) + int(fields[12])))
         except (FileNotFoundError, ProcessLookupError):
-            pass  # the thread ended while we looked
-    return sorted(names, key=lambda n: -n[1])[:6]
+            # the thread ended while we looked (reading an ended thread's files gives either);
+            # the kernel's start-up rehearsal ends threads of its own while a test samples
+            continue
+        yield name, int(fields[11]) + int(fields[12])
+
+
+def busy_threads(pid):
+    """Names of the threads that hold CPU time, for a failure message."""
+    return sorted(thread_ticks(pid), key=lambda n: -n[1])[:6]
 
 
 def cpu_seconds(pid):
     """utime + stime of a process's threads, from /proc, leaving out the JIT compiler threads and the
     kernel's background compiler warm-up (both may still be busy with start-up work; a spinning cell
     shows on the other threads)."""
-    total = 0
-    for task in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{task}/comm") as f:
-                if f.read().startswith(("C1 Compiler", "C2 Compiler", "jshell-warmup")):
-                    continue
-            with open(f"/proc/{pid}/task/{task}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except (FileNotFoundError, ProcessLookupError):
-            # the thread ended while we looked (reading an ended thread's files gives either);
-            # the kernel's start-up rehearsal ends threads of its own while a test samples
-            pass
+    total = sum(ticks for name, ticks in thread_ticks(pid)
+                if not name.startswith(("C1 Compiler", "C2 Compiler", "jshell-warmup")))
     return total / os.sysconf("SC_CLK_TCK")
 
 

@@ -19,6 +19,7 @@ import dev.researchmon.kernel.wire.LoopbackConnection;
 import dev.researchmon.kernel.wire.Message;
 import dev.researchmon.kernel.wire.MessageCodec;
 import dev.researchmon.magics.api.Display;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -87,13 +88,12 @@ public final class ProtocolRehearsal {
             return 0;
         }
         LoopbackConnection connection = LoopbackConnection.onFreePorts("research-kernel-rehearsal");
-        MessageCodec kernelCodec = new MessageCodec(ConnectionFile.signer(connection.properties()),
-                UUID.randomUUID().toString());
-        MessageCodec clientCodec = new MessageCodec(ConnectionFile.signer(connection.properties()),
-                UUID.randomUUID().toString());
+        KernelConnectionProperties props = connection.properties();
+        MessageCodec kernelCodec = new MessageCodec(ConnectionFile.signer(props), UUID.randomUUID().toString());
+        MessageCodec clientCodec = new MessageCodec(ConnectionFile.signer(props), UUID.randomUUID().toString());
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
         int done = 0;
-        try (KernelSockets sockets = new KernelSockets(connection.properties(), kernelCodec, quiet);
+        try (KernelSockets sockets = new KernelSockets(props, kernelCodec, quiet);
              ZContext client = new ZContext(1)) {
             Iopub iopub = new Iopub(kernelCodec, sockets);
             KernelProtocol protocol = new KernelProtocol(kernelCodec, sockets, iopub, new Understudy(iopub), quiet,

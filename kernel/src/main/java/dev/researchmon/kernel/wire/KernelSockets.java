@@ -20,7 +20,8 @@ import java.util.function.BiConsumer;
 /**
  * The kernel's five sockets and the one thread that owns them. The loop blocks in a ZMQ poll over
  * shell, control, stdin and an inproc wake-up socket, so a request is handled as soon as it arrives and an
- * idle kernel uses no CPU (the base libraries poll without waiting and sleep 50 ms instead).
+ * idle kernel's socket thread uses no CPU (the base libraries poll without waiting and sleep 50 ms
+ * instead); only the heartbeat thread wakes, four times a second, to see whether it should end.
  *
  * <pre>{@code
  * KernelSockets sockets = new KernelSockets(props, codec, log);
