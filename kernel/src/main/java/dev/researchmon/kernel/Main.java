@@ -1,5 +1,6 @@
 package dev.researchmon.kernel;
 
+import dev.researchmon.kernel.eval.JShellRehearsal;
 import dev.researchmon.kernel.install.InstallCommand;
 import dev.researchmon.kernel.launch.NotebookName;
 import dev.researchmon.kernel.launch.ParentWatchdog;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,6 +38,8 @@ import java.util.regex.Pattern;
         description = "The Java Jupyter kernel with research monitoring.",
         subcommands = InstallCommand.class)
 public final class Main implements Callable<Integer> {
+    /** The rehearsals at start give up a minute after it: by then the user's cells have done their work. */
+    private static final Duration REHEARSAL_LIMIT = Duration.ofSeconds(60);
     private static final Pattern KERNEL_FILE = Pattern.compile("kernel-(.+)\\.json");
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONNECTION_FILE",
@@ -76,15 +80,36 @@ public final class Main implements Callable<Integer> {
             JavaKernel java = new JavaKernel(iopub, identity(connectionFile, env), log);
             KernelProtocol protocol = new KernelProtocol(codec, sockets, iopub, java, log, sockets::stop);
             java.start();
-            if (ProtocolRehearsal.DEFAULT_CELLS > 0) {
-                // while the user reads the notebook: never beside a cell, nor while JShell starts
-                Duration quiet = Duration.ofMillis(200);
-                ProtocolRehearsal.inBackground(ProtocolRehearsal.DEFAULT_CELLS, Duration.ofSeconds(60),
-                        () -> java.started() && protocol.idleFor(quiet), log);
-            }
+            // while the user reads the notebook: never beside a cell, nor while JShell starts
+            Duration quiet = Duration.ofMillis(200);
+            rehearseInBackground(() -> java.started() && protocol.idleFor(quiet), log);
             sockets.run(protocol::handle);
         }
         return 0;
+    }
+
+    /**
+     * The kernel's message path, then JShell, rehearsed while {@code mayRun} (the kernel idle) in
+     * the first minute: the JIT compiles for them what the first few hundred cells would otherwise
+     * wait for (BENCHMARKS.md). {@code -Dresearch.kernel.rehearsal=0} and
+     * {@code -Dresearch.kernel.jshell-rehearsal=0} turn each off.
+     */
+    private static void rehearseInBackground(BooleanSupplier mayRun, PrintStream log) {
+        long deadline = System.nanoTime() + REHEARSAL_LIMIT.toNanos();
+        Thread t = new Thread(() -> {
+            try {
+                // the message path first: measured, the other order made the first cells slower
+                ProtocolRehearsal.rehearse(ProtocolRehearsal.DEFAULT_CELLS, deadline, mayRun);
+                JShellRehearsal.rehearse(JShellRehearsal.DEFAULT_CELLS, deadline, mayRun);
+            } catch (Throwable e) {
+                // an optimisation: whatever went wrong (out of memory included) is one line in the
+                // kernel's log, never a trace in the user's notebook, where System.err now goes
+                log.println("research-kernel: the rehearsal at start gave up (no harm done): " + e);
+            }
+        }, "kernel-rehearsal");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     /**

@@ -53,9 +53,20 @@ public final class CellExecutionControl extends DirectExecutionControl {
     private volatile long stopAskedAt;
     private volatile Object lastValue;
     private boolean warnedUninstrumented;
+    /**
+     * Whether a new cell may forget the stops asked of cell threads ({@link CellHooks} is one per
+     * JVM): the user's engine does; a rehearsal's must not, or a thread that a stopped cell left
+     * spinning could escape its stop.
+     */
+    private final boolean ownsStops;
 
     public CellExecutionControl(PrintStream log) {
+        this(log, true);
+    }
+
+    CellExecutionControl(PrintStream log, boolean ownsStops) {
         this.log = log;
+        this.ownsStops = ownsStops;
     }
 
     /** A new cell: forgets a stop request left from the previous one, and lets cell threads run on. */
@@ -63,7 +74,9 @@ public final class CellExecutionControl extends DirectExecutionControl {
         stopped = false;
         stopAskedAt = 0;
         lastValue = null;
-        CellHooks.disarm();
+        if (ownsStops) {
+            CellHooks.disarm();
+        }
         inCell = true;
     }
 

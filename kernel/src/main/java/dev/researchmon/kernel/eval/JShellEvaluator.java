@@ -62,7 +62,20 @@ public final class JShellEvaluator implements AutoCloseable {
     private final Map<String, CellOrigin> origins = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JShellEvaluator(PrintStream log) {
-        control = new CellExecutionControl(log);
+        this(new CellExecutionControl(log), log);
+    }
+
+    /**
+     * A JShell beside the user's, for {@link JShellRehearsal}: its cells leave the stops asked of
+     * the user's cell threads alone, and what it prints is lost.
+     */
+    static JShellEvaluator forRehearsal() {
+        PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream());
+        return new JShellEvaluator(new CellExecutionControl(nowhere, false), nowhere);
+    }
+
+    private JShellEvaluator(CellExecutionControl control, PrintStream log) {
+        this.control = control;
         shell = JShell.builder()
                 .executionEngine(control.provider(), Map.of())
                 .out(log).err(log)
@@ -107,63 +120,14 @@ public final class JShellEvaluator implements AutoCloseable {
         });
     }
 
-    /**
-     * JShell serves one caller at a time: the shell worker, or the background warm-up between its
-     * requests. A waiting request goes first: the warm-up takes the lock only when nobody waits.
-     */
+    /** JShell serves one caller at a time: the shell worker, or a magic on its own thread running a cell. */
     private <T> T exclusively(java.util.function.Supplier<T> work) {
-        waiting.incrementAndGet();
         synchronized (lock) {
-            waiting.decrementAndGet();
             return work.get();
         }
     }
 
     private final Object lock = new Object();
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
-
-    /** Snippets like those of real cells, so that javac's paths for them get hot. */
-    private static final List<String> WARM_UP_CELLS = List.of(
-            "var warm$v = (1 + 1);",
-            "int warm$i = 40 + 2;",
-            "String warm$s = \"a\" + warm$i + List.of(1, 2).size();",
-            "long warm$f(int n) { long s = 0; for (int i = 0; i < n; i++) { s += i; } return s; }",
-            "var warm$m = new HashMap<String, Integer>(); warm$m.merge(\"k\", 1, Integer::sum);",
-            "var warm$l = IntStream.range(0, 10).boxed().map(x -> x * 2).collect(Collectors.toList());",
-            "record Warm$R(int a, String b) { }",
-            "var warm$r = new Warm$R(1, \"x\").toString();");
-
-    /**
-     * Compiles throw-away cells on a low-priority thread for a while after start, pausing whenever
-     * a request waits, so that the optimising JIT compiles javac's hot code before the user's
-     * cells need it rather than during them (with C2 on two cores, cells were 2x slower for their
-     * first few hundred; see BENCHMARKS.md). Nothing the user sees changes: the snippets are
-     * dropped, and none is an expression (so {@code $out} stays the user's).
-     */
-    public void warmCompilerInBackground(int cells) {
-        Thread t = new Thread(() -> {
-            for (int i = 0; i < cells; i++) {
-                while (waiting.get() > 0) {
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                String source = WARM_UP_CELLS.get(i % WARM_UP_CELLS.size());
-                synchronized (lock) {
-                    shell.eval(source);
-                }
-            }
-            synchronized (lock) {
-                shell.snippets().filter(s -> s.source().contains("warm$") || s.source().contains("Warm$"))
-                        .forEach(shell::drop);
-            }
-        }, "jshell-warmup");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-    }
 
     private Evaluation evaluateSnippets(String code, CellOrigin origin) {
         Evaluation last = Evaluation.nothing();

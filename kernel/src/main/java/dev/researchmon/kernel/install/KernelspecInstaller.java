@@ -42,8 +42,8 @@ public final class KernelspecInstaller {
     public enum Jit {
         /**
          * The default: the JVM's tiered JIT for the user's code (C2 for cells' hot loops and the
-         * JDK's collections), while javac, JShell and the kernel itself stay in C1 code, reached
-         * early. JShell compiles every cell with javac, whose code otherwise keeps C2 busy for
+         * JDK's collections, the kernel's stop check), while javac and JShell stay in C1 code,
+         * reached early. JShell compiles every cell with javac, whose code otherwise keeps C2 busy for
          * hundreds of cells and runs slower meanwhile; a trivial cell then costs as much as with
          * C1 only, and hot loops run as fast as with the JVM's default JIT.
          */
@@ -52,15 +52,13 @@ public final class KernelspecInstaller {
         QUICK,
         /**
          * The JVM's JIT as it comes ({@code --full-jit}), C2 for javac too, which it spends hundreds
-         * of cells compiling: throw-away cells are compiled in the background after start.
+         * of cells compiling.
          */
         FULL
     }
 
     /** C1 only, for {@link Jit#QUICK}. */
     static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
-    /** Background warm-up of javac for {@link Jit#FULL}, yielding to every request. */
-    static final String WARM_COMPILER = "-Dresearch.kernel.warmup=400";
     /**
      * Code that C2 leaves alone in {@link Jit#TIERED_USER_CODE}: javac and its tree API, JShell, and
      * the JDK's image and jar file systems that javac reads classes through. Cells' classes
@@ -204,7 +202,9 @@ public final class KernelspecInstaller {
                 jvm.addAll(tieredUserCodeOptions(directives));
             }
             case QUICK -> jvm.add(QUICK_JIT);
-            case FULL -> jvm.add(WARM_COMPILER);
+            case FULL -> {
+                // the JVM's own JIT, as it comes
+            }
         }
         ArrayNode argv = spec.putArray("argv");
         jvm.forEach(argv::add);

@@ -50,13 +50,6 @@ import java.util.function.Supplier;
  */
 public final class JavaKernel implements LanguageKernel {
     static final String VERSION = "0.1.0";
-    /**
-     * Throw-away cells compiled in the background after start ({@code -Dresearch.kernel.warmup=N}):
-     * none by default; {@code install --full-jit} asks for enough that the optimising JIT has
-     * compiled javac's hot code before the user's cells need it (BENCHMARKS.md).
-     */
-    static final int WARM_UP_CELLS = Integer.getInteger("research.kernel.warmup", 0);
-
     private final Iopub iopub;
     /** Asked each time: the notebook's name can change while the kernel runs (a rename). */
     private final Supplier<KernelIdentity> identity;
@@ -119,9 +112,6 @@ public final class JavaKernel implements LanguageKernel {
                 java.useRecoveries(registry.recoveries());
                 java.warmUp();
                 evaluator.complete(java);
-                if (WARM_UP_CELLS > 0) {
-                    java.warmCompilerInBackground(WARM_UP_CELLS);
-                }
             } catch (RuntimeException | Error e) {
                 log.println("research-kernel: JShell failed to start: " + e);
                 magics.completeExceptionally(e);

@@ -25,7 +25,6 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -45,7 +44,7 @@ import java.util.function.BooleanSupplier;
  * the kernel's log: it is an optimisation, never a reason to fail.
  *
  * <pre>{@code
- * ProtocolRehearsal.inBackground(800, Duration.ofSeconds(60), () -> protocol.idleFor(QUIET) && java.started(), log);
+ * ProtocolRehearsal.rehearse(800, System.nanoTime() + limit, () -> protocol.idleFor(QUIET) && java.started());
  * }</pre>
  */
 public final class ProtocolRehearsal {
@@ -63,24 +62,12 @@ public final class ProtocolRehearsal {
         this.mayRun = mayRun;
     }
 
-    /** Starts the rehearsal on a daemon thread; returns at once. */
-    public static Thread inBackground(int cells, Duration limit, BooleanSupplier mayRun, PrintStream log) {
-        Thread t = new Thread(() -> {
-            try {
-                rehearse(cells, limit, mayRun);
-            } catch (Exception | LinkageError e) {
-                log.println("research-kernel: the protocol rehearsal at start gave up (no harm done): " + e);
-            }
-        }, "protocol-rehearsal");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-        return t;
-    }
-
-    /** Rehearses on this thread; the number of cells that got their reply within {@code limit}. */
-    static int rehearse(int cells, Duration limit, BooleanSupplier mayRun) throws Exception {
-        return new ProtocolRehearsal(cells, System.nanoTime() + limit.toNanos(), mayRun).run();
+    /**
+     * Rehearses on this thread until {@code deadlineNanos} ({@link System#nanoTime()}); the number
+     * of cells that got their reply.
+     */
+    public static int rehearse(int cells, long deadlineNanos, BooleanSupplier mayRun) throws Exception {
+        return new ProtocolRehearsal(cells, deadlineNanos, mayRun).run();
     }
 
     private int run() throws Exception {

@@ -237,29 +237,6 @@ class JShellEvaluatorTest {
     }
 
     @Test
-    void backgroundWarmUp_interleavesWithCells_andLeavesNothingBehind() throws Exception {
-        ok("20 + 1");
-        long before = java.activeSnippetCount();
-        java.warmCompilerInBackground(16);
-        Thread warmer = null;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("jshell-warmup")) {
-                warmer = t;
-            }
-        }
-        // cells run while it warms up, and see their own state
-        assertEquals("22", ok("$out + 1").valueText());
-        ok("int mine = 5;");
-        if (warmer != null) {
-            warmer.join(TimeUnit.SECONDS.toMillis(120));
-            assertFalse(warmer.isAlive(), "the warm-up did not finish");
-        }
-        assertEquals(before + 1, java.activeSnippetCount(), "the warm-up's snippets were not dropped");
-        assertEquals("22", ok("$out + 1").valueText(), "the warm-up changed $out");
-        assertEquals(CellOutcome.ERROR, java.evaluate("warm$i").outcome());
-    }
-
-    @Test
     void expressionTemporaries_doNotPileUp() {
         ok("0");
         long before = java.activeSnippetCount();

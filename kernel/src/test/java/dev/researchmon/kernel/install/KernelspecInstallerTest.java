@@ -63,7 +63,7 @@ class KernelspecInstallerTest {
         String quickSpec = Files.readString(quick.resolve("kernel.json"));
         String fullSpec = Files.readString(full.resolve("kernel.json"));
         assertTrue(quickSpec.contains(KernelspecInstaller.QUICK_JIT) && !quickSpec.contains("warmup"), quickSpec);
-        assertTrue(fullSpec.contains(KernelspecInstaller.WARM_COMPILER) && !fullSpec.contains("TieredStopAtLevel")
+        assertTrue(!fullSpec.contains("TieredStopAtLevel")
                 && !fullSpec.contains("CompilerDirectivesFile"), fullSpec);
         assertTrue(!Files.exists(quick.resolve(KernelspecInstaller.JIT_DIRECTIVES)));
     }
