@@ -28,8 +28,9 @@ public final class JShellRehearsal {
     private static final long PAUSE_MILLIS = 25;
 
     /**
-     * The kinds of cells a notebook is made of, none printing: expressions most, as in notebooks
-     * (the number after {@code #} is replaced by the cell's count, so that no two are the same source).
+     * The kinds of cells a notebook is made of, none printing: expressions most, as in notebooks.
+     * Each {@code #} becomes the number of times the list has gone round, so that no source repeats
+     * and a cell's declarations are the ones the next cells of that round use.
      */
     static final List<String> CELLS = List.of(
             "1 + #",
