@@ -3,6 +3,7 @@ restart, usage_request, streaming, stdin, magics. Run with Debian's Python again
     JUPYTER_DATA_DIR=... /usr/bin/python3 -m unittest -v test_client_behaviour
 """
 import os
+import subprocess
 import tempfile
 import time
 import unittest
@@ -147,17 +148,32 @@ class InterruptTest(KernelSession):
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "42")
 
 
+def native_library(directory):
+    """A shared library of one function, compiled here, for a cell to load."""
+    source = os.path.join(directory, "answer.c")
+    with open(source, "w") as f:
+        f.write("int research_answer(void) { return 42; }\n")
+    lib = os.path.join(directory, "libanswer.so")
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", lib, source], check=True)
+    return lib
+
+
 class StartupTest(unittest.TestCase):
     def test_startAndCell_printNoWarningOnStderr(self):
         """No JVM warning (a refused or deprecated flag, setSecurityManager, Thread.stop) in
         Jupyter's log or nbconvert's output, whichever JDK runs the kernel; and nothing of
         HotSpot's on stdout either (the JIT's compiler directives are announced there unless told
-        not to), which nbconvert --stdout shares."""
-        with tempfile.TemporaryFile(mode="w+") as err, tempfile.TemporaryFile(mode="w+") as out:
+        not to), which nbconvert --stdout shares. A cell that loads native code, as JNA and DJL's
+        engines do, adds none either (Java 24 on warns of native access not granted)."""
+        with tempfile.TemporaryFile(mode="w+") as err, tempfile.TemporaryFile(mode="w+") as out, \
+                tempfile.TemporaryDirectory() as lib_dir:
+            lib = native_library(lib_dir)
             km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60, stderr=err, stdout=out)
             try:
                 reply = kc.execute_interactive("1 + 1", timeout=TIMEOUT)
                 self.assertEqual(reply["content"]["status"], "ok")
+                reply = kc.execute_interactive(f'System.load("{lib}")', timeout=TIMEOUT)
+                self.assertEqual(reply["content"]["status"], "ok", reply["content"])
             finally:
                 kc.stop_channels()
                 km.shutdown_kernel(now=False)
