@@ -47,8 +47,28 @@ public final class Main implements Callable<Integer> {
     Path connectionFile;
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Main()).execute(args);
-        System.exit(code);
+        System.exit(isJupyterLaunch(args) ? runKernel(Path.of(args[0])) : new CommandLine(new Main()).execute(args));
+    }
+
+    /**
+     * Whether {@code args} are the one form Jupyter starts the kernel with, a connection file. That
+     * form skips picocli: building its model of the commands took ~100 ms of a start that is
+     * measured against ipykernel's (BENCHMARKS.md), and there is nothing in it to parse.
+     */
+    static boolean isJupyterLaunch(String[] args) {
+        return args.length == 1 && !args[0].startsWith("-") && !args[0].startsWith("@") && !args[0].equals("install");
+    }
+
+    private static int runKernel(Path connectionFile) {
+        Main kernel = new Main();
+        kernel.connectionFile = connectionFile;
+        try {
+            return kernel.call();
+        } catch (IOException | RuntimeException e) {
+            // what picocli would do for the same failure: one message and a non-zero status
+            System.err.println("research-kernel: " + e);
+            return 1;
+        }
     }
 
     @Override
