@@ -1,5 +1,8 @@
 import dev.researchmon.kernel.eval.JShellRehearsal;
 import dev.researchmon.kernel.protocol.ProtocolRehearsal;
+import dev.researchmon.kernel.rehearsal.IdleTurns;
+
+import java.time.Duration;
 
 /**
  * How long the kernel's rehearsals at start take when nothing interrupts them: the protocol
@@ -17,13 +20,13 @@ public class RehearsalTime {
     public static void main(String[] args) throws Exception {
         int protocolCells = Integer.parseInt(args[0]);
         int jshellCells = Integer.parseInt(args[1]);
-        long deadline = System.nanoTime() + 600_000_000_000L;
+        IdleTurns always = IdleTurns.within(Duration.ofMinutes(10), () -> true);
         long start = System.nanoTime();
-        ProtocolRehearsal.rehearse(protocolCells, deadline, () -> true);
+        ProtocolRehearsal.rehearse(protocolCells, always);
         System.out.printf("protocol rehearsal, %d round trips: %d ms%n", protocolCells, millisSince(start));
         for (int done = 50; done <= jshellCells; done += 50) {
             long step = System.nanoTime();
-            JShellRehearsal.rehearse(50, deadline, () -> true);
+            JShellRehearsal.rehearse(50, always);
             System.out.printf("JShell rehearsal, 50 more cells: %d ms (%d ms since start)%n",
                     millisSince(step), millisSince(start));
         }

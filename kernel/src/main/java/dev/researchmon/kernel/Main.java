@@ -8,6 +8,7 @@ import dev.researchmon.kernel.language.JavaKernel;
 import dev.researchmon.kernel.protocol.Iopub;
 import dev.researchmon.kernel.protocol.KernelProtocol;
 import dev.researchmon.kernel.protocol.ProtocolRehearsal;
+import dev.researchmon.kernel.rehearsal.IdleTurns;
 import dev.researchmon.kernel.wire.ConnectionFile;
 import dev.researchmon.kernel.wire.KernelSockets;
 import dev.researchmon.kernel.wire.MessageCodec;
@@ -115,12 +116,12 @@ public final class Main implements Callable<Integer> {
      * {@code -Dresearch.kernel.jshell-rehearsal=0} turn each off.
      */
     private static void rehearseInBackground(BooleanSupplier mayRun, PrintStream log) {
-        long deadline = System.nanoTime() + REHEARSAL_LIMIT.toNanos();
+        IdleTurns turns = IdleTurns.within(REHEARSAL_LIMIT, mayRun);
         Thread t = new Thread(() -> {
             try {
                 // the message path first: measured, the other order made the first cells slower
-                ProtocolRehearsal.rehearse(ProtocolRehearsal.DEFAULT_CELLS, deadline, mayRun);
-                JShellRehearsal.rehearse(JShellRehearsal.DEFAULT_CELLS, deadline, mayRun);
+                ProtocolRehearsal.rehearse(ProtocolRehearsal.DEFAULT_CELLS, turns);
+                JShellRehearsal.rehearse(JShellRehearsal.DEFAULT_CELLS, turns);
             } catch (Throwable e) {
                 // an optimisation: whatever went wrong (out of memory included) is one line in the
                 // kernel's log, never a trace in the user's notebook, where System.err now goes

@@ -1,9 +1,9 @@
 package dev.researchmon.kernel.eval;
 
 import dev.researchmon.kernel.notebook.DisplayRenderer;
+import dev.researchmon.kernel.rehearsal.IdleTurns;
 
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
  * Cells compiled and run for practice while the kernel waits for its user, on a JShell of their own
@@ -14,18 +14,17 @@ import java.util.function.BooleanSupplier;
  * display of results in the interpreter and in the JIT's first tiers while the JIT compiles them,
  * and on two cores the JIT's threads and the cell share the machine: a trivial cell took twice its
  * warm time for the first 200 cells (BENCHMARKS.md). Compiled here first, that work is done by
- * the time the user's cells need it. Every cell waits for {@code mayRun} (the kernel idle), so the
+ * the time the user's cells need it. Every cell waits for its turn (the kernel idle), so the
  * rehearsal gives way at once to a user who starts typing and resumes when they pause: at most one
  * practice cell runs beside a user's.
  *
  * <pre>{@code
- * JShellRehearsal.rehearse(300, deadline, () -> protocol.idleFor(QUIET));
+ * JShellRehearsal.rehearse(300, IdleTurns.within(limit, () -> protocol.idleFor(QUIET)));
  * }</pre>
  */
 public final class JShellRehearsal {
     /** Practice cells at start ({@code -Dresearch.kernel.jshell-rehearsal=N}, 0 for none). */
     public static final int DEFAULT_CELLS = Integer.getInteger("research.kernel.jshell-rehearsal", 300);
-    private static final long PAUSE_MILLIS = 25;
 
     /**
      * The kinds of cells a notebook is made of, none printing: expressions most, as in notebooks.
@@ -53,16 +52,16 @@ public final class JShellRehearsal {
     }
 
     /**
-     * Runs up to {@code cells} practice cells on this thread, each when {@code mayRun} says so,
-     * until {@code deadlineNanos} ({@link System#nanoTime()}); the number run.
+     * Runs up to {@code cells} practice cells on this thread, each on one of {@code turns}; the
+     * number run.
      */
-    public static int rehearse(int cells, long deadlineNanos, BooleanSupplier mayRun) throws InterruptedException {
-        if (cells <= 0 || !awaitTurn(deadlineNanos, mayRun)) {
+    public static int rehearse(int cells, IdleTurns turns) throws InterruptedException {
+        if (cells <= 0 || !turns.await()) {
             return 0;
         }
         int done = 0;
         try (JShellEvaluator java = JShellEvaluator.forRehearsal()) {
-            for (int i = 0; i < cells && awaitTurn(deadlineNanos, mayRun); i++) {
+            for (int i = 0; i < cells && turns.await(); i++) {
                 Evaluation e = java.evaluate(cell(i));
                 if (e.hasValue()) {
                     DisplayRenderer.render(e.value(), e.valueText());
@@ -78,14 +77,4 @@ public final class JShellRehearsal {
         return CELLS.get(i % CELLS.size()).replace("#", String.valueOf(i / CELLS.size()));
     }
 
-    /** Waits while the kernel has work; false once the deadline has passed. */
-    private static boolean awaitTurn(long deadlineNanos, BooleanSupplier mayRun) throws InterruptedException {
-        while (System.nanoTime() < deadlineNanos) {
-            if (mayRun.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(PAUSE_MILLIS);
-        }
-        return false;
-    }
 }

@@ -12,6 +12,7 @@ import dev.researchmon.kernel.protocol.message.IsCompleteReply;
 import dev.researchmon.kernel.protocol.message.IsCompleteRequest;
 import dev.researchmon.kernel.protocol.message.KernelInfoReply;
 import dev.researchmon.kernel.protocol.message.Messages;
+import dev.researchmon.kernel.rehearsal.IdleTurns;
 import dev.researchmon.kernel.wire.ConnectionFile;
 import dev.researchmon.kernel.wire.Frames;
 import dev.researchmon.kernel.wire.KernelSockets;
@@ -27,7 +28,6 @@ import org.zeromq.ZMQ;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 /**
  * The kernel's message path run for practice while it starts: its own sockets, codec and protocol,
@@ -38,40 +38,37 @@ import java.util.function.BooleanSupplier;
  * <p>Why: a kernel's first few hundred cells otherwise pay for the JIT compiling that path (jeromq,
  * Jackson, the HMAC) while they run: on a quiet 2-core machine an empty cell took 8-10 ms right after
  * start against 3 ms once warm (BENCHMARKS.md). Rehearsed while the kernel waits for its user, the
- * compiling is done before the cells that would pay for it. It runs only while {@code mayRun} says so
+ * compiling is done before the cells that would pay for it. It runs only on its {@link IdleTurns}
  * (the kernel idle, JShell started) and never competes with a cell: measured, a rehearsal beside the
  * first cells made them slower. It gives up quietly at its deadline, and on an error with one line in
  * the kernel's log: it is an optimisation, never a reason to fail.
  *
  * <pre>{@code
- * ProtocolRehearsal.rehearse(800, System.nanoTime() + limit, () -> protocol.idleFor(QUIET) && java.started());
+ * ProtocolRehearsal.rehearse(800, IdleTurns.within(limit, () -> protocol.idleFor(QUIET) && java.started()));
  * }</pre>
  */
 public final class ProtocolRehearsal {
     /** Execute round trips rehearsed at start ({@code -Dresearch.kernel.rehearsal=N}, 0 for none). */
     public static final int DEFAULT_CELLS = Integer.getInteger("research.kernel.rehearsal", 800);
-    private static final long PAUSE_MILLIS = 25;
 
     private final int cells;
-    private final long deadlineNanos;
-    private final BooleanSupplier mayRun;
+    private final IdleTurns turns;
 
-    private ProtocolRehearsal(int cells, long deadlineNanos, BooleanSupplier mayRun) {
+    private ProtocolRehearsal(int cells, IdleTurns turns) {
         this.cells = cells;
-        this.deadlineNanos = deadlineNanos;
-        this.mayRun = mayRun;
+        this.turns = turns;
     }
 
     /**
-     * Rehearses on this thread until {@code deadlineNanos} ({@link System#nanoTime()}); the number
-     * of cells that got their reply.
+     * Rehearses on this thread, each round trip on one of {@code turns}; the number of cells that
+     * got their reply.
      */
-    public static int rehearse(int cells, long deadlineNanos, BooleanSupplier mayRun) throws Exception {
-        return new ProtocolRehearsal(cells, deadlineNanos, mayRun).run();
+    public static int rehearse(int cells, IdleTurns turns) throws Exception {
+        return new ProtocolRehearsal(cells, turns).run();
     }
 
     private int run() throws Exception {
-        if (!awaitTurn()) {
+        if (!turns.await()) {
             return 0;
         }
         LoopbackConnection connection = LoopbackConnection.onFreePorts("research-kernel-rehearsal");
@@ -103,7 +100,7 @@ public final class ProtocolRehearsal {
             iopubIn.setReceiveTimeOut(0);
             iopubIn.connect(connection.address(connection.iopub()));
             try {
-                for (int i = 0; i < cells && awaitTurn(); i++) {
+                for (int i = 0; i < cells && turns.await(); i++) {
                     if (!roundTrip(shell, iopubIn, clientCodec, "1 + 1")) {
                         break;
                     }
@@ -118,23 +115,12 @@ public final class ProtocolRehearsal {
         return done;
     }
 
-    /** Waits while the kernel has work; false once the deadline has passed. */
-    private boolean awaitTurn() throws InterruptedException {
-        while (System.nanoTime() < deadlineNanos) {
-            if (mayRun.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(PAUSE_MILLIS);
-        }
-        return false;
-    }
-
     /** One execute request, its reply, and whatever iopub has by then; false when no reply came. */
     private boolean roundTrip(ZMQ.Socket shell, ZMQ.Socket iopubIn, MessageCodec codec, String code) throws Exception {
         Message request = codec.request("execute_request",
                 Messages.content(new ExecuteRequest(code, false, true, false, true)));
         Frames.send(shell, codec.encode(request));
-        while (System.nanoTime() < deadlineNanos) {
+        while (!turns.expired()) {
             List<byte[]> reply = Frames.receive(shell, 0);
             if (reply.isEmpty()) {
                 return false;

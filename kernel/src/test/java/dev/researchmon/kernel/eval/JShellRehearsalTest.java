@@ -1,10 +1,13 @@
 package dev.researchmon.kernel.eval;
 
+import dev.researchmon.kernel.rehearsal.IdleTurns;
 import dev.researchmon.magics.api.CellOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The practice cells a kernel runs at start on a JShell of their own (see {@link JShellRehearsal}). */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class JShellRehearsalTest {
-    private static long inSeconds(int s) {
-        return System.nanoTime() + TimeUnit.SECONDS.toNanos(s);
+    private static IdleTurns idleFor(int seconds, BooleanSupplier mayRun) {
+        return IdleTurns.within(Duration.ofSeconds(seconds), mayRun);
     }
 
     @Test
@@ -33,13 +36,13 @@ class JShellRehearsalTest {
 
     @Test
     void runsTheCellsAskedFor_whileItMayRun() throws Exception {
-        assertEquals(40, JShellRehearsal.rehearse(40, inSeconds(60), () -> true));
+        assertEquals(40, JShellRehearsal.rehearse(40, idleFor(60, () -> true)));
     }
 
     @Test
     void givesWayWhileTheKernelIsBusy_andGivesUpAtItsDeadline() throws Exception {
         long start = System.nanoTime();
-        assertEquals(0, JShellRehearsal.rehearse(40, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300), () -> false));
+        assertEquals(0, JShellRehearsal.rehearse(40, IdleTurns.within(Duration.ofMillis(300), () -> false)));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
     }
 
@@ -47,7 +50,7 @@ class JShellRehearsalTest {
     void resumesWhenTheKernelIsIdleAgain() throws Exception {
         AtomicInteger asked = new AtomicInteger();
         // busy for the first asks, as when a user's cells come one after another, then idle
-        int done = JShellRehearsal.rehearse(10, inSeconds(60), () -> asked.incrementAndGet() > 20);
+        int done = JShellRehearsal.rehearse(10, idleFor(60, () -> asked.incrementAndGet() > 20));
         assertEquals(10, done);
     }
 
@@ -56,7 +59,7 @@ class JShellRehearsalTest {
         // a second interrupt after the user's cell ended: stop every thread that cells left running
         CellHooks.stopEveryCellThread();
         try {
-            assertEquals(5, JShellRehearsal.rehearse(5, inSeconds(60), () -> true));
+            assertEquals(5, JShellRehearsal.rehearse(5, idleFor(60, () -> true)));
             // a thread the user's cell left spinning still meets its stop after the practice cells
             AtomicBoolean stopped = new AtomicBoolean();
             Thread leftBehind = new Thread(CellExecutionControl.CELLS, () -> {
