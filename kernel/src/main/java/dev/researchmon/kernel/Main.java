@@ -103,22 +103,26 @@ public final class Main implements Callable<Integer> {
             java.start();
             // while the user reads the notebook: never beside a cell, nor while JShell starts
             Duration quiet = Duration.ofMillis(200);
-            rehearseInBackground(() -> java.started() && protocol.idleFor(quiet), log);
+            rehearseInBackground(java, () -> java.started() && protocol.idleFor(quiet), log);
             sockets.run(protocol::handle);
         }
         return 0;
     }
 
     /**
-     * The kernel's message path, then JShell, rehearsed while {@code mayRun} (the kernel idle) in
-     * the first minute: the JIT compiles for them what the first few hundred cells would otherwise
-     * wait for (BENCHMARKS.md). {@code -Dresearch.kernel.rehearsal=0} and
-     * {@code -Dresearch.kernel.jshell-rehearsal=0} turn each off.
+     * While {@code mayRun} (the kernel idle) in the first minute: the user's JShell warmed up for the
+     * first cell, unless one came first; then the kernel's message path and JShell rehearsed, so that
+     * the JIT compiles for them what the first few hundred cells would otherwise wait for
+     * (BENCHMARKS.md). {@code -Dresearch.kernel.rehearsal=0} and
+     * {@code -Dresearch.kernel.jshell-rehearsal=0} turn each rehearsal off.
      */
-    private static void rehearseInBackground(BooleanSupplier mayRun, PrintStream log) {
+    private static void rehearseInBackground(JavaKernel java, BooleanSupplier mayRun, PrintStream log) {
         IdleTurns turns = IdleTurns.within(REHEARSAL_LIMIT, mayRun);
         Thread t = new Thread(() -> {
             try {
+                if (turns.await()) {
+                    java.warmUpEvaluator();
+                }
                 // the message path first: measured, the other order made the first cells slower
                 ProtocolRehearsal.rehearse(ProtocolRehearsal.DEFAULT_CELLS, turns);
                 JShellRehearsal.rehearse(JShellRehearsal.DEFAULT_CELLS, turns);

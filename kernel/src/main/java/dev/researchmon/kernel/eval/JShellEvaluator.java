@@ -92,13 +92,49 @@ public final class JShellEvaluator implements AutoCloseable {
         }
     }
 
-    /** Compiles and runs a few throw-away snippets so that the first real cell is not the slow one. */
-    public void warmUp() {
-        for (String code : List.of("1 + 1", "int warm$ = 1;", "String.valueOf(warm$)", "warm$ = 2;")) {
-            evaluate(code);
+    /**
+     * Throw-away snippets that take this JShell through each kind of cell once (expression, declaration,
+     * assignment); every one names {@code warm$}, so that dropping them leaves no trace, {@code $out}
+     * included.
+     */
+    private static final List<String> WARM_UP = List.of("warm$ + 1", "int warm$ = 1;", "String.valueOf(warm$)", "warm$ = 2;");
+
+    /**
+     * Compiles and runs {@link #WARM_UP} in this JShell so that the user's first cell does not pay for
+     * its first use, unless a cell has run already (it is warm then); the kernel calls it in idle
+     * time. Each snippet takes the evaluator in turn, so a cell that comes meanwhile waits for one
+     * snippet at most, and the rest are skipped. Whether every snippet ran.
+     */
+    public boolean warmUp() {
+        try {
+            for (String code : WARM_UP) {
+                boolean ran = exclusively(() -> {
+                    if (cellsRun > 0) {
+                        return false;
+                    }
+                    control.cellStarted();
+                    try {
+                        evaluateSnippets(code, CellOrigin.NONE);
+                    } finally {
+                        control.cellEnded();
+                    }
+                    return true;
+                });
+                if (!ran) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            exclusively(() -> {
+                shell.snippets().filter(s -> s.source().contains("warm$")).forEach(shell::drop);
+                return null;
+            });
         }
-        shell.snippets().filter(s -> s.source().contains("warm$")).forEach(shell::drop);
     }
+
+    /** Cells evaluated so far, by {@link #evaluate}; guarded by {@link #lock}. */
+    private int cellsRun;
 
     /** Runs every snippet of {@code code} in order; stops at the first error. */
     public Evaluation evaluate(String code) {
@@ -111,6 +147,7 @@ public final class JShellEvaluator implements AutoCloseable {
      */
     public Evaluation evaluate(String code, CellOrigin origin) {
         return exclusively(() -> {
+            cellsRun++;
             control.cellStarted();
             try {
                 return evaluateSnippets(code, origin);
