@@ -42,7 +42,9 @@ def cpu_seconds(pid):
 
 
 def round_trips(kc, code, cells, warmup):
+    """The measured cells' round trips, after `warmup` unmeasured ones; and the very first cell's."""
     times = []
+    first = None
     for i in range(warmup + cells):
         s = time.perf_counter()
         msg_id = kc.execute(code)
@@ -50,14 +52,16 @@ def round_trips(kc, code, cells, warmup):
         wait_idle(kc, msg_id)
         e = time.perf_counter() - s
         assert reply["content"]["status"] == "ok", reply["content"]
+        if first is None:
+            first = e
         if i >= warmup:
             times.append(e)
-    return times
+    return times, first
 
 
 def one_round(kernel_name, cells, warmup, settle=0.0):
     """Start-up time to the first kernel_info reply, then round trips of the trivial and the empty
-    cell (seconds)."""
+    cell, and the first trivial cell's (seconds)."""
     km = KernelManager(kernel_name=kernel_name)
     t0 = time.perf_counter()
     km.start_kernel()
@@ -91,10 +95,10 @@ def one_round(kernel_name, cells, warmup, settle=0.0):
         time.sleep(settle)
         pid = km.provisioner.process.pid
         cpu_before = cpu_seconds(pid)
-        trivial = round_trips(kc, TRIVIAL, cells, warmup)
+        trivial, first = round_trips(kc, TRIVIAL, cells, warmup)
         cpu = (cpu_seconds(pid) - cpu_before) / (cells + warmup)
-        empty = round_trips(kc, EMPTY, cells, warmup)
-        return startup, trivial, empty, cpu
+        empty, _ = round_trips(kc, EMPTY, cells, warmup)
+        return startup, trivial, empty, cpu, first
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -120,9 +124,11 @@ def main():
     cells = {n: [] for n in names}
     empties = {n: [] for n in names}
     cpus = {n: [] for n in names}
+    firsts = {n: [] for n in names}
     for _ in range(args.rounds):
         for name in names:
-            s, t, e, c = one_round(name, args.cells, args.warmup, args.settle)
+            s, t, e, c, f = one_round(name, args.cells, args.warmup, args.settle)
+            firsts[name].append(f)
             startups[name].append(s)
             cells[name].extend(t)
             empties[name].extend(e)
@@ -139,6 +145,7 @@ def main():
     for j in javas:
         rows = [
             (f"start to first kernel_info reply ({args.rounds} starts)", startups, "{:.0f} ms"),
+            (f"first trivial cell, {args.settle:g} s after that reply ({args.rounds} starts)", firsts, "{:.0f} ms"),
             (f"trivial cell `{TRIVIAL}` round trip, reply + idle ({len(cells[j])} cells)", cells, "{:.2f} ms"),
             (f"empty cell round trip, protocol only ({len(empties[j])} cells)", empties, "{:.2f} ms"),
             (f"kernel process CPU per trivial cell, JIT threads included ({args.rounds} starts)", cpus, "{:.2f} ms"),
