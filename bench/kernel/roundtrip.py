@@ -33,12 +33,17 @@ def wait_idle(kc, msg_id, timeout=60):
             return
 
 
+def stat_cpu_seconds(stat_path):
+    """User + system CPU so far of the process or thread whose /proc `stat` file this is."""
+    with open(stat_path) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid):
     """User + system CPU of a process so far (Linux /proc), to tell the kernel's own work from
     waiting for a core on a loaded machine."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return stat_cpu_seconds(f"/proc/{pid}/stat")
 
 
 def round_trips(kc, code, cells, warmup):

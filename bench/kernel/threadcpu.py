@@ -7,13 +7,12 @@ jupyter_client, after --settle seconds of waiting from the first kernel_info rep
 """
 import argparse
 import glob
-import os
 import statistics
 import time
 
 from jupyter_client.manager import KernelManager
 
-from roundtrip import TRIVIAL, wait_idle, wait_reply
+from roundtrip import TRIVIAL, stat_cpu_seconds, wait_idle, wait_reply
 
 
 def thread_cpu(pid):
@@ -23,11 +22,9 @@ def thread_cpu(pid):
         try:
             with open(task + "/comm") as f:
                 name = f.read().strip()
-            with open(task + "/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+            threads[task] = (name, stat_cpu_seconds(task + "/stat"))
         except OSError:
             continue  # the thread ended between the listing and the read
-        threads[task] = (name, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
     return threads
 
 

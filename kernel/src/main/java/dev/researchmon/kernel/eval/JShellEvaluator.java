@@ -112,12 +112,7 @@ public final class JShellEvaluator implements AutoCloseable {
                     if (cellsRun > 0) {
                         return false;
                     }
-                    control.cellStarted();
-                    try {
-                        evaluateSnippets(code, CellOrigin.NONE);
-                    } finally {
-                        control.cellEnded();
-                    }
+                    runCell(code, CellOrigin.NONE);
                     return true;
                 });
                 if (!ran) {
@@ -148,13 +143,18 @@ public final class JShellEvaluator implements AutoCloseable {
     public Evaluation evaluate(String code, CellOrigin origin) {
         return exclusively(() -> {
             cellsRun++;
-            control.cellStarted();
-            try {
-                return evaluateSnippets(code, origin);
-            } finally {
-                control.cellEnded();
-            }
+            return runCell(code, origin);
         });
+    }
+
+    /** {@code code}'s snippets as one cell, for stops and interrupts; the caller holds {@link #lock}. */
+    private Evaluation runCell(String code, CellOrigin origin) {
+        control.cellStarted();
+        try {
+            return evaluateSnippets(code, origin);
+        } finally {
+            control.cellEnded();
+        }
     }
 
     /** JShell serves one caller at a time: the shell worker, or a magic on its own thread running a cell. */

@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -129,10 +130,13 @@ public final class JavaKernel implements LanguageKernel {
      * or a cell has run.
      */
     public boolean warmUpEvaluator() {
-        if (!evaluator.isDone() || evaluator.isCompletedExceptionally()) {
-            return false;
-        }
-        return evaluator.join().warmUp();
+        return startedEvaluator().map(JShellEvaluator::warmUp).orElse(false);
+    }
+
+    /** The evaluator once JShell has started; empty while it starts or if it failed to. */
+    private Optional<JShellEvaluator> startedEvaluator() {
+        return evaluator.isDone() && !evaluator.isCompletedExceptionally()
+                ? Optional.of(evaluator.join()) : Optional.empty();
     }
 
     /** Whether JShell has started (or failed to): cells no longer wait for it. */
@@ -299,17 +303,13 @@ public final class JavaKernel implements LanguageKernel {
     @Override
     public void interrupt() {
         interrupted = true;
-        if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
-            evaluator.join().interrupt();
-        }
+        startedEvaluator().ifPresent(JShellEvaluator::interrupt);
         magicRunner.interrupt();
     }
 
     @Override
     public void shutdown() {
-        if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
-            evaluator.join().interrupt();
-        }
+        startedEvaluator().ifPresent(JShellEvaluator::interrupt);
     }
 
     // ---- completion, inspection, history ---------------------------------------------------------
