@@ -42,8 +42,8 @@ public final class KernelspecInstaller {
     public enum Jit {
         /**
          * The default: the JVM's tiered JIT for the user's code (C2 for cells' hot loops and the
-         * JDK's collections, the kernel's stop check), while javac and JShell stay in C1 code,
-         * reached early. JShell compiles every cell with javac, whose code otherwise keeps C2 busy for
+         * JDK's collections, the kernel's stop check), while javac, JShell and the protocol's
+         * libraries stay in C1 code, reached early. JShell compiles every cell with javac, whose code otherwise keeps C2 busy for
          * hundreds of cells and runs slower meanwhile; a trivial cell then costs as much as with
          * C1 only, and hot loops run as fast as with the JVM's default JIT.
          */
@@ -69,12 +69,26 @@ public final class KernelspecInstaller {
      */
     static final List<String> COMPILER_CODE = List.of("com/sun/tools/javac/*.*", "com/sun/source/*.*",
             "jdk/jshell/*.*", "jdk/internal/jimage/*.*", "jdk/internal/jrtfs/*.*", "jdk/nio/zipfs/*.*");
+    /**
+     * The libraries under the Jupyter protocol, left to C1 as {@link #COMPILER_CODE} is: ZeroMQ
+     * (jeromq), the connection file's HMAC (jjava) and the kernel's Jackson, relocated so that a
+     * cell's own Jackson is not matched. Their hot paths are small, so C1 serves them about as
+     * well as C2 does (the empty cell's round trip did not slow down), but a third of C2's compile
+     * time over a session's first 220 cells sent at once went to them (0.95 of 2.8 s on a 2-core
+     * machine), time those cells waited for (BENCHMARKS.md, bench/kernel/compile_time.py).
+     */
+    static final List<String> PROTOCOL_CODE = List.of("zmq/*.*", "org/zeromq/*.*", "org/dflib/*.*",
+            "dev/researchmon/shaded/*.*");
+    /** {@link #COMPILER_CODE} and {@link #PROTOCOL_CODE}: what C2 leaves alone. */
+    static final List<String> C1_CODE = Stream.concat(COMPILER_CODE.stream(), PROTOCOL_CODE.stream()).toList();
     /** The compiler directives file written beside kernel.json for {@link Jit#TIERED_USER_CODE}. */
     static final String JIT_DIRECTIVES = "jit-directives.json";
     /**
      * {@link #COMPILER_CODE}'s methods are compiled after 1/20 of the usual calls: C2 refused, HotSpot
      * compiles them with C1 only once they reach C2's threshold, and at the normal thresholds javac
-     * would run in C1's slower profiling code for hundreds of cells first.
+     * would run in C1's slower profiling code for hundreds of cells first. Not {@link #PROTOCOL_CODE}'s:
+     * compiled that early, it kept C1 busy during the start (first kernel_info reply 20-40 ms and
+     * first cell 70-90 ms later) for no gain in later cells.
      */
     static final String COMPILER_CODE_THRESHOLD_SCALE = "0.05";
 
@@ -93,9 +107,9 @@ public final class KernelspecInstaller {
         return options;
     }
 
-    /** HotSpot's compiler directives: no C2 for {@link #COMPILER_CODE}. */
+    /** HotSpot's compiler directives: no C2 for {@link #C1_CODE}. */
     static String directives() {
-        String patterns = COMPILER_CODE.stream().map(p -> "\"" + p + "\"").collect(Collectors.joining(", "));
+        String patterns = C1_CODE.stream().map(p -> "\"" + p + "\"").collect(Collectors.joining(", "));
         return "[\n  {\n    match: [" + patterns + "],\n    c2: { Exclude: true }\n  }\n]\n";
     }
 

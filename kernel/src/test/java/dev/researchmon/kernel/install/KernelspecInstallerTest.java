@@ -1,5 +1,7 @@
 package dev.researchmon.kernel.install;
 
+import dev.researchmon.kernel.eval.CellHooks;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -50,9 +52,28 @@ class KernelspecInstallerTest {
         assertTrue(argv.toString().contains("CompileThresholdScaling,com/sun/tools/javac/*.*"), argv.toString());
         assertTrue(!argv.toString().contains("TieredStopAtLevel") && !argv.toString().contains("warmup"), argv.toString());
         String text = Files.readString(directives);
-        assertTrue(text.contains("c2: { Exclude: true }") && text.contains("\"jdk/jshell/*.*\""), text);
-        assertTrue(!text.contains("REPL") && !text.contains("java/util") && !text.contains("dev/researchmon"),
-                "cells' code, the JDK's collections and the kernel's stop check keep C2: " + text);
+        assertTrue(text.contains("c2: { Exclude: true }") && text.contains("\"jdk/jshell/*.*\"")
+                && text.contains("\"zmq/*.*\""), text);
+        for (String pattern : KernelspecInstaller.C1_CODE) {
+            assertTrue(text.contains("\"" + pattern + "\""), pattern + " missing from " + text);
+            assertEquals(KernelspecInstaller.COMPILER_CODE.contains(pattern),
+                    argv.toString().contains("CompileThresholdScaling," + pattern + ","), argv.toString());
+            // directives match a class by the start of its name: these must keep C2
+            for (String keepsC2 : List.of("REPL/$JShell$12", "java/util/ArrayList", CellHooks.class.getName().replace('.', '/'),
+                    "io/prometheus/metrics/core/metrics/Counter", "com/fasterxml/jackson/databind/ObjectMapper")) {
+                assertTrue(!keepsC2.startsWith(pattern.substring(0, pattern.indexOf('*'))),
+                        "cells' code, the JDK's collections, the kernel's stop check, the metrics API and a cell's own Jackson keep C2: "
+                                + keepsC2 + " matches " + pattern);
+            }
+        }
+    }
+
+    /** The kernel's Jackson, relocated by the shade plugin (ShadedJarIT checks the jar), is left to C1. */
+    @Test
+    void kernelsRelocatedJackson_isLeftToC1() {
+        String mapper = "dev/researchmon/shaded/jackson/databind/ObjectMapper";
+        assertTrue(KernelspecInstaller.PROTOCOL_CODE.stream().anyMatch(p -> mapper.startsWith(p.substring(0, p.indexOf('*')))),
+                KernelspecInstaller.PROTOCOL_CODE.toString());
     }
 
     @Test
