@@ -46,14 +46,7 @@ class Java21KernelIT {
 
     @Test
     void jupyterClient8_interruptExitOutOfMemoryRestartAndStdin_onJava21() throws Exception {
-        // the %classpath check needs a jar the kernel has never seen: made here with Java 21's tools
-        String setup = String.join(" && ", USE_IT,
-                "lib=$(mktemp -d) && mkdir -p $lib/src/testlib",
-                "echo 'package testlib; public class Greeter { public String greet() { return \"hello from a jar\"; } }'"
-                        + " > $lib/src/testlib/Greeter.java",
-                JAVA_21 + "/bin/javac -d $lib/classes $lib/src/testlib/Greeter.java",
-                JAVA_21 + "/bin/jar cf $lib/greeter.jar -C $lib/classes .",
-                "export RESEARCH_TEST_JAR=$lib/greeter.jar");
+        String setup = USE_IT + " && " + ResearchContainer.testJarSetup();
         research.pythonSuite("test_client_behaviour", setup, Duration.ofMinutes(8)).assertEveryTestPassed(16);
     }
 }

@@ -176,6 +176,21 @@ final class ResearchContainer implements AutoCloseable {
     }
 
     /**
+     * A shell line for {@link #pythonSuite}'s setup: the %classpath check needs a jar the kernel has
+     * never seen, made here with the image's JDK for Java 17 bytecode, so that a kernel on any JDK
+     * the container has (17 to 25) can load it; exported as RESEARCH_TEST_JAR.
+     */
+    static String testJarSetup() {
+        return String.join(" && ",
+                "lib=$(mktemp -d) && mkdir -p $lib/src/testlib",
+                "echo 'package testlib; public class Greeter { public String greet() { return \"hello from a jar\"; } }'"
+                        + " > $lib/src/testlib/Greeter.java",
+                "javac --release 17 -d $lib/classes $lib/src/testlib/Greeter.java",
+                "jar cf $lib/greeter.jar -C $lib/classes .",
+                "export RESEARCH_TEST_JAR=$lib/greeter.jar");
+    }
+
+    /**
      * Runs one unittest module (the kernel's or this module's) with the container's Python through
      * the kernel's run_suite.py, after {@code setup} (a shell line, may be empty); returns each
      * test's outcome by name.

@@ -50,15 +50,7 @@ class TodaysJupyterIT {
 
     @Test
     void jupyterClient8_interruptExitUsageStreamingErrorsAndClasspath() throws Exception {
-        // the %classpath check needs a jar the kernel has never seen: made here with the image's JDK
-        String greeterJar = String.join(" && ",
-                "lib=$(mktemp -d) && mkdir -p $lib/src/testlib",
-                "echo 'package testlib; public class Greeter { public String greet() { return \"hello from a jar\"; } }'"
-                        + " > $lib/src/testlib/Greeter.java",
-                "javac -d $lib/classes $lib/src/testlib/Greeter.java",
-                "jar cf $lib/greeter.jar -C $lib/classes .",
-                "export RESEARCH_TEST_JAR=$lib/greeter.jar");
-        research.pythonSuite("test_client_behaviour", greeterJar, Duration.ofMinutes(8)).assertEveryTestPassed(16);
+        research.pythonSuite("test_client_behaviour", ResearchContainer.testJarSetup(), Duration.ofMinutes(8)).assertEveryTestPassed(16);
     }
 
     @Test

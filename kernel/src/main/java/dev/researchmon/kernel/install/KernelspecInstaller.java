@@ -43,9 +43,10 @@ public final class KernelspecInstaller {
         /**
          * The default: the JVM's tiered JIT for the user's code (C2 for cells' hot loops and the
          * JDK's collections, the kernel's stop check), while javac, JShell and the protocol's
-         * libraries stay in C1 code, reached early. JShell compiles every cell with javac, whose code otherwise keeps C2 busy for
-         * hundreds of cells and runs slower meanwhile; a trivial cell then costs as much as with
-         * C1 only, and hot loops run as fast as with the JVM's default JIT.
+         * libraries stay in C1 code, javac's reached early. JShell compiles every cell with javac,
+         * whose code otherwise keeps C2 busy for hundreds of cells and runs slower meanwhile; a
+         * trivial cell then costs as much as with C1 only, and hot loops run as fast as with the
+         * JVM's default JIT.
          */
         TIERED_USER_CODE,
         /** C1 only ({@code --quick-jit}): javac as quick as above, hot loops in cells about 1.7x slower. */
@@ -87,8 +88,8 @@ public final class KernelspecInstaller {
      * {@link #COMPILER_CODE}'s methods are compiled after 1/20 of the usual calls: C2 refused, HotSpot
      * compiles them with C1 only once they reach C2's threshold, and at the normal thresholds javac
      * would run in C1's slower profiling code for hundreds of cells first. Not {@link #PROTOCOL_CODE}'s:
-     * compiled that early, it kept C1 busy during the start (first kernel_info reply 20-40 ms and
-     * first cell 70-90 ms later) for no gain in later cells.
+     * compiled that early, it kept C1 busy during the start (first kernel_info reply 20-40 ms and first
+     * cell 70-90 ms later) for no gain in later cells.
      */
     static final String COMPILER_CODE_THRESHOLD_SCALE = "0.05";
 

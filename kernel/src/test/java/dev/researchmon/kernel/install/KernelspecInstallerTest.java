@@ -58,21 +58,25 @@ class KernelspecInstallerTest {
             assertTrue(text.contains("\"" + pattern + "\""), pattern + " missing from " + text);
             assertEquals(KernelspecInstaller.COMPILER_CODE.contains(pattern),
                     argv.toString().contains("CompileThresholdScaling," + pattern + ","), argv.toString());
-            // directives match a class by the start of its name: these must keep C2
             for (String keepsC2 : List.of("REPL/$JShell$12", "java/util/ArrayList", CellHooks.class.getName().replace('.', '/'),
                     "io/prometheus/metrics/core/metrics/Counter", "com/fasterxml/jackson/databind/ObjectMapper")) {
-                assertTrue(!keepsC2.startsWith(pattern.substring(0, pattern.indexOf('*'))),
+                assertTrue(!matches(pattern, keepsC2),
                         "cells' code, the JDK's collections, the kernel's stop check, the metrics API and a cell's own Jackson keep C2: "
                                 + keepsC2 + " matches " + pattern);
             }
         }
     }
 
+    /** Whether a directive pattern ({@code package/prefix*.*}) matches a class: by the start of its name. */
+    private static boolean matches(String pattern, String className) {
+        return className.startsWith(pattern.substring(0, pattern.indexOf('*')));
+    }
+
     /** The kernel's Jackson, relocated by the shade plugin (ShadedJarIT checks the jar), is left to C1. */
     @Test
     void kernelsRelocatedJackson_isLeftToC1() {
         String mapper = "dev/researchmon/shaded/jackson/databind/ObjectMapper";
-        assertTrue(KernelspecInstaller.PROTOCOL_CODE.stream().anyMatch(p -> mapper.startsWith(p.substring(0, p.indexOf('*')))),
+        assertTrue(KernelspecInstaller.PROTOCOL_CODE.stream().anyMatch(p -> matches(p, mapper)),
                 KernelspecInstaller.PROTOCOL_CODE.toString());
     }
 
