@@ -108,9 +108,8 @@ public final class ManagedProcess implements AutoCloseable {
 
     /** The last lines the process wrote, headed by its name and state, for failure messages. */
     public String logTail(int lines) {
-        List<String> all = lines();
         return "--- " + name + " (" + (process.isAlive() ? "running" : "exited " + process.exitValue()) + ") ---\n"
-                + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+                + LogTail.of(log, lines);
     }
 
     private List<String> lines() {

@@ -2,7 +2,7 @@ package dev.researchmon.kernel.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.researchmon.kernel.install.JavaRuntime;
+import dev.researchmon.testkit.Jdks;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +26,6 @@ public final class KernelHarness {
     static final Path REPO = MODULE.getParent();
     static final Path PYTHON_TESTS = MODULE.resolve("src/test/python");
     static final String KERNEL_NAME = "java-it";
-    /** Where Temurin 25 is on this kind of machine, CI's included. */
-    static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
-
     /** Output and exit status of a finished command. */
     record Result(int exitCode, String output) {
     }
@@ -45,24 +42,16 @@ public final class KernelHarness {
     }
 
     /**
-     * The JDKs every kernel IT runs on: the build's (17) and Temurin 25, or the JDK homes listed in
-     * {@code -Dkernel.it.jdks=HOME,HOME}. A JDK that is missing fails the tests rather than skipping them.
+     * The JDKs every kernel IT runs on: the supported ones this machine has ({@code /usr/lib/jvm},
+     * or {@code -Dkernel.it.jdks=HOME,HOME}), found by testkit's {@link Jdks}. A supported release the
+     * host lacks runs in the research container instead (the jupyter module's JdkCoverageIT).
      */
     public static List<Jdk> jdks() {
-        String listed = System.getProperty("kernel.it.jdks", "");
-        List<Path> homes = new ArrayList<>();
-        if (listed.isBlank()) {
-            homes.add(Path.of(System.getProperty("java.home")));
-            homes.add(TEMURIN_25);
-        } else {
-            for (String h : listed.split(",")) {
-                homes.add(Path.of(h.strip()));
-            }
-        }
         List<Jdk> jdks = new ArrayList<>();
-        for (Path home : homes) {
-            jdks.add(new Jdk(JavaRuntime.probe(home).feature(), home));
+        for (Jdks.Jdk jdk : Jdks.onHost()) {
+            jdks.add(new Jdk(jdk.feature(), jdk.home()));
         }
+        assertTrue(!jdks.isEmpty(), "no supported JDK (" + Jdks.SUPPORTED + ") on this machine");
         return jdks;
     }
 

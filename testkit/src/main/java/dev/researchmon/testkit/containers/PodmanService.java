@@ -1,5 +1,7 @@
 package dev.researchmon.testkit.containers;
 
+import dev.researchmon.testkit.TempDirs;
+
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -11,11 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real Docker-API daemon for the tests: rootful Podman's Docker-compatible service on a unix
@@ -356,9 +356,9 @@ public final class PodmanService implements AutoCloseable {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
+        try {
+            TempDirs.deleteTree(dir);
+        } catch (java.io.UncheckedIOException ignored) {
             // a leftover temp folder is harmless
         }
     }
