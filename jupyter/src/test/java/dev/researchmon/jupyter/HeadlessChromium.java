@@ -1,5 +1,7 @@
 package dev.researchmon.jupyter;
 
+import dev.researchmon.testkit.TempDirs;
+
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -72,9 +74,7 @@ final class HeadlessChromium implements AutoCloseable {
         try {
             driver.quit();
         } finally {
-            try (var walk = Files.walk(profile)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempDirs.deleteTree(profile);
         }
     }
 }

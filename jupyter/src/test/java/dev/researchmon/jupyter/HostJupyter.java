@@ -1,21 +1,19 @@
 package dev.researchmon.jupyter;
 
 import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.HttpWait;
+import dev.researchmon.testkit.JupyterServer;
 import dev.researchmon.testkit.LocalPrometheus;
 import dev.researchmon.testkit.ManagedProcess;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * This machine's own Jupyter (Debian bookworm's classic notebook server) with the research kernel
@@ -29,14 +27,10 @@ import java.util.UUID;
  * }</pre>
  */
 final class HostJupyter implements AutoCloseable {
-    static final Path JUPYTER = Path.of("/usr/bin/jupyter");
-
     private final Path dir;
-    private final String token = UUID.randomUUID().toString();
     private ManagedProcess sidecar;
     private LocalPrometheus prometheus;
-    private ManagedProcess notebook;
-    private URI url;
+    private JupyterServer notebook;
 
     private HostJupyter(Path dir) {
         this.dir = dir;
@@ -72,51 +66,26 @@ final class HostJupyter implements AutoCloseable {
                 repo.resolve("sidecar/target/metrics-sidecar.jar").toString(), "--port",
                 Integer.toString(sidecarUrl.getPort()), "--bind", "127.0.0.1"),
                 Map.of("RESEARCH_MONITOR_HOME", home.toString()), dir);
-        awaitUp(sidecarUrl.resolve("/-/healthy"), sidecar);
+        HttpWait.awaitOk(sidecarUrl.resolve("/-/healthy"), Duration.ofMinutes(2), sidecar);
         int prometheusPort = FreePort.loopback();
         prometheus = LocalPrometheus.start(dir.resolve("prometheus"), prometheusPort,
                 LocalPrometheus.scrapeConfig("1s", Map.of("prometheus", List.of("127.0.0.1:" + prometheusPort),
                         "research", List.of(sidecarUrl.getAuthority()))), "--log.level=warn");
 
-        url = URI.create("http://127.0.0.1:" + FreePort.loopback());
         Map<String, String> env = new HashMap<>(jupyterDirs);
-        env.put("JUPYTER_TOKEN", token); // in the environment, not on the command line
         env.put("RESEARCH_MONITOR_HOME", home.toString());
         env.put("RESEARCH_MONITOR_SIDECAR_URL", sidecarUrl.toString());
         env.put("RESEARCH_MONITOR_PROMETHEUS_URL", prometheus.url().toString());
         env.put("RESEARCH_MONITOR_GRAFANA_URL", "http://127.0.0.1:" + FreePort.loopback());
-        notebook = ManagedProcess.start("jupyter", List.of(JUPYTER.toString(), "notebook", "--no-browser",
-                "--ip=127.0.0.1", "--port=" + url.getPort(), "--port-retries=0", "--allow-root",
-                "--notebook-dir=" + Files.createDirectories(dir.resolve("work"))), env, dir);
-        awaitUp(url.resolve("/api"), notebook);
-    }
-
-    private static void awaitUp(URI health, ManagedProcess process) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException(process + " exited: " + process.output());
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            Thread.sleep(250);
-        }
-        throw new IOException(health + " did not answer within 2 minutes: " + process.logTail(20));
+        notebook = JupyterServer.start(Files.createDirectories(dir.resolve("work")), env, dir);
     }
 
     URI url() {
-        return url;
+        return notebook.url();
     }
 
     String token() {
-        return token;
+        return notebook.token();
     }
 
     LocalPrometheus prometheus() {

@@ -3,25 +3,22 @@ package dev.researchmon.jupyter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.HttpWait;
 import dev.researchmon.testkit.LocalPrometheus;
+import dev.researchmon.testkit.TempDirs;
 import dev.researchmon.testkit.containers.PodmanService;
 import dev.researchmon.testkit.containers.TestImages;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -75,7 +72,7 @@ final class ResearchContainer implements AutoCloseable {
      */
     static ResearchContainer start() throws Exception {
         long started = System.nanoTime();
-        Path dir = Files.createTempDirectory("research-container");
+        Path dir = TempDirs.create("research-container");
         PodmanService podman = PodmanService.startShared();
         LocalPrometheus prometheus = null;
         Container container = null;
@@ -127,27 +124,13 @@ final class ResearchContainer implements AutoCloseable {
                 prometheus.close();
             }
             podman.close();
-            deleteTree(dir);
+            TempDirs.deleteTree(dir);
             throw e;
         }
     }
 
     private void awaitUp(URI url, Duration timeout) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            Thread.sleep(500);
-        }
-        throw new IOException(url + " did not answer within " + timeout.toSeconds() + " s; container log:\n"
-                + container.logs());
+        HttpWait.awaitOk(url, timeout, () -> "container log:\n" + container.logs());
     }
 
     URI jupyterUrl() {
@@ -243,14 +226,9 @@ final class ResearchContainer implements AutoCloseable {
                 prometheus.close();
             } finally {
                 podman.close();
-                deleteTree(dir);
+                TempDirs.deleteTree(dir);
             }
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 }

@@ -3,8 +3,7 @@ package dev.researchmon.notebooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.researchmon.testkit.FreePort;
-import dev.researchmon.testkit.ManagedProcess;
+import dev.researchmon.testkit.JupyterServer;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,19 +13,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * Debian's Jupyter Notebook server (6.4), driven the way its web page drives it: sessions and
@@ -36,31 +31,20 @@ import java.util.regex.Pattern;
 final class NotebookServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ManagedProcess process;
+    private final JupyterServer server;
     private final URI base;
-    private final String token = UUID.randomUUID().toString();
+    private final String token;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private NotebookServer(Path root, Map<String, String> env, Path logDir) throws IOException {
-        int port = FreePort.loopback();
-        this.base = URI.create("http://127.0.0.1:" + port + "/");
-        Map<String, String> serverEnv = new HashMap<>(env);
-        serverEnv.put("JUPYTER_TOKEN", token);
-        // --allow-root: CI machines run the tests as root
-        process = ManagedProcess.start("jupyter-notebook", List.of("/usr/bin/jupyter", "notebook", "--no-browser",
-                "--allow-root", "--ip=127.0.0.1", "--port=" + port, "--notebook-dir=" + root), serverEnv, logDir);
+    private NotebookServer(JupyterServer server) {
+        this.server = server;
+        this.base = server.url();
+        this.token = server.token();
     }
 
     /** Starts the server over {@code root}; the kernels it starts get {@code env} and nothing more. */
     static NotebookServer start(Path root, Map<String, String> env, Path logDir) throws Exception {
-        NotebookServer server = new NotebookServer(root, env, logDir);
-        try {
-            server.process.awaitLine(Pattern.compile(".*is running at.*"), Duration.ofSeconds(60));
-            return server;
-        } catch (Exception | AssertionError e) {
-            server.close();
-            throw e;
-        }
+        return new NotebookServer(JupyterServer.start(root, env, logDir));
     }
 
     /** {@code POST /api/sessions}, as opening a notebook in the browser does. */
@@ -99,7 +83,7 @@ final class NotebookServer implements AutoCloseable {
         HttpResponse<String> response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": "
-                    + response.body() + "\nserver log:\n" + process.logTail(30));
+                    + response.body() + "\nserver log:\n" + server.logTail(30));
         }
         return response.body().isBlank() ? null : JSON.readTree(response.body());
     }
@@ -113,12 +97,12 @@ final class NotebookServer implements AutoCloseable {
     }
 
     String logTail() {
-        return process.logTail(40);
+        return server.logTail(40);
     }
 
     @Override
     public void close() {
-        process.close();
+        server.close();
     }
 
     /** The kernel's shell and iopub messages, JSON over one websocket (the notebook page's protocol). */
