@@ -2,12 +2,16 @@ package dev.researchmon.manager;
 
 import dev.researchmon.manager.central.CentralStore;
 import dev.researchmon.manager.central.LocalCentralStore;
+import dev.researchmon.manager.central.SecretFile;
+import dev.researchmon.manager.central.StoreCredentials;
+import dev.researchmon.manager.central.StoreTls;
 import dev.researchmon.manager.docker.DockerConnection;
 import dev.researchmon.manager.docker.DockerPrometheusConfig;
 import dev.researchmon.manager.docker.DockerRuntime;
 import dev.researchmon.manager.local.LocalRuntime;
 import dev.researchmon.manager.prometheus.HostShipping;
 import dev.researchmon.manager.prometheus.RemoteWrite;
+import dev.researchmon.manager.prometheus.RemoteWriteCheck;
 import dev.researchmon.manager.stack.ComposeFile;
 import dev.researchmon.manager.stack.HealthEndpoint;
 import dev.researchmon.manager.stack.PortBinding;
@@ -117,6 +121,26 @@ public final class EnvironmentManager implements Callable<Integer> {
             description = "--role central: how long the store keeps samples (default: ${DEFAULT-VALUE}).")
     String storeRetention;
 
+    @Option(names = "--store-user", paramLabel = "USER",
+            description = "--role central: the user hosts and Grafana authenticate as (default: " + StoreCredentials.DEFAULT_USER + ").")
+    String storeUser;
+
+    @Option(names = "--store-password-file", paramLabel = "FILE",
+            description = "--role central: a file holding that user's password (default: STATE_DIR/" + StoreCredentials.PASSWORD_FILE
+                    + ", made with a random password on the first enable, mode 600, and reused).")
+    Path storePasswordFile;
+
+    @Option(names = "--store-tls-cert", paramLabel = "FILE",
+            description = "--role central: serve https with this PEM certificate (with --store-tls-key); hosts trust it with --remote-write-ca-file.")
+    Path storeTlsCert;
+
+    @Option(names = "--store-tls-key", paramLabel = "FILE", description = "--role central: the PEM private key of --store-tls-cert.")
+    Path storeTlsKey;
+
+    @Option(names = "--store-no-auth",
+            description = "--role central: let anyone who reaches the store write, read and delete without credentials. Not recommended.")
+    boolean storeNoAuth;
+
     @Option(names = "--host", paramLabel = "NAME",
             description = "This host's name on every series shipped to a central store (default: the machine's host name).")
     String host;
@@ -221,9 +245,11 @@ public final class EnvironmentManager implements Callable<Integer> {
         boolean central = role == Role.central;
         SettingsFile settingsFile = new SettingsFile(stateDir());
         StackRuntime stack;
+        CentralStore store = null;
         if (central) {
             // the settings remembered in stack.json are the host stack's, not the store's
-            stack = chooseCentralRuntime(centralStore());
+            store = centralStore();
+            stack = chooseCentralRuntime(store);
         } else {
             remembered = settingsFile.read().orElse(null);
             refuseSharedPorts(loadStack(composeFile(), false));
@@ -239,6 +265,9 @@ public final class EnvironmentManager implements Callable<Integer> {
             }
             printStatus(parts);
             printWhereToLookWithoutGrafana(parts);
+            if (central) {
+                printHostInstructions(store);
+            }
             out.println("monitoring is on");
             return 0;
         }
@@ -250,6 +279,9 @@ public final class EnvironmentManager implements Callable<Integer> {
         List<PartStatus> parts = stack.status();
         printStatus(parts);
         printWhereToLookWithoutGrafana(parts);
+        if (central) {
+            printHostInstructions(store);
+        }
         boolean allHealthy = parts.stream()
                 .allMatch(p -> p.healthy() || p.state() == PartStatus.State.NOT_AVAILABLE);
         return allHealthy ? 0 : EXIT_NOT_HEALTHY;
@@ -286,16 +318,54 @@ public final class EnvironmentManager implements Callable<Integer> {
         }
     }
 
-    /** Where the central store listens; host-only options are a usage error here. */
+    /**
+     * Where the central store listens and who may use it; host-only options are a usage error here.
+     * Only an enable makes the password and admin key files; --status and --no-monitoring just name them.
+     */
     CentralStore centralStore() {
         if (remoteWriteGiven() || noRemoteWrite || host != null) {
             throw usage("--role central is the store the hosts ship to: --host and --remote-write* are for each host");
         }
+        if (storeNoAuth && (storeUser != null || storePasswordFile != null)) {
+            throw usage("--store-no-auth opens the store to everyone: --store-user and --store-password-file contradict it");
+        }
+        if ((storeTlsCert == null) != (storeTlsKey == null)) {
+            throw usage("--store-tls-cert and --store-tls-key go together");
+        }
         try {
-            return new CentralStore(storeBind, storePort, storeRetention);
+            Optional<StoreTls> tls = storeTlsCert == null ? Optional.empty() : Optional.of(StoreTls.of(storeTlsCert, storeTlsKey));
+            Optional<StoreCredentials> credentials = Optional.empty();
+            if (!storeNoAuth) {
+                String user = storeUser != null ? storeUser : StoreCredentials.DEFAULT_USER;
+                credentials = Optional.of(action.enable
+                        ? StoreCredentials.prepare(stateDir(), user, Optional.ofNullable(storePasswordFile))
+                        : new StoreCredentials(user, storePasswordFile != null ? storePasswordFile
+                                : stateDir().resolve(StoreCredentials.PASSWORD_FILE),
+                                stateDir().resolve(StoreCredentials.ADMIN_KEY_FILE), false));
+            }
+            return new CentralStore(storeBind, storePort, storeRetention, credentials, tls);
         } catch (ManagerException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    /** What each host passes to ship here, and what is not safe about this store. */
+    private void printHostInstructions(CentralStore store) {
+        store.credentials().filter(StoreCredentials::passwordGenerated).ifPresent(c ->
+                out.println("made a random password for user " + c.user() + " in " + c.passwordFile() + " (mode 600)"));
+        store.hostInstructions().forEach(out::println);
+        store.credentials().map(StoreCredentials::passwordFile).filter(SecretFile::readableByOthers).ifPresent(f ->
+                err.println("warning: " + f + " is readable by other users of this machine; chmod 600 " + f));
+        if (store.credentials().isEmpty()) {
+            err.println("warning: --store-no-auth: anyone who reaches " + store.bind() + ":" + store.port()
+                    + " can write, read and delete every host's history, without credentials");
+        } else if (store.tls().isEmpty() && !store.loopbackOnly()) {
+            err.println("warning: the store speaks plain http on " + store.bind() + ":" + store.port()
+                    + ": the password and every sample cross the network unencrypted; serve https with "
+                    + "--store-tls-cert and --store-tls-key");
+        }
+        out.flush();
+        err.flush();
     }
 
     private StackRuntime chooseCentralRuntime(CentralStore store) {
@@ -314,7 +384,18 @@ public final class EnvironmentManager implements Callable<Integer> {
         if (!Files.isRegularFile(compose)) {
             throw new ManagerException("no stack description at " + compose + " (give one with --compose-file)");
         }
+        if (store.tls().isPresent()) {
+            throw new ManagerException("--store-tls-cert is for the local runtime so far: on Docker, put a TLS proxy in "
+                    + "front of the store, or run it with --runtime local");
+        }
         Map<String, String> variables = new HashMap<>(environment);
+        // The store and Grafana get the secrets through their containers' environment, filled in here
+        // from the files: compose.central.yaml names only the variables. Only an enable creates containers.
+        Map<String, String> secrets = !action.enable ? Map.of()
+                : store.credentials().map(StoreCredentials::victoriaMetricsEnvironment).orElse(Map.of());
+        variables.put("STORE_USER", secrets.getOrDefault("httpAuth_username", ""));
+        variables.put("STORE_PASSWORD", secrets.getOrDefault("httpAuth_password", ""));
+        variables.put("STORE_ADMIN_KEY", secrets.getOrDefault("deleteAuthKey", ""));
         variables.put("VICTORIA_METRICS_PORT", String.valueOf(store.port()));
         variables.put("VICTORIA_METRICS_BIND", store.bind());
         variables.put("VICTORIA_METRICS_RETENTION", store.retention());
@@ -428,6 +509,10 @@ public final class EnvironmentManager implements Callable<Integer> {
             remoteWrites.stream().filter(RemoteWrite::sendsSecretsInClear).forEach(rw -> err.println("warning: " + rw.url()
                     + " is plain http to another machine: the credentials and every sample cross the network "
                     + "unencrypted; use https"));
+            if (action.enable) {
+                // before anything starts: a store that will never take this host's samples is an error now
+                remoteWrites.forEach(rw -> RemoteWriteCheck.check(rw).ifPresent(w -> err.println("warning: " + w)));
+            }
         }
         try {
             return new HostShipping(settings.host() != null ? settings.host() : machineHostName(), remoteWrites,

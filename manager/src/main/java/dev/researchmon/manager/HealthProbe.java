@@ -20,9 +20,22 @@ import java.util.function.Supplier;
  */
 public final class HealthProbe {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NORMAL) // e.g. /api -> /api/
-            .build();
+    private final HttpClient http;
+
+    public HealthProbe() {
+        this(HttpClient.newBuilder());
+    }
+
+    /** A probe of https endpoints whose certificates {@code tls} trusts. */
+    public HealthProbe(javax.net.ssl.SSLContext tls) {
+        this(HttpClient.newBuilder().sslContext(tls));
+    }
+
+    private HealthProbe(HttpClient.Builder builder) {
+        http = builder.connectTimeout(REQUEST_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NORMAL) // e.g. /api -> /api/
+                .build();
+    }
 
     public boolean healthy(URI url) {
         try {

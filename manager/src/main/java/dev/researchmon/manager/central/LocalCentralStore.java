@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +24,13 @@ import java.util.Optional;
  * dashboard read it as they read a Prometheus. Its data lives in {@code victoria-metrics/data} of
  * the state folder and is kept across stop and start.
  *
+ * <p>Its secrets (basic auth and the auth keys, see {@link StoreCredentials}) reach it through its
+ * environment, read with {@code -envflag.enable}: a command line is readable by every user of the
+ * machine ({@code ps}, {@code /proc/PID/cmdline}), a process's environment only by its owner. Its log
+ * shows them as "secret".
+ *
  * <pre>{@code
- * StackRuntime central = new LocalCentralStore(new CentralStore("0.0.0.0", 8428, "90d"), stateDir, Duration.ofSeconds(60), out);
+ * StackRuntime central = new LocalCentralStore(store, stateDir, Duration.ofSeconds(60), out);
  * central.enable();
  * }</pre>
  */
@@ -37,7 +43,7 @@ public final class LocalCentralStore implements StackRuntime {
     private final Duration healthTimeout;
     private final PrintWriter out;
     private final ProcessSupervisor supervisor;
-    private final HealthProbe probe = new HealthProbe();
+    private final HealthProbe probe;
 
     public LocalCentralStore(CentralStore settings, Path stateDir, Duration healthTimeout, PrintWriter out) {
         this.settings = settings;
@@ -45,6 +51,8 @@ public final class LocalCentralStore implements StackRuntime {
         this.healthTimeout = healthTimeout;
         this.out = out;
         this.supervisor = new ProcessSupervisor(stateDir);
+        this.probe = settings.tls().map(t -> new HealthProbe(PinnedCertificate.context(t.certificate())))
+                .orElseGet(HealthProbe::new);
     }
 
     @Override
@@ -66,7 +74,7 @@ public final class LocalCentralStore implements StackRuntime {
             if (!PortGuard.isFree(settings.port())) {
                 throw PortGuard.taken(settings.port(), PART, "--store-port");
             }
-            ProcessHandle process = supervisor.start(PART, command(), Map.of(), settings.port());
+            ProcessHandle process = supervisor.start(PART, command(), environment(), settings.port());
             out.println(PART + ": started (pid " + process.pid() + "), " + healthUrl() + ", log " + supervisor.logFile(PART));
             out.flush();
             Map<String, URI> unhealthy = probe.awaitHealthy(Map.of(PART, healthUrl()), healthTimeout,
@@ -80,28 +88,33 @@ public final class LocalCentralStore implements StackRuntime {
                         + supervisor.logFile(PART));
             }
         }
-        out.println("hosts ship with: --remote-write " + settings.remoteWriteUrl());
-        if (!settings.loopbackOnly()) {
-            out.println("warning: VictoriaMetrics takes writes and queries from anyone who reaches " + settings.bind()
-                    + ":" + settings.port() + " without asking who; limit it to the research hosts (firewall) or put an "
-                    + "authenticating TLS proxy such as vmauth in front, and give the hosts its https URL");
-        }
         return status();
     }
 
+    /** Secrets are not here: see {@link #environment()}. */
     List<String> command() {
-        return List.of(VICTORIA_METRICS.toString(),
+        List<String> command = new ArrayList<>(List.of(VICTORIA_METRICS.toString(),
                 "-storageDataPath=" + stateDir.resolve("victoria-metrics/data"),
                 "-httpListenAddr=" + settings.bind() + ":" + settings.port(),
                 "-retentionPeriod=" + settings.retention(),
                 // Hosts send a batch at least every 5 s (batch_send_deadline): data older than 10 s is
                 // complete, so queries need not hide the last 30 s as VictoriaMetrics does by default.
-                "-search.latencyOffset=10s");
+                "-search.latencyOffset=10s",
+                // the credentials come from the environment (never the command line)
+                "-envflag.enable"));
+        settings.tls().ifPresent(t -> command.addAll(List.of("-tls", "-tlsCertFile=" + t.certFile(),
+                "-tlsKeyFile=" + t.keyFile())));
+        return command;
+    }
+
+    /** The store's secrets, as -envflag.enable reads them; nothing at all for --store-no-auth. */
+    Map<String, String> environment() {
+        return settings.credentials().map(StoreCredentials::victoriaMetricsEnvironment).orElse(Map.of());
     }
 
     private URI healthUrl() {
         String host = settings.loopbackOnly() || settings.bind().equals("0.0.0.0") ? "127.0.0.1" : settings.bind();
-        return URI.create("http://" + host + ":" + settings.port() + "/health");
+        return URI.create(settings.scheme() + "://" + host + ":" + settings.port() + "/health");
     }
 
     @Override
