@@ -60,8 +60,11 @@ public final class SidecarLauncher {
         List<String> command = command(url.getPort() > 0 ? url.getPort() : 80);
         Path log = settings.stateDir().resolve("sidecar.log");
         Process process;
+        long logStart;
         try {
             createPrivateDir(settings.stateDir());
+            // the log is appended to: what this start wrote begins here
+            logStart = Files.isRegularFile(log) ? Files.size(log) : 0;
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -82,13 +85,43 @@ public final class SidecarLauncher {
                 return new Started(process.pid(), log, command);
             }
             if (!process.isAlive()) {
-                throw new MagicException("The sidecar started with `" + String.join(" ", command)
-                        + "` exited with status " + process.exitValue() + "; see " + log + ".");
+                throw new MagicException(whyItExited(lastLine(log, logStart), url) + "The sidecar started with `"
+                        + String.join(" ", command) + "` exited with status " + process.exitValue() + "; see " + log + ".");
             }
             sleep(200);
         }
         throw new MagicException("The sidecar started (pid " + process.pid() + ") but did not answer at "
                 + url + " within " + wait.toSeconds() + " s; see " + log + ".");
+    }
+
+    /**
+     * The cause, first, where the sidecar's last line names one the user can act on: a port that
+     * another program holds is the usual one (a sidecar holding it would have answered the probe).
+     */
+    static String whyItExited(Optional<String> lastLine, URI url) {
+        if (lastLine.isEmpty()) {
+            return "";
+        }
+        String line = lastLine.get().replaceFirst("^metrics-sidecar:\\s*", "");
+        if (line.contains("Address already in use")) {
+            return "The sidecar could not listen at " + url + ": " + line + ". Another program holds port "
+                    + url.getPort() + "; stop it, or set " + MonitoringSettings.SIDECAR_URL
+                    + " to a free port of 127.0.0.1 before starting the kernel. ";
+        }
+        return "The sidecar could not start: " + line + ". ";
+    }
+
+    /** The last non-blank line written to {@code log} from byte {@code from} on, if any. */
+    static Optional<String> lastLine(Path log, long from) {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            int start = (int) Math.min(Math.max(0, from), all.length);
+            List<String> lines = new String(all, start, all.length - start, java.nio.charset.StandardCharsets.UTF_8)
+                    .lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+            return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(lines.size() - 1));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The command line that starts a sidecar on {@code port}, bound to loopback. */

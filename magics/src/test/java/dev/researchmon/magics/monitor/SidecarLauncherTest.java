@@ -58,4 +58,40 @@ class SidecarLauncherTest {
                 + MonitoringSettings.SIDECAR_JAR), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
     }
+    /**
+     * Another program holds the sidecar's port: the sidecar's last line says so, and the magic's
+     * message leads with it and what to do, instead of only an exit status and a log to read.
+     */
+    @Test
+    void aPortAnotherProgramHolds_isNamedAsTheCause_fromTheSidecarsLastLine() throws Exception {
+        Path state = tmp.resolve("state");
+        Files.createDirectories(state);
+        Files.writeString(state.resolve("sidecar.log"), "metrics-sidecar: an earlier run's last words\n");
+        Path script = tmp.resolve("bin-dir/metrics-sidecar");
+        Files.createDirectories(script.getParent());
+        Files.writeString(script, "#!/bin/sh\necho 'metrics-sidecar: Address already in use'\nexit 1\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        MagicException e = assertThrows(MagicException.class, () -> launcher(Map.of("PATH", script.getParent().toString(),
+                MonitoringSettings.SIDECAR_URL, "http://127.0.0.1:" + port)).start(java.time.Duration.ofSeconds(20)));
+        assertTrue(e.getMessage().startsWith("The sidecar could not listen at http://127.0.0.1:" + port
+                + ": Address already in use. Another program holds port " + port), e.getMessage());
+        assertTrue(e.getMessage().contains(MonitoringSettings.SIDECAR_URL), e.getMessage());
+        assertTrue(e.getMessage().contains("exited with status 1"), e.getMessage());
+    }
+
+    @Test
+    void lastLine_isTheLastThisStartWrote_notAnEarlierRunsLine(@TempDir Path dir) throws Exception {
+        Path log = Files.writeString(dir.resolve("sidecar.log"), "old: Address already in use\n");
+        long from = Files.size(log);
+        assertTrue(SidecarLauncher.lastLine(log, from).isEmpty());
+        Files.writeString(log, "starting\nmetrics-sidecar: --port: 70000 is not a port\n\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertEquals("metrics-sidecar: --port: 70000 is not a port", SidecarLauncher.lastLine(log, from).orElseThrow());
+        assertEquals("The sidecar could not start: --port: 70000 is not a port. ",
+                SidecarLauncher.whyItExited(SidecarLauncher.lastLine(log, from), java.net.URI.create("http://127.0.0.1:9464")));
+    }
 }
