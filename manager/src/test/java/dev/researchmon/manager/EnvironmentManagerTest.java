@@ -26,10 +26,18 @@ class EnvironmentManagerTest {
     record Result(int code, String out, String err) {
     }
 
+    /**
+     * Runs the manager with this test's own state folder: a dockerHost or ports that the user's
+     * {@code ~/.local/share/research-monitor/stack/stack.json} remembers must not win over the test's.
+     */
     private Result run(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = EnvironmentManager.run(args, env, new PrintWriter(out), new PrintWriter(err));
+        Map<String, String> ownState = new java.util.HashMap<>();
+        ownState.put("RESEARCH_MONITOR_STATE", state.resolve("stack").toString());
+        ownState.put("RESEARCH_MONITOR_HOME", state.resolve("home").toString());
+        ownState.putAll(env);
+        int code = EnvironmentManager.run(args, ownState, new PrintWriter(out), new PrintWriter(err));
         return new Result(code, out.toString(), err.toString());
     }
 
