@@ -35,7 +35,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code bin/environment-manager --enable-monitoring --host gpu-a|gpu-b --remote-write ...}, each with
  * its own state folder and free ports, and ship at once into two stores: Debian's VictoriaMetrics,
  * brought up with {@code --role central}, and a central Prometheus started with
- * {@code --web.enable-remote-write-receiver}. Every check holds for both stores. The tests run in
+ * {@code --web.enable-remote-write-receiver}. VictoriaMetrics is closed, as {@code --role central}
+ * leaves it by default: the hosts ship with the user and password file it printed, and every
+ * query here gives them too. Every check holds for both stores. The tests run in
  * order on one set of processes (the outage, then a host stopped), which keeps the wall time to the
  * 60 s outage plus start-up.
  */
@@ -67,9 +69,12 @@ class ManyHostsIT {
         centralPrometheusPort = FreePort.loopback();
         startVictoriaMetrics();
         startCentralPrometheus();
+        // as the store told: the same credentials go to every store given (the central Prometheus ignores them)
         List<String> options = List.of("--scrape-interval", SCRAPE_INTERVAL,
                 "--remote-write", "http://127.0.0.1:" + victoriaMetricsPort + "/api/v1/write",
-                "--remote-write", "http://127.0.0.1:" + centralPrometheusPort + "/api/v1/write");
+                "--remote-write", "http://127.0.0.1:" + centralPrometheusPort + "/api/v1/write",
+                "--remote-write-basic-auth-user", "research",
+                "--remote-write-password-file", passwordFile().toString());
         // side by side, as two machines would come up
         ExecutorService pool = Executors.newFixedThreadPool(HOSTS.size());
         try {
@@ -99,7 +104,13 @@ class ManyHostsIT {
     private void startVictoriaMetrics() throws IOException, InterruptedException {
         String output = ResearchHost.runManager(centralState, central("--enable-monitoring"));
         assertTrue(output.contains("monitoring is on"), output + log(centralState.resolve("logs/victoria-metrics.log")));
-        assertTrue(output.contains("hosts ship with: --remote-write http://127.0.0.1:" + victoriaMetricsPort + "/api/v1/write"), output);
+        assertTrue(output.contains("hosts ship with: --remote-write http://127.0.0.1:" + victoriaMetricsPort + "/api/v1/write"
+                + " --remote-write-basic-auth-user research --remote-write-password-file " + passwordFile()), output);
+    }
+
+    /** Made by the first enable, mode 600, and kept across the outage's restart. */
+    private Path passwordFile() {
+        return centralState.resolve("store-password");
     }
 
     private void stopVictoriaMetrics() {
@@ -123,7 +134,14 @@ class ManyHostsIT {
 
     /** Both stores, by name. */
     private Map<String, QueryApi> stores() {
-        return Map.of("victoria-metrics", new QueryApi(URI.create("http://127.0.0.1:" + victoriaMetricsPort)),
+        String password;
+        try {
+            password = Files.readString(passwordFile());
+        } catch (IOException e) {
+            throw new IllegalStateException("the store's password file is gone", e);
+        }
+        return Map.of("victoria-metrics", new QueryApi(URI.create("http://127.0.0.1:" + victoriaMetricsPort),
+                        java.net.http.HttpClient.newHttpClient(), QueryApi.basicAuth("research", password)),
                 "central prometheus", new QueryApi(centralPrometheus.url()));
     }
 

@@ -28,9 +28,24 @@ final class QueryApi {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final URI base;
+    private final HttpClient http;
+    /** The Authorization header a closed store asks for; null for an open one. */
+    private final String authorization;
 
     QueryApi(URI base) {
+        this(base, HTTP, null);
+    }
+
+    /** A store that asks who is reading (a closed central store), through {@code http} (its TLS trust). */
+    QueryApi(URI base, HttpClient http, String authorization) {
         this.base = base;
+        this.http = http;
+        this.authorization = authorization;
+    }
+
+    /** The header value of HTTP basic auth. */
+    static String basicAuth(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     URI base() {
@@ -38,8 +53,11 @@ final class QueryApi {
     }
 
     JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(20)).build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(20));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         try {
             return JSON.readTree(response.body());
         } catch (IOException e) {
