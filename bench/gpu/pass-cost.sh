@@ -2,9 +2,11 @@
 # NVML pass cost per GPU, GPM on and off, 8 stub GPUs (each with 4 processes and their per-process
 # samples), through the sidecar's real JNA reader.
 # Usage: bench/gpu/pass-cost.sh [BLOCKS=20] [PASSES=200]   (after mvn -B -DskipTests package)
+# SIDECAR_JAR=other.jar measures another build of the sidecar (a copy of the jar before a change),
+# so that before and after run alternately on the same machine in one go.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-jar="$root/sidecar/target/metrics-sidecar.jar"
+jar="${SIDECAR_JAR:-$root/sidecar/target/metrics-sidecar.jar}"
 [ -f "$jar" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -26,6 +28,6 @@ for mode in on off; do
     [ "$mode" = off ] && echo "STUB_NVML_UNSUPPORTED=$off"
   } > "$work/$mode/libnvidia-ml.so.1.env"
 done
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), jar $jar"
 java ${BENCH_JAVA_OPTS:--Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -cp "$jar" "$root/bench/gpu/NvmlPassBench.java" \
   "$work/on/libnvidia-ml.so.1" "$work/off/libnvidia-ml.so.1" "${1:-20}" "${2:-200}"

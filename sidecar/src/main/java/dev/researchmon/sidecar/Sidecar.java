@@ -81,7 +81,7 @@ public final class Sidecar implements AutoCloseable {
       xids = new XidWatcher(() -> NvmlXidEvents.open(options.nvmlLibrary()), XID_RETRY);
       GpuCollector gpu = new GpuCollector(refresher,
           options.notebook() ? kernels::kernelsByPid : Map::of, xids::current);
-      collectors.add(SourceCollector.GPU, gpu, () -> gpu.lastOutcome().success());
+      collectors.addMonitored(SourceCollector.GPU, gpu);
     }
     String token = null;
     if (options.notebook()) {

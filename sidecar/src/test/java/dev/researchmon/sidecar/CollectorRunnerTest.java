@@ -63,4 +63,38 @@ class CollectorRunnerTest {
     assertTrue(scrape.stream().anyMatch(m -> m.getMetadata().getName().equals("gpu_thing")),
         "what it has is still served");
   }
+
+  /** A collector of another thread's snapshot, whose last read took {@code readSeconds}. */
+  private static final class SnapshotCollector implements io.prometheus.metrics.model.registry.MultiCollector,
+      MonitoredSource {
+    private final double readSeconds;
+
+    SnapshotCollector(double readSeconds) {
+      this.readSeconds = readSeconds;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+      return gauge("gpu_thing", 1);
+    }
+
+    @Override
+    public String collectorName() {
+      return "gpu";
+    }
+
+    @Override
+    public CollectorOutcome lastOutcome() {
+      return new CollectorOutcome(true, readSeconds);
+    }
+  }
+
+  @Test
+  void monitoredSource_durationCoversItsSnapshotsRead_notOnlyTheConversion() {
+    CollectorRunner runner = new CollectorRunner().addMonitored(SourceCollector.GPU, new SnapshotCollector(0.25));
+    MetricSnapshots scrape = runner.collect();
+    double seconds = byCollector(scrape, "sidecar_collector_duration_seconds").get("gpu");
+    assertTrue(seconds >= 0.25 && seconds < 1, "the read's 0.25 s plus the conversion: " + seconds);
+    assertEquals(Map.of("gpu", 1.0), byCollector(scrape, "sidecar_collector_success"));
+  }
 }

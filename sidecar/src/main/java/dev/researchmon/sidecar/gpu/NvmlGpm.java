@@ -1,21 +1,32 @@
 package dev.researchmon.sidecar.gpu;
 
+import static dev.researchmon.sidecar.gpu.nvml.NvmlTypes.SUCCESS;
+
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
+import dev.researchmon.sidecar.gpu.nvml.NvmlGpmFunctions;
+import dev.researchmon.sidecar.gpu.nvml.NvmlTypes;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * NVML's GPU Performance Monitoring (GPM, Hopper and later) for {@link NvmlGpuReader}: keeps two
  * sample buffers per GPU (and per MIG GPU instance), takes one sample each pass and turns the last
  * two into SM, tensor, DRAM and pipe activity. A GPU NVML says has no GPM gets nothing; a library
- * without the {@code nvmlGpm*} symbols (a driver before R520) turns GPM off for good.
- * Used by one thread, like the reader.
+ * without the {@code nvmlGpm*} symbols (a driver before R520, {@code NvmlLibrary.gpm()} empty)
+ * has GPM off for good. Used by one thread, like the reader.
+ *
+ * <pre>{@code
+ * NvmlGpm gpm = new NvmlGpm(library.gpm());
+ * if (gpm.supported(device)) gpm.sample(device, GpuReading.GpuProcess.NO_INSTANCE, values);
+ * gpm.endPass();
+ * }</pre>
  */
 final class NvmlGpm implements AutoCloseable {
   /** nvml.h's NVML_GPM_METRIC_* ids of the metrics we expose. */
@@ -52,32 +63,28 @@ final class NvmlGpm implements AutoCloseable {
    */
   private static final int METRIC_CAPACITY = 333;
 
-  private final NvmlGpuReader.Nvml nvml;
+  /** Null when this library has no GPM. */
+  private final NvmlGpmFunctions nvml;
   private final Memory request = new Memory(OFFSET_METRICS + (long) METRIC_CAPACITY * METRIC_SIZE);
   private final Map<Long, Boolean> supportByDevice = new HashMap<>();
   private final Map<Key, Sampler> samplers = new HashMap<>();
   private final Set<Key> sampledThisPass = new HashSet<>();
-  private boolean absent;
 
-  NvmlGpm(NvmlGpuReader.Nvml nvml) {
-    this.nvml = nvml;
+  NvmlGpm(Optional<NvmlGpmFunctions> gpm) {
+    this.nvml = gpm.orElse(null);
     request.clear();
   }
 
   /** Whether NVML's GPM runs on this GPU; asked once per device. */
   boolean supported(Pointer device) {
-    if (absent) {
+    if (nvml == null) {
       return false;
     }
     return supportByDevice.computeIfAbsent(Pointer.nativeValue(device), d -> {
-      NvmlGpuReader.GpmSupport support = new NvmlGpuReader.GpmSupport();
+      NvmlTypes.GpmSupport support = new NvmlTypes.GpmSupport();
       support.version = SUPPORT_VERSION;
-      try {
-        if (nvml.nvmlGpmQueryDeviceSupport(device, support) != NvmlGpuReader.NVML_SUCCESS) {
-          return false;
-        }
-      } catch (UnsatisfiedLinkError olderDriver) {
-        absent = true;
+      support.write();
+      if (nvml.nvmlGpmQueryDeviceSupport(device, support) != SUCCESS) {
         return false;
       }
       support.read();
@@ -92,34 +99,30 @@ final class NvmlGpm implements AutoCloseable {
    * {@link #supported} says so.
    */
   void sample(Pointer device, int gpuInstance, Map<GpuField, Double> values) {
-    if (absent) {
+    if (nvml == null) {
       return;
     }
     Key key = new Key(Pointer.nativeValue(device), gpuInstance);
     sampledThisPass.add(key);
-    try {
-      Sampler sampler = samplers.get(key);
+    Sampler sampler = samplers.get(key);
+    if (sampler == null) {
+      sampler = Sampler.allocate(nvml);
       if (sampler == null) {
-        sampler = Sampler.allocate(nvml);
-        if (sampler == null) {
-          return;
-        }
-        samplers.put(key, sampler);
-      }
-      int rc = gpuInstance == GpuReading.GpuProcess.NO_INSTANCE
-          ? nvml.nvmlGpmSampleGet(device, sampler.next)
-          : nvml.nvmlGpmMigSampleGet(device, gpuInstance, sampler.next);
-      if (rc != NvmlGpuReader.NVML_SUCCESS) {
-        sampler.hasPrevious = false;
         return;
       }
-      if (sampler.hasPrevious) {
-        metrics(sampler.previous, sampler.next, values);
-      }
-      sampler.swap();
-    } catch (UnsatisfiedLinkError olderDriver) {
-      absent = true;
+      samplers.put(key, sampler);
     }
+    int rc = gpuInstance == GpuReading.GpuProcess.NO_INSTANCE
+        ? nvml.nvmlGpmSampleGet(device, sampler.next)
+        : nvml.nvmlGpmMigSampleGet(device, gpuInstance, sampler.next);
+    if (rc != SUCCESS) {
+      sampler.hasPrevious = false;
+      return;
+    }
+    if (sampler.hasPrevious) {
+      metrics(sampler.previous, sampler.next, values);
+    }
+    sampler.swap();
   }
 
   private void metrics(Pointer earlier, Pointer later, Map<GpuField, Double> values) {
@@ -132,12 +135,12 @@ final class NvmlGpm implements AutoCloseable {
       request.setMemory(at, METRIC_SIZE, (byte) 0);
       request.setInt(at, METRIC_IDS.get(FIELDS[i]));
     }
-    if (nvml.nvmlGpmMetricsGet(request) != NvmlGpuReader.NVML_SUCCESS) {
+    if (nvml.nvmlGpmMetricsGet(request) != SUCCESS) {
       return;
     }
     for (int i = 0; i < FIELDS.length; i++) {
       long at = OFFSET_METRICS + (long) i * METRIC_SIZE;
-      if (request.getInt(at + 4) != NvmlGpuReader.NVML_SUCCESS) {
+      if (request.getInt(at + 4) != SUCCESS) {
         continue; // this GPU does not measure that metric: left out
       }
       double percent = request.getDouble(at + 8);
@@ -175,13 +178,13 @@ final class NvmlGpm implements AutoCloseable {
     Pointer next;
     boolean hasPrevious;
 
-    static Sampler allocate(NvmlGpuReader.Nvml nvml) {
+    static Sampler allocate(NvmlGpmFunctions nvml) {
       PointerByReference a = new PointerByReference();
       PointerByReference b = new PointerByReference();
-      if (nvml.nvmlGpmSampleAlloc(a) != NvmlGpuReader.NVML_SUCCESS) {
+      if (nvml.nvmlGpmSampleAlloc(a) != SUCCESS) {
         return null;
       }
-      if (nvml.nvmlGpmSampleAlloc(b) != NvmlGpuReader.NVML_SUCCESS) {
+      if (nvml.nvmlGpmSampleAlloc(b) != SUCCESS) {
         nvml.nvmlGpmSampleFree(a.getValue());
         return null;
       }
@@ -198,13 +201,9 @@ final class NvmlGpm implements AutoCloseable {
       hasPrevious = true;
     }
 
-    void free(NvmlGpuReader.Nvml nvml) {
-      try {
-        nvml.nvmlGpmSampleFree(previous);
-        nvml.nvmlGpmSampleFree(next);
-      } catch (UnsatisfiedLinkError ignored) {
-        // cannot happen once allocated; nothing to free otherwise
-      }
+    void free(NvmlGpmFunctions nvml) {
+      nvml.nvmlGpmSampleFree(previous);
+      nvml.nvmlGpmSampleFree(next);
     }
   }
 }
