@@ -181,4 +181,28 @@ class KubernetesManifestsTest {
         JsonNode binding = one("RoleBinding", "prometheus-discovery");
         assertEquals(one("Role", "prometheus-discovery").at("/metadata/name").asText(), binding.at("/roleRef/name").asText());
     }
+
+    /**
+     * What kustomization.yaml promises: the metrics endpoints (unauthenticated, as exporters are) are
+     * reachable inside the cluster only. Nothing is published outside it: no NodePort or LoadBalancer
+     * Service, no Ingress or Route, no host port, no host network.
+     */
+    @Test
+    void nothing_isReachableFromOutsideTheCluster() {
+        for (JsonNode r : resources) {
+            String what = r.path("kind").asText() + " " + r.at("/metadata/name").asText();
+            assertFalse(Set.of("Ingress", "Route", "Gateway", "HTTPRoute").contains(r.path("kind").asText()), what);
+            if (r.path("kind").asText().equals("Service")) {
+                String type = r.at("/spec/type").asText("ClusterIP");
+                assertEquals("ClusterIP", type, what + " is published outside the cluster");
+                assertTrue(r.at("/spec/externalIPs").isMissingNode(), what + " has external IPs");
+            }
+            JsonNode pod = r.at("/spec/template/spec");
+            if (!pod.isMissingNode()) {
+                assertFalse(pod.path("hostNetwork").asBoolean(false), what + " listens on the node's network");
+                pod.path("containers").forEach(c -> c.path("ports").forEach(port ->
+                        assertTrue(port.path("hostPort").isMissingNode(), what + " publishes a host port: " + port)));
+            }
+        }
+    }
 }
