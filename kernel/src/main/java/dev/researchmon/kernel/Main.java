@@ -1,14 +1,13 @@
 package dev.researchmon.kernel;
 
-import dev.researchmon.kernel.eval.JShellRehearsal;
 import dev.researchmon.kernel.install.InstallCommand;
 import dev.researchmon.kernel.launch.NotebookName;
 import dev.researchmon.kernel.launch.ParentWatchdog;
 import dev.researchmon.kernel.language.JavaKernel;
 import dev.researchmon.kernel.protocol.Iopub;
 import dev.researchmon.kernel.protocol.KernelProtocol;
-import dev.researchmon.kernel.protocol.ProtocolRehearsal;
-import dev.researchmon.kernel.rehearsal.IdleTurns;
+import dev.researchmon.kernel.startup.IdleWarmUp;
+import dev.researchmon.kernel.startup.StartupTuning;
 import dev.researchmon.kernel.wire.ConnectionFile;
 import dev.researchmon.kernel.wire.KernelSockets;
 import dev.researchmon.kernel.wire.MessageCodec;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,8 +37,6 @@ import java.util.regex.Pattern;
         description = "The Java Jupyter kernel with research monitoring.",
         subcommands = InstallCommand.class)
 public final class Main implements Callable<Integer> {
-    /** The rehearsals at start give up a minute after it: by then the user's cells have done their work. */
-    private static final Duration REHEARSAL_LIMIT = Duration.ofSeconds(60);
     private static final Pattern KERNEL_FILE = Pattern.compile("kernel-(.+)\\.json");
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONNECTION_FILE",
@@ -101,40 +97,12 @@ public final class Main implements Callable<Integer> {
             JavaKernel java = new JavaKernel(iopub, identity(connectionFile, env), log);
             KernelProtocol protocol = new KernelProtocol(codec, sockets, iopub, java, log, sockets::stop);
             java.start();
-            // while the user reads the notebook: never beside a cell, nor while JShell starts
-            Duration quiet = Duration.ofMillis(200);
-            rehearseInBackground(java, () -> java.started() && protocol.idleFor(quiet), log);
+            if (StartupTuning.enabled()) {
+                IdleWarmUp.start(java, () -> protocol.idleFor(IdleWarmUp.QUIET), log);
+            }
             sockets.run(protocol::handle);
         }
         return 0;
-    }
-
-    /**
-     * While {@code mayRun} (the kernel idle) in the first minute: the user's JShell warmed up for the
-     * first cell, unless one came first; then the kernel's message path and JShell rehearsed, so that
-     * the JIT compiles for them what the first few hundred cells would otherwise wait for
-     * (BENCHMARKS.md). {@code -Dresearch.kernel.rehearsal=0} and
-     * {@code -Dresearch.kernel.jshell-rehearsal=0} turn each rehearsal off.
-     */
-    private static void rehearseInBackground(JavaKernel java, BooleanSupplier mayRun, PrintStream log) {
-        IdleTurns turns = IdleTurns.within(REHEARSAL_LIMIT, mayRun);
-        Thread t = new Thread(() -> {
-            try {
-                if (turns.await()) {
-                    java.warmUpEvaluator();
-                }
-                // the message path first: measured, the other order made the first cells slower
-                ProtocolRehearsal.rehearse(ProtocolRehearsal.DEFAULT_CELLS, turns);
-                JShellRehearsal.rehearse(JShellRehearsal.DEFAULT_CELLS, turns);
-            } catch (Throwable e) {
-                // an optimisation: whatever went wrong (out of memory included) is one line in the
-                // kernel's log, never a trace in the user's notebook, where System.err now goes
-                log.println("research-kernel: the rehearsal at start gave up (no harm done): " + e);
-            }
-        }, "kernel-rehearsal");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
     }
 
     /**

@@ -30,6 +30,12 @@ public record MonitoringSettings(URI sidecarUrl, URI prometheusUrl, URI grafanaU
     public static final String GRAFANA_URL = "RESEARCH_MONITOR_GRAFANA_URL";
     public static final String HOME = SidecarEndpoints.HOME_ENV;
     public static final String SIDECAR_JAR = "RESEARCH_MONITOR_SIDECAR_JAR";
+    /**
+     * The JVM property, set in an installed kernelspec's options file, that names the checkout's
+     * {@code bin/metrics-sidecar}: the kernelspec runs its own copy of the kernel jar, which no
+     * longer sits beside the checkout's launchers.
+     */
+    public static final String SIDECAR_LAUNCHER_PROPERTY = "research.monitor.sidecar-launcher";
 
     /** Reads the settings; a malformed URL is an {@link IllegalArgumentException} naming the variable. */
     public static MonitoringSettings fromEnvironment(Map<String, String> env) {

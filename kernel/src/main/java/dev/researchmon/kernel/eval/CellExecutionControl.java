@@ -53,20 +53,8 @@ public final class CellExecutionControl extends DirectExecutionControl {
     private volatile long stopAskedAt;
     private volatile Object lastValue;
     private boolean warnedUninstrumented;
-    /**
-     * Whether a new cell may forget the stops asked of cell threads ({@link CellHooks} is one per
-     * JVM): the user's engine does; a rehearsal's must not, or a thread that a stopped cell left
-     * spinning could escape its stop.
-     */
-    private final boolean ownsStops;
-
     public CellExecutionControl(PrintStream log) {
-        this(log, true);
-    }
-
-    CellExecutionControl(PrintStream log, boolean ownsStops) {
         this.log = log;
-        this.ownsStops = ownsStops;
     }
 
     /** A new cell: forgets a stop request left from the previous one, and lets cell threads run on. */
@@ -74,9 +62,7 @@ public final class CellExecutionControl extends DirectExecutionControl {
         stopped = false;
         stopAskedAt = 0;
         lastValue = null;
-        if (ownsStops) {
-            CellHooks.disarm();
-        }
+        CellHooks.disarm();
         inCell = true;
     }
 

@@ -65,15 +65,6 @@ public final class JShellEvaluator implements AutoCloseable {
         this(new CellExecutionControl(log), log);
     }
 
-    /**
-     * A JShell beside the user's, for {@link JShellRehearsal}: its cells leave the stops asked of
-     * the user's cell threads alone, and what it prints is lost.
-     */
-    static JShellEvaluator forRehearsal() {
-        PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream());
-        return new JShellEvaluator(new CellExecutionControl(nowhere, false), nowhere);
-    }
-
     private JShellEvaluator(CellExecutionControl control, PrintStream log) {
         this.control = control;
         shell = JShell.builder()

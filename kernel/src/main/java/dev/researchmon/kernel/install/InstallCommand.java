@@ -1,6 +1,7 @@
 package dev.researchmon.kernel.install;
 
 import dev.researchmon.kernel.Main;
+import dev.researchmon.kernel.startup.JitPolicy;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /** {@code research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--replace]}. */
 @Command(name = "install", mixinStandardHelpOptions = true,
-        customSynopsis = "research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--quick-jit|--full-jit] [--no-class-archive] [--replace]",
+        customSynopsis = "research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--quick-jit|--full-jit] [--no-class-archive] [--no-startup-tuning] [--replace]",
         description = "Write the kernelspec so Jupyter offers this kernel (default name 'java', per user).")
 public final class InstallCommand implements Callable<Integer> {
 
@@ -53,6 +54,11 @@ public final class InstallCommand implements Callable<Integer> {
                     + "about a third sooner) and install in a second")
     boolean noClassArchive;
 
+    @Option(names = "--no-startup-tuning",
+            description = "none of the start-up tuning: the JVM's own JIT, no class archive, no warm-up of JShell "
+                    + "before the first cell (for comparison, or to rule it out)")
+    boolean noStartupTuning;
+
     @Option(names = "--replace",
             description = "replace a kernelspec of that name that research-kernel did not write (IJava's 'java'), "
                     + "removing its files")
@@ -66,7 +72,9 @@ public final class InstallCommand implements Callable<Integer> {
         try {
             JavaRuntime java = javaPath == null ? JavaRuntime.current() : JavaRuntime.probe(javaPath);
             KernelspecInstaller installer = new KernelspecInstaller(java.launcher(), ownJar(), jit());
-            if (!noClassArchive) {
+            if (noStartupTuning) {
+                installer = installer.withoutStartupTuning();
+            } else if (!noClassArchive) {
                 installer = installer.withClassArchive(java.feature(), System.err);
             }
             Path dir = installer.install(kernels, name, replace);
@@ -78,11 +86,11 @@ public final class InstallCommand implements Callable<Integer> {
         }
     }
 
-    private KernelspecInstaller.Jit jit() {
+    private JitPolicy jit() {
         if (jitChoice == null) {
-            return KernelspecInstaller.Jit.TIERED_USER_CODE;
+            return JitPolicy.TIERED_USER_CODE;
         }
-        return jitChoice.quick ? KernelspecInstaller.Jit.QUICK : KernelspecInstaller.Jit.FULL;
+        return jitChoice.quick ? JitPolicy.QUICK : JitPolicy.FULL;
     }
 
     private static Path ownJar() throws URISyntaxException {

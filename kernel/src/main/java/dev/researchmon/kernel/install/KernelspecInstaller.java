@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.researchmon.kernel.startup.ClassArchive;
+import dev.researchmon.kernel.startup.JitPolicy;
+import dev.researchmon.kernel.startup.StartupTuning;
+import dev.researchmon.magics.MonitoringSettings;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,12 +22,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Writes {@code kernels/<name>/kernel.json} where Jupyter looks for it. The argv is absolute (the
- * JVM that runs the installer, the kernel's jar), so the kernel starts whatever the PATH is.
+ * Writes a self-contained kernelspec where Jupyter looks for it: {@code kernel.json}, a copy of the
+ * kernel's jar, the JVM options in one file ({@value #OPTIONS_FILE}, read by the launcher as an
+ * {@code @argfile}) and what start-up tuning made beside them (the JIT directives, the class
+ * archive). {@code mvn clean}, a rebuilt jar or a moved checkout leave an installed kernel as it
+ * was; installing again brings it up to date. The java launcher is absolute, so the kernel starts
+ * whatever the PATH is.
  *
  * <pre>{@code
  * Path dir = KernelspecInstaller.userKernelsDir(System.getenv());
@@ -34,109 +42,49 @@ public final class KernelspecInstaller {
     public static final String DISPLAY_NAME = "Java (research-monitor)";
     /** In our kernel.json's metadata: this installer wrote it, so a later install may overwrite it. */
     static final String MARKER = "research_monitor_kernel";
+    /** The kernel's jar, copied into the kernelspec folder. */
+    public static final String JAR_FILE = "research-kernel.jar";
+    /** The JVM options, one a line, that kernel.json's argv passes as {@code @argfile}. */
+    public static final String OPTIONS_FILE = "jvm.options";
     /** Jupyter's rule for kernel names. */
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9._-]+");
-    /** Options every JDK from 17 on accepts without a warning. */
-    static final List<String> JVM_OPTIONS = List.of("-Djava.awt.headless=true", "-XX:+UseSerialGC", "-Xshare:auto");
-    /** Which JIT the kernel runs; see {@link #JIT_DIRECTIVES} and BENCHMARKS.md for the figures. */
-    public enum Jit {
-        /**
-         * The default: the JVM's tiered JIT for the user's code (C2 for cells' hot loops and the
-         * JDK's collections, the kernel's stop check), while javac, JShell and the protocol's
-         * libraries stay in C1 code, javac's reached early. JShell compiles every cell with javac,
-         * whose code otherwise keeps C2 busy for hundreds of cells and runs slower meanwhile; a
-         * trivial cell then costs as much as with C1 only, and hot loops run as fast as with the
-         * JVM's default JIT.
-         */
-        TIERED_USER_CODE,
-        /** C1 only ({@code --quick-jit}): javac as quick as above, hot loops in cells about 1.7x slower. */
-        QUICK,
-        /**
-         * The JVM's JIT as it comes ({@code --full-jit}), C2 for javac too, which it spends hundreds
-         * of cells compiling.
-         */
-        FULL
-    }
-
-    /** C1 only, for {@link Jit#QUICK}. */
-    static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
     /**
-     * Code that C2 leaves alone in {@link Jit#TIERED_USER_CODE}: javac and its tree API, JShell, and
-     * the JDK's image and jar file systems that javac reads classes through. Cells' classes
-     * ({@code REPL.*}), the rest of the JDK and the kernel get C2 as usual; the kernel must, since
-     * HotSpot does not inline a method it refused to compile with C2, and every loop in a cell
-     * calls the kernel's stop check. Class patterns as HotSpot's compiler directives write them
-     * ({@code package/Class.method}).
+     * Options every JDK from 17 on accepts without a warning. The serial collector is the smallest;
+     * a 16 MB young generation to start with (the JVM grows it with the heap) keeps a new kernel's
+     * resident memory at about 140 MB instead of 230: by default its eden is 1/3 of 1/64 of the
+     * machine's memory, and JShell's start touches all of it once (docs/performance.md). Class data
+     * sharing is the JVM's default ({@code -Xshare:auto}), which Java 25 refuses to have named beside
+     * its AOT cache's options.
      */
-    static final List<String> COMPILER_CODE = List.of("com/sun/tools/javac/*.*", "com/sun/source/*.*",
-            "jdk/jshell/*.*", "jdk/internal/jimage/*.*", "jdk/internal/jrtfs/*.*", "jdk/nio/zipfs/*.*");
-    /**
-     * The libraries under the Jupyter protocol, left to C1 as {@link #COMPILER_CODE} is: ZeroMQ
-     * (jeromq), the connection file's HMAC (jjava) and the kernel's Jackson, relocated so that a
-     * cell's own Jackson is not matched. Their hot paths are small, so C1 serves them about as
-     * well as C2 does (the empty cell's round trip did not slow down), but a third of C2's compile
-     * time over a session's first 220 cells sent at once went to them (0.95 of 2.8 s on a 2-core
-     * machine), time those cells waited for (BENCHMARKS.md, bench/kernel/compile_time.py).
-     */
-    static final List<String> PROTOCOL_CODE = List.of("zmq/*.*", "org/zeromq/*.*", "org/dflib/*.*",
-            "dev/researchmon/shaded/*.*");
-    /** {@link #COMPILER_CODE} and {@link #PROTOCOL_CODE}: what C2 leaves alone. */
-    static final List<String> C1_CODE = Stream.concat(COMPILER_CODE.stream(), PROTOCOL_CODE.stream()).toList();
-    /** The compiler directives file written beside kernel.json for {@link Jit#TIERED_USER_CODE}. */
-    static final String JIT_DIRECTIVES = "jit-directives.json";
-    /**
-     * {@link #COMPILER_CODE}'s methods are compiled after 1/20 of the usual calls: C2 refused, HotSpot
-     * compiles them with C1 only once they reach C2's threshold, and at the normal thresholds javac
-     * would run in C1's slower profiling code for hundreds of cells first. Not {@link #PROTOCOL_CODE}'s:
-     * compiled that early, it kept C1 busy during the start (first kernel_info reply 20-40 ms and first
-     * cell 70-90 ms later) for no gain in later cells.
-     */
-    static final String COMPILER_CODE_THRESHOLD_SCALE = "0.05";
-
-    /**
-     * The JVM options of {@link Jit#TIERED_USER_CODE}, all accepted without a word by Java 17 to 25.
-     * {@code -XX:-DisplayVMOutput} keeps HotSpot's "1 compiler directives added" off the kernel's
-     * stdout, which Jupyter's tools share (nbconvert --stdout); warnings and crash reports are
-     * written elsewhere and still appear.
-     */
-    static List<String> tieredUserCodeOptions(Path directives) {
-        List<String> options = new ArrayList<>(List.of("-XX:+UnlockDiagnosticVMOptions",
-                "-XX:-DisplayVMOutput", "-XX:CompilerDirectivesFile=" + directives, "-XX:CompileCommand=quiet"));
-        for (String pattern : COMPILER_CODE) {
-            options.add("-XX:CompileCommand=CompileThresholdScaling," + pattern + "," + COMPILER_CODE_THRESHOLD_SCALE);
-        }
-        return options;
-    }
-
-    /** HotSpot's compiler directives: no C2 for {@link #C1_CODE}. */
-    static String directives() {
-        String patterns = C1_CODE.stream().map(p -> "\"" + p + "\"").collect(Collectors.joining(", "));
-        return "[\n  {\n    match: [" + patterns + "],\n    c2: { Exclude: true }\n  }\n]\n";
-    }
+    static final List<String> JVM_OPTIONS = List.of("-Djava.awt.headless=true", "-XX:+UseSerialGC",
+            "-XX:NewSize=16m");
 
     /** How long the training run that makes the class archive may take (a loaded 2-core machine needs ~20 s). */
     static final Duration ARCHIVE_TRAINING = Duration.ofSeconds(180);
 
     private final Path java;
     private final Path jar;
-    private final Jit jit;
+    private final JitPolicy jit;
     /** The release of {@link #java} when a class archive is to be made, else 0. */
     private final int archiveForJava;
+    private final boolean startupTuning;
     private final PrintStream warnings;
 
     public KernelspecInstaller(Path java, Path jar) {
-        this(java, jar, Jit.TIERED_USER_CODE);
+        this(java, jar, JitPolicy.TIERED_USER_CODE);
     }
 
-    public KernelspecInstaller(Path java, Path jar, Jit jit) {
-        this(java, jar, jit, 0, System.err);
+    public KernelspecInstaller(Path java, Path jar, JitPolicy jit) {
+        this(java, jar, jit, 0, true, System.err);
     }
 
-    private KernelspecInstaller(Path java, Path jar, Jit jit, int archiveForJava, PrintStream warnings) {
+    private KernelspecInstaller(Path java, Path jar, JitPolicy jit, int archiveForJava, boolean startupTuning,
+                                PrintStream warnings) {
         this.java = java.toAbsolutePath();
         this.jar = jar.toAbsolutePath();
         this.jit = jit;
         this.archiveForJava = archiveForJava;
+        this.startupTuning = startupTuning;
         this.warnings = warnings;
     }
 
@@ -146,7 +94,15 @@ public final class KernelspecInstaller {
      * goes to {@code warnings}; the kernelspec is written all the same.
      */
     public KernelspecInstaller withClassArchive(int javaFeature, PrintStream warnings) {
-        return new KernelspecInstaller(java, jar, jit, javaFeature, warnings);
+        return new KernelspecInstaller(java, jar, jit, javaFeature, startupTuning, warnings);
+    }
+
+    /**
+     * This installer with none of the start-up tuning ({@link StartupTuning}): the JVM's own JIT, no
+     * class archive, no warm-up.
+     */
+    public KernelspecInstaller withoutStartupTuning() {
+        return new KernelspecInstaller(java, jar, JitPolicy.FULL, 0, false, warnings);
     }
 
     /** {@code $JUPYTER_DATA_DIR/kernels}, else the per-user data folder, as {@code --user} does. */
@@ -196,38 +152,44 @@ public final class KernelspecInstaller {
             throw new IllegalArgumentException("the kernel jar " + jar + " does not exist; build it with mvn package");
         }
         Path dir = kernelsDir.resolve(name);
-        if (isForeign(dir)) {
-            if (!replace) {
-                throw new IllegalArgumentException("a kernelspec '" + name + "' that research-kernel did not write is "
-                        + "installed in " + dir + " (" + describe(dir) + "); pass --replace to replace it (its "
-                        + "files are removed) or --name to install beside it");
-            }
-            deleteTree(dir);
+        if (isForeign(dir) && !replace) {
+            throw new IllegalArgumentException("a kernelspec '" + name + "' that research-kernel did not write is "
+                    + "installed in " + dir + " (" + describe(dir) + "); pass --replace to replace it (its "
+                    + "files are removed) or --name to install beside it");
         }
-        Files.createDirectories(dir);
+        Files.createDirectories(kernelsDir);
+        // the jar first, beside the folder: it may be the folder's own copy (an install run from it)
+        Path newJar = Files.createTempFile(kernelsDir, "." + name + "-", ".jar");
+        try {
+            Files.copy(jar, newJar, StandardCopyOption.REPLACE_EXISTING);
+            // whatever an earlier install left (another JDK's archive) goes; a running kernel keeps
+            // the files it has open
+            if (Files.exists(dir)) {
+                deleteTree(dir);
+            }
+            Files.createDirectories(dir);
+            Files.move(newJar, dir.resolve(JAR_FILE));
+        } finally {
+            Files.deleteIfExists(newJar);
+        }
+        Path ownJar = dir.resolve(JAR_FILE).toAbsolutePath();
+        Path options = dir.resolve(OPTIONS_FILE).toAbsolutePath();
+        List<String> jvm = jvmOptions(dir);
+        writeOptions(options, jvm);
+        if (archiveForJava > 0) {
+            List<String> archive = classArchiveOptions(dir, options, ownJar);
+            if (!archive.isEmpty()) {
+                jvm.addAll(archive);
+                writeOptions(options, jvm);
+            }
+        }
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode spec = json.createObjectNode();
-        List<String> jvm = new ArrayList<>();
-        jvm.add(java.toString());
-        jvm.addAll(JVM_OPTIONS);
-        switch (jit) {
-            case TIERED_USER_CODE -> {
-                Path directives = dir.resolve(JIT_DIRECTIVES).toAbsolutePath();
-                Files.writeString(directives, directives());
-                jvm.addAll(tieredUserCodeOptions(directives));
-            }
-            case QUICK -> jvm.add(QUICK_JIT);
-            case FULL -> {
-                // the JVM's own JIT, as it comes
-            }
-        }
         ArrayNode argv = spec.putArray("argv");
-        jvm.forEach(argv::add);
-        if (archiveForJava > 0) {
-            classArchiveOptions(dir, jvm).forEach(argv::add);
-        }
+        argv.add(java.toString());
+        argv.add("@" + options);
         argv.add("-jar");
-        argv.add(jar.toString());
+        argv.add(ownJar.toString());
         argv.add("{connection_file}");
         spec.put("display_name", DISPLAY_NAME);
         spec.put("language", "java");
@@ -241,19 +203,58 @@ public final class KernelspecInstaller {
     }
 
     /**
-     * Makes the class archive under the kernelspec's JVM options; its options when it was made, or
-     * when the JVM makes one itself at the first kernel's exit (Java 19 on), none otherwise.
+     * The kernel's JVM options for kernelspec folder {@code dir}, less the class archive's: the base
+     * ones, the JIT policy's (its directives file written into {@code dir}), the switch when start-up
+     * tuning is off, and where the checkout's sidecar launcher is, for {@code %monitoring on}.
      */
-    private List<String> classArchiveOptions(Path dir, List<String> jvm) {
-        Path archive = dir.resolve(ClassArchive.FILE).toAbsolutePath();
-        Optional<String> failed = ClassArchive.make(jvm, jar, archive, ARCHIVE_TRAINING);
+    private List<String> jvmOptions(Path dir) throws IOException {
+        List<String> jvm = new ArrayList<>(JVM_OPTIONS);
+        if (jit == JitPolicy.TIERED_USER_CODE) {
+            Path directives = dir.resolve(JitPolicy.DIRECTIVES_FILE).toAbsolutePath();
+            Files.writeString(directives, JitPolicy.directives());
+            jvm.addAll(jit.options(directives));
+        } else {
+            jvm.addAll(jit.options(null));
+        }
+        if (!startupTuning) {
+            jvm.add(StartupTuning.OFF);
+        }
+        // kernel/target/research-kernel.jar -> <checkout>/bin/metrics-sidecar
+        Path launcher = jar.resolveSibling("../../bin/metrics-sidecar").normalize();
+        if (Files.isExecutable(launcher)) {
+            jvm.add("-D" + MonitoringSettings.SIDECAR_LAUNCHER_PROPERTY + "=" + launcher.toAbsolutePath().normalize());
+        }
+        return jvm;
+    }
+
+    /**
+     * The options file: a comment saying what it is, then one option a line, quoted as the java
+     * launcher's {@code @argfile} reads quotes, so that a path with spaces stays one option.
+     */
+    static void writeOptions(Path file, List<String> options) throws IOException {
+        StringBuilder text = new StringBuilder("# JVM options of this kernel, read by java as @" + OPTIONS_FILE
+                + " (kernel.json's argv).\n# Written by research-kernel install; install again to change them.\n");
+        for (String option : options) {
+            boolean plain = option.chars().noneMatch(c -> Character.isWhitespace(c) || c == '"' || c == '\'' || c == '#');
+            text.append(plain ? option : "\"" + option.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").append('\n');
+        }
+        Files.writeString(file, text.toString());
+    }
+
+    /**
+     * Makes the class archive under the kernelspec's own options file; its options when it was made,
+     * or when the JVM makes one itself at the first kernel's exit (Java 19 to 24), none otherwise.
+     */
+    private List<String> classArchiveOptions(Path dir, Path options, Path ownJar) {
+        Optional<String> failed = ClassArchive.make(List.of(java.toString(), "@" + options), ownJar, dir,
+                archiveForJava, ARCHIVE_TRAINING);
+        boolean autoCreates = archiveForJava >= ClassArchive.AUTO_CREATE_SINCE && archiveForJava < ClassArchive.AOT_CACHE_SINCE;
         failed.ifPresent(why -> warnings.println("research-kernel install: no class archive made, so the kernel "
-                + "starts slower" + (archiveForJava >= ClassArchive.AUTO_CREATE_SINCE
-                ? " until its first exit makes one" : "") + ": " + why));
-        if (failed.isPresent() && archiveForJava < ClassArchive.AUTO_CREATE_SINCE) {
+                + "starts slower" + (autoCreates ? " until its first exit makes one" : "") + ": " + why));
+        if (failed.isPresent() && !autoCreates) {
             return List.of();
         }
-        return ClassArchive.options(archive, archiveForJava);
+        return ClassArchive.options(dir, archiveForJava);
     }
 
     /**

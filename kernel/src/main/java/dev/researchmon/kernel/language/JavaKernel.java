@@ -112,7 +112,7 @@ public final class JavaKernel implements LanguageKernel {
                 JShellEvaluator java = new JShellEvaluator(log);
                 java.useRecoveries(registry.recoveries());
                 // not warmed up here: a first cell sent at once is served ~200 ms sooner without,
-                // and one sent later finds JShell warmed in idle time (warmUpEvaluator)
+                // and one sent later finds JShell warmed in idle time (startup.IdleWarmUp)
                 evaluator.complete(java);
             } catch (RuntimeException | Error e) {
                 log.println("research-kernel: JShell failed to start: " + e);
@@ -133,15 +133,20 @@ public final class JavaKernel implements LanguageKernel {
         return startedEvaluator().map(JShellEvaluator::warmUp).orElse(false);
     }
 
+    /** Waits until JShell has started; false if it failed to. */
+    public boolean awaitStarted() {
+        try {
+            evaluator.join();
+            return true;
+        } catch (RuntimeException failed) {
+            return false;
+        }
+    }
+
     /** The evaluator once JShell has started; empty while it starts or if it failed to. */
     private Optional<JShellEvaluator> startedEvaluator() {
         return evaluator.isDone() && !evaluator.isCompletedExceptionally()
                 ? Optional.of(evaluator.join()) : Optional.empty();
-    }
-
-    /** Whether JShell has started (or failed to): cells no longer wait for it. */
-    public boolean started() {
-        return evaluator.isDone();
     }
 
     KernelIdentity identity() {

@@ -160,11 +160,6 @@ public final class KernelProtocol {
         return served.get() == received.get() && System.nanoTime() - lastActive > quiet.toNanos();
     }
 
-    /** Lets the shell worker's thread end once queued requests are done (the rehearsal's protocol). */
-    public void close() {
-        worker.shutdown();
-    }
-
     private void shutdown(Channel channel, Message msg) {
         ShutdownReply reply = new ShutdownReply("ok", Messages.read(msg.content(), ShutdownRequest.class).restart());
         language.shutdown();

@@ -1,4 +1,4 @@
-package dev.researchmon.kernel.install;
+package dev.researchmon.kernel.startup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,27 +26,40 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The class-data sharing archive (AppCDS) that a kernelspec's JVM maps at start instead of loading,
- * parsing and verifying the kernel's, JShell's and javac's classes from their jars: start to the
- * first {@code kernel_info} reply about a third sooner (BENCHMARKS.md). {@code install} makes it with
- * one training run of the real kernel under the kernelspec's own JVM options, driven over its sockets
- * through {@code kernel_info}, a few cells, a completion and a shutdown, so that it holds what a
- * start and the first cells load.
+ * The class archive that a kernelspec's JVM maps at start instead of loading, parsing and verifying
+ * the kernel's, JShell's and javac's classes from their jars: start to the first {@code kernel_info}
+ * reply about a third sooner (docs/performance.md). {@code install} makes it with one training run
+ * of the real kernel under the kernelspec's own JVM options, driven over its sockets through
+ * {@code kernel_info}, a few cells, a completion and a shutdown, so that it holds what a start and
+ * the first cells load. On Java 17 to 24 it is a dynamic class-data sharing archive
+ * ({@code kernel.jsa}); on Java 25 and later an AOT cache ({@code kernel.aot}, JEP 483/514), which
+ * also holds the classes linked, and took about another 100 ms off JShell's creation here.
  *
- * <p>The archive is tied to the JVM and the jar it was made with. Java 19 and later re-make a stale
- * one by themselves ({@code -XX:+AutoCreateSharedArchive}); Java 17 ignores it, silently, and the
- * kernel starts as it would without one until {@code install} is run again.
+ * <p>The archive is tied to the JVM and to the jar in the kernelspec folder, which only
+ * {@code install} writes, and which it then makes again. A JVM whose archive no longer matches (a
+ * JDK upgraded in place) starts without it, silently, as it would without one.
+ *
+ * <pre>{@code
+ * Optional<String> why = ClassArchive.make(List.of(java, "@" + options), jar, dir, 25, Duration.ofMinutes(3));
+ * List<String> more = why.isEmpty() ? ClassArchive.options(dir, 25) : List.of();
+ * }</pre>
  */
-final class ClassArchive {
-    /** Beside kernel.json. */
-    static final String FILE = "kernel.jsa";
+public final class ClassArchive {
+    /** Beside kernel.json, for Java 17 to 24. */
+    public static final String FILE = "kernel.jsa";
+    /** Beside kernel.json, for Java 25 on. */
+    public static final String AOT_FILE = "kernel.aot";
+    /** The first Java that re-makes a stale or missing dynamic archive at exit. */
+    public static final int AUTO_CREATE_SINCE = 19;
+    /** The first Java whose AOT cache ({@code -XX:AOTCacheOutput}, JEP 514) replaces the archive. */
+    public static final int AOT_CACHE_SINCE = 25;
     /**
      * The JVM says nothing about the archive: neither the classes it cannot archive when it dumps
      * (on stdout, which Jupyter's tools share) nor a stale archive it refuses.
      */
     static final String QUIET = "-Xlog:cds*=off";
-    /** The first Java that re-makes a stale or missing archive at exit. */
-    static final int AUTO_CREATE_SINCE = 19;
+    /** The same for the AOT cache's log tags (Java 25 on). */
+    static final String QUIET_AOT = "-Xlog:aot*=off";
 
     /** What the training run asks for: the kinds of cells a notebook starts with. */
     private static final List<String> CELLS = List.of(
@@ -63,25 +76,47 @@ final class ClassArchive {
     private ClassArchive() {
     }
 
-    /** The kernelspec's JVM options for an archive at {@code archive}, for a JVM of release {@code feature}. */
-    static List<String> options(Path archive, int feature) {
+    /** The archive's file in kernelspec folder {@code dir} for a JVM of release {@code feature}. */
+    public static Path file(Path dir, int feature) {
+        return dir.resolve(feature >= AOT_CACHE_SINCE ? AOT_FILE : FILE).toAbsolutePath();
+    }
+
+    /**
+     * The kernelspec's JVM options that map the archive made in {@code dir} for a JVM of release
+     * {@code feature}. On 25 the cache's recorded profiles are not replayed: measured, replaying
+     * them made cells sent at once 1.6x slower, while the classes alone give the start its gain.
+     */
+    public static List<String> options(Path dir, int feature) {
+        if (feature >= AOT_CACHE_SINCE) {
+            return List.of("-XX:AOTCache=" + file(dir, feature), "-XX:-AOTReplayTraining", QUIET, QUIET_AOT);
+        }
         List<String> options = new ArrayList<>();
         if (feature >= AUTO_CREATE_SINCE) {
             options.add("-XX:+AutoCreateSharedArchive");
         }
-        options.add("-XX:SharedArchiveFile=" + archive);
+        options.add("-XX:SharedArchiveFile=" + file(dir, feature));
         options.add(QUIET);
         return options;
     }
 
+    /** What makes the archive in a training run: written at the run's exit. */
+    private static List<String> makingOptions(Path archive, int feature) {
+        if (feature >= AOT_CACHE_SINCE) {
+            return List.of("-XX:AOTCacheOutput=" + archive, QUIET, QUIET_AOT);
+        }
+        return List.of("-XX:ArchiveClassesAtExit=" + archive, QUIET);
+    }
+
     /**
-     * Runs the kernel once ({@code jvm}: the launcher and the kernelspec's options) with
-     * {@code -XX:ArchiveClassesAtExit=archive} and drives it until it exits.
+     * Makes the archive for kernelspec folder {@code dir}: runs the kernel once ({@code jvm}: the
+     * launcher and the kernelspec's options) with the options that write it at exit, and drives it
+     * until it exits.
      *
      * @return why no archive was made, or empty when it was
      */
-    static Optional<String> make(List<String> jvm, Path jar, Path archive, Duration timeout) {
-        Optional<String> failed = train(jvm, jar, archive, timeout);
+    public static Optional<String> make(List<String> jvm, Path jar, Path dir, int feature, Duration timeout) {
+        Path archive = file(dir, feature);
+        Optional<String> failed = train(jvm, jar, archive, makingOptions(archive, feature), timeout);
         if (failed.isPresent()) {
             // a JVM that failed still dumps what it loaded at exit: nothing a kernel could use
             try {
@@ -93,7 +128,8 @@ final class ClassArchive {
         return failed;
     }
 
-    private static Optional<String> train(List<String> jvm, Path jar, Path archive, Duration timeout) {
+    private static Optional<String> train(List<String> jvm, Path jar, Path archive, List<String> making,
+                                          Duration timeout) {
         Path work = null;
         Process kernel = null;
         try {
@@ -104,8 +140,7 @@ final class ClassArchive {
             Files.writeString(connectionFile, connection.json());
             Path stderr = work.resolve("stderr.txt");
             List<String> command = new ArrayList<>(jvm);
-            command.add("-XX:ArchiveClassesAtExit=" + archive);
-            command.add(QUIET);
+            command.addAll(making);
             command.addAll(List.of("-jar", jar.toString(), connectionFile.toString()));
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -140,8 +175,12 @@ final class ClassArchive {
                 kernel.destroyForcibly();
             }
             if (work != null) {
-                try {
-                    KernelspecInstaller.deleteTree(work);
+                try (var files = Files.list(work)) {
+                    // the connection file and the captured stderr, no folders
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                    Files.deleteIfExists(work);
                 } catch (IOException ignored) {
                     // a temporary folder left behind is harmless
                 }

@@ -1,6 +1,8 @@
 package dev.researchmon.kernel.install;
 
 import dev.researchmon.kernel.eval.CellHooks;
+import dev.researchmon.kernel.startup.JitPolicy;
+import dev.researchmon.kernel.startup.StartupTuning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,11 +34,10 @@ class KernelspecInstallerTest {
         assertEquals(dir.resolve("kernels/java"), spec);
         JsonNode json = new ObjectMapper().readTree(spec.resolve("kernel.json").toFile());
         JsonNode argv = json.path("argv");
-        assertEquals("/usr/bin/java", argv.get(0).asText());
-        assertEquals(jar.toAbsolutePath().toString(), argv.get(argv.size() - 2).asText());
-        assertEquals("{connection_file}", argv.get(argv.size() - 1).asText());
-        // Java 24+ refuses a security manager flag: the argv must hold none
-        assertTrue(!argv.toString().contains("java.security.manager"), argv.toString());
+        assertEquals(List.of("/usr/bin/java", "@" + spec.resolve(KernelspecInstaller.OPTIONS_FILE), "-jar",
+                spec.resolve(KernelspecInstaller.JAR_FILE).toString(), "{connection_file}"), strings(argv));
+        // Java 24+ refuses a security manager flag: the options must hold none
+        assertTrue(!options(spec).contains("java.security.manager"), options(spec));
         assertEquals("message", json.path("interrupt_mode").asText());
         assertEquals("java", json.path("language").asText());
         assertTrue(json.path("display_name").asText().contains("Java"));
@@ -46,17 +47,17 @@ class KernelspecInstallerTest {
     void defaultJit_keepsC2OffTheCompilerOnly_throughADirectivesFileBesideKernelJson(@TempDir Path dir) throws Exception {
         Path jar = Files.createFile(dir.resolve("k.jar"));
         Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir, "java");
-        JsonNode argv = new ObjectMapper().readTree(spec.resolve("kernel.json").toFile()).path("argv");
-        Path directives = spec.resolve(KernelspecInstaller.JIT_DIRECTIVES).toAbsolutePath();
+        String argv = options(spec);
+        Path directives = spec.resolve(JitPolicy.DIRECTIVES_FILE).toAbsolutePath();
         assertTrue(argv.toString().contains("-XX:CompilerDirectivesFile=" + directives), argv.toString());
         assertTrue(argv.toString().contains("CompileThresholdScaling,com/sun/tools/javac/*.*"), argv.toString());
-        assertTrue(!argv.toString().contains("TieredStopAtLevel") && !argv.toString().contains("warmup"), argv.toString());
+        assertTrue(!argv.contains("TieredStopAtLevel"), argv);
         String text = Files.readString(directives);
         assertTrue(text.contains("c2: { Exclude: true }") && text.contains("\"jdk/jshell/*.*\"")
                 && text.contains("\"zmq/*.*\""), text);
-        for (String pattern : KernelspecInstaller.C1_CODE) {
+        for (String pattern : JitPolicy.C1_CODE) {
             assertTrue(text.contains("\"" + pattern + "\""), pattern + " missing from " + text);
-            assertEquals(KernelspecInstaller.COMPILER_CODE.contains(pattern),
+            assertEquals(JitPolicy.COMPILER_CODE.contains(pattern),
                     argv.toString().contains("CompileThresholdScaling," + pattern + ","), argv.toString());
             for (String keepsC2 : List.of("REPL/$JShell$12", "java/util/ArrayList", CellHooks.class.getName().replace('.', '/'),
                     "io/prometheus/metrics/core/metrics/Counter", "com/fasterxml/jackson/databind/ObjectMapper")) {
@@ -76,31 +77,33 @@ class KernelspecInstallerTest {
     @Test
     void kernelsRelocatedJackson_isLeftToC1() {
         String mapper = "dev/researchmon/shaded/jackson/databind/ObjectMapper";
-        assertTrue(KernelspecInstaller.PROTOCOL_CODE.stream().anyMatch(p -> matches(p, mapper)),
-                KernelspecInstaller.PROTOCOL_CODE.toString());
+        assertTrue(JitPolicy.PROTOCOL_CODE.stream().anyMatch(p -> matches(p, mapper)),
+                JitPolicy.PROTOCOL_CODE.toString());
     }
 
     @Test
     void quickAndFullJit_areTheOtherChoices(@TempDir Path dir) throws Exception {
         Path jar = Files.createFile(dir.resolve("k.jar"));
-        Path quick = new KernelspecInstaller(Path.of("/usr/bin/java"), jar, KernelspecInstaller.Jit.QUICK).install(dir, "quick");
-        Path full = new KernelspecInstaller(Path.of("/usr/bin/java"), jar, KernelspecInstaller.Jit.FULL).install(dir, "full");
-        String quickSpec = Files.readString(quick.resolve("kernel.json"));
-        String fullSpec = Files.readString(full.resolve("kernel.json"));
-        assertTrue(quickSpec.contains(KernelspecInstaller.QUICK_JIT) && !quickSpec.contains("warmup"), quickSpec);
+        Path quick = new KernelspecInstaller(Path.of("/usr/bin/java"), jar, JitPolicy.QUICK).install(dir, "quick");
+        Path full = new KernelspecInstaller(Path.of("/usr/bin/java"), jar, JitPolicy.FULL).install(dir, "full");
+        String quickSpec = options(quick);
+        String fullSpec = options(full);
+        assertTrue(quickSpec.contains("-XX:TieredStopAtLevel=1"), quickSpec);
         assertTrue(!fullSpec.contains("TieredStopAtLevel")
                 && !fullSpec.contains("CompilerDirectivesFile"), fullSpec);
-        assertTrue(!Files.exists(quick.resolve(KernelspecInstaller.JIT_DIRECTIVES)));
+        assertTrue(!Files.exists(quick.resolve(JitPolicy.DIRECTIVES_FILE)));
     }
 
-    /** Every flag the default kernelspec adds is accepted by the JDK running the build, without a word. */
+    /**
+     * Every option the default kernelspec's options file holds is accepted by the JDK running the
+     * build, through the file as kernel.json passes it, without a word.
+     */
     @Test
-    void defaultJitOptions_areAcceptedSilently_byThisJdk(@TempDir Path dir) throws Exception {
-        Path directives = Files.writeString(dir.resolve(KernelspecInstaller.JIT_DIRECTIVES), KernelspecInstaller.directives());
-        List<String> command = new java.util.ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(KernelspecInstaller.JVM_OPTIONS);
-        command.addAll(KernelspecInstaller.tieredUserCodeOptions(directives));
+    void defaultOptionsFile_isAcceptedSilently_byThisJdk(@TempDir Path dir) throws Exception {
+        Path jar = Files.createFile(dir.resolve("k.jar"));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path spec = new KernelspecInstaller(java, jar).install(dir, "java");
+        List<String> command = new java.util.ArrayList<>(strings(argv(spec)).subList(0, 2));
         command.add("-version");
         Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -161,10 +164,10 @@ class KernelspecInstallerTest {
 
         assertEquals(ijava, spec);
         try (var files = Files.list(spec)) {
-            assertEquals(java.util.Set.of(spec.resolve("kernel.json"), spec.resolve(KernelspecInstaller.JIT_DIRECTIVES)),
+            assertEquals(java.util.Set.of(spec.resolve("kernel.json"), spec.resolve(JitPolicy.DIRECTIVES_FILE),
+                            spec.resolve(KernelspecInstaller.OPTIONS_FILE), spec.resolve(KernelspecInstaller.JAR_FILE)),
                     java.util.Set.copyOf(files.toList()), "IJava's jars are gone, only our files are there");
         }
-        assertTrue(Files.readString(spec.resolve("kernel.json")).contains(jar.toAbsolutePath().toString()));
     }
 
     @Test
@@ -190,5 +193,72 @@ class KernelspecInstallerTest {
                 () -> new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java"));
         Files.delete(dir.resolve("kernels/java/logo-64x64.png"));
         new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java");
+    }
+
+    @Test
+    void theKernelspec_isSelfContained_andOutlivesTheJarItWasInstalledFrom(@TempDir Path dir) throws Exception {
+        Path target = Files.createDirectories(dir.resolve("checkout").resolve("kernel").resolve("target"));
+        Path jar = Files.writeString(target.resolve("research-kernel.jar"), "the jar's bytes");
+        Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java");
+        Files.delete(jar);   // mvn clean
+
+        for (String arg : strings(argv(spec)).subList(1, 4)) {
+            if (!arg.equals("-jar")) {
+                Path file = Path.of(arg.replaceFirst("^@", ""));
+                assertTrue(file.startsWith(spec) && Files.isRegularFile(file), arg + " lives in " + spec);
+            }
+        }
+        assertEquals("the jar's bytes", Files.readString(spec.resolve(KernelspecInstaller.JAR_FILE)));
+        for (String option : options(spec).lines().filter(l -> l.contains("=/")).toList()) {
+            assertTrue(option.contains(spec.toString()), "a file the options name lives in the kernelspec: " + option);
+        }
+    }
+
+    @Test
+    void installingFromTheKernelspecsOwnJar_keepsIt(@TempDir Path dir) throws Exception {
+        Path jar = Files.writeString(dir.resolve("research-kernel.jar"), "bytes");
+        Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java");
+        new KernelspecInstaller(Path.of("/usr/bin/java"), spec.resolve(KernelspecInstaller.JAR_FILE))
+                .install(dir.resolve("kernels"), "java");
+        assertEquals("bytes", Files.readString(spec.resolve(KernelspecInstaller.JAR_FILE)));
+        try (var files = Files.list(dir.resolve("kernels"))) {
+            assertEquals(List.of(spec), files.toList(), "no temporary jar left beside the kernelspec");
+        }
+    }
+
+    @Test
+    void noStartupTuning_writesTheSwitch_theJvmsOwnJit_andNoArchive(@TempDir Path dir) throws Exception {
+        Path jar = Files.createFile(dir.resolve("k.jar"));
+        Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).withoutStartupTuning().install(dir, "plain");
+        String options = options(spec);
+        assertTrue(options.lines().anyMatch(StartupTuning.OFF::equals), options);
+        assertTrue(!options.contains("CompilerDirectivesFile") && !options.contains("Archive")
+                && !options.contains("AOTCache"), options);
+    }
+
+    @Test
+    void anOptionWithASpace_staysOneOption_inTheOptionsFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("o");
+        KernelspecInstaller.writeOptions(file, List.of("-Dplain=1", "-Dpath=/a b/c", "-Dq=say \"hi\""));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + file, "-XshowSettings:properties", "-version").start();
+        String err = new String(p.getErrorStream().readAllBytes());
+        assertEquals(0, p.waitFor(), err);
+        assertTrue(err.contains("path = /a b/c") && err.contains("q = say \"hi\"") && err.contains("plain = 1"), err);
+    }
+
+    private static JsonNode argv(Path spec) throws Exception {
+        return new ObjectMapper().readTree(spec.resolve("kernel.json").toFile()).path("argv");
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> list = new java.util.ArrayList<>();
+        array.forEach(a -> list.add(a.asText()));
+        return list;
+    }
+
+    /** The kernelspec's options file. */
+    private static String options(Path spec) throws Exception {
+        return Files.readString(spec.resolve(KernelspecInstaller.OPTIONS_FILE));
     }
 }

@@ -1,4 +1,7 @@
-package dev.researchmon.kernel.install;
+package dev.researchmon.kernel.startup;
+
+import dev.researchmon.kernel.install.JavaRuntime;
+import dev.researchmon.kernel.install.KernelspecInstaller;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The class archive {@code install} makes by a training run of the real kernel, on the build's JDK
- * and on Temurin 25 (the kernel ITs' JDKs): the JVM maps it (it must, under {@code -Xshare:on}), a stale one is left aside
+ * The class archive {@code install} makes by a training run of the real kernel, on each JDK
+ * the kernel ITs find: the JVM maps it (it must, under {@code -Xshare:on}), a stale one is left aside
  * without a word, and a training run that cannot run is said once while the kernelspec is written.
  */
 class ClassArchiveIT {
@@ -46,15 +49,17 @@ class ClassArchiveIT {
         Path dir = install(java, JAR, tmp, warnings);
 
         assertEquals("", warnings.toString(StandardCharsets.UTF_8));
-        Path archive = dir.resolve(ClassArchive.FILE);
+        Path archive = ClassArchive.file(dir, java.feature());
         assertTrue(Files.size(archive) > 1_000_000, "archive of the kernel's classes: " + Files.size(archive));
         List<String> argv = argv(dir);
-        assertTrue(argv.contains("-XX:SharedArchiveFile=" + archive.toAbsolutePath()), argv.toString());
-        assertEquals(java.feature() >= ClassArchive.AUTO_CREATE_SINCE, argv.contains("-XX:+AutoCreateSharedArchive"));
+        List<String> options = options(dir);
+        assertTrue(options.containsAll(ClassArchive.options(dir, java.feature())), options.toString());
+        assertEquals(java.feature() >= ClassArchive.AUTO_CREATE_SINCE && java.feature() < ClassArchive.AOT_CACHE_SINCE,
+                options.contains("-XX:+AutoCreateSharedArchive"));
 
-        // -Xshare:on makes a JVM that cannot map the archive refuse to start
+        // -Xshare:on (AOTMode=on from 25) makes a JVM that cannot map the archive refuse to start
         List<String> strict = new ArrayList<>(jvmOptions(argv));
-        strict.add("-Xshare:on");
+        strict.add(java.feature() >= ClassArchive.AOT_CACHE_SINCE ? "-XX:AOTMode=on" : "-Xshare:on");
         assertOnlyTheKernelSpeaks(strict, JAR);
         assertOnlyTheKernelSpeaks(jvmOptions(argv), JAR);
     }
@@ -62,9 +67,9 @@ class ClassArchiveIT {
     @ParameterizedTest
     @MethodSource("jdks")
     void staleArchive_isLeftAsideWithoutAWord(JavaRuntime java, @TempDir Path tmp) throws Exception {
-        Path jar = Files.copy(JAR, tmp.resolve("research-kernel.jar"));
-        Path dir = install(java, jar, tmp, new ByteArrayOutputStream());
-        // a newer jar where the old one was: the archive no longer matches it
+        Path dir = install(java, JAR, tmp, new ByteArrayOutputStream());
+        // a newer jar where the kernelspec's was (written by hand): the archive no longer matches it
+        Path jar = dir.resolve(KernelspecInstaller.JAR_FILE);
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(3600)));
 
         assertOnlyTheKernelSpeaks(jvmOptions(argv(dir)), jar);
@@ -83,11 +88,12 @@ class ClassArchiveIT {
         assertTrue(said.startsWith("research-kernel install: no class archive made"), said);
         assertTrue(said.contains("the training kernel exited"), said);
         assertEquals(1, said.lines().count(), said);
-        List<String> argv = argv(dir);
-        // Java 19 on make the archive at the first kernel's exit; Java 17 starts without one
-        assertEquals(java.feature() >= ClassArchive.AUTO_CREATE_SINCE,
-                argv.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=")), argv.toString());
-        assertFalse(Files.exists(dir.resolve(ClassArchive.FILE)));
+        List<String> options = options(dir);
+        // Java 19 to 24 make the archive at the first kernel's exit; 17 and 25 start without one
+        assertEquals(java.feature() >= ClassArchive.AUTO_CREATE_SINCE && java.feature() < ClassArchive.AOT_CACHE_SINCE,
+                options.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=")), options.toString());
+        assertFalse(options.stream().anyMatch(a -> a.startsWith("-XX:AOTCache=")), options.toString());
+        assertFalse(Files.exists(ClassArchive.file(dir, java.feature())));
     }
 
     private static Path install(JavaRuntime java, Path jar, Path tmp, ByteArrayOutputStream warnings)
@@ -102,6 +108,12 @@ class ClassArchiveIT {
         List<String> argv = new ArrayList<>();
         spec.path("argv").forEach(a -> argv.add(a.asText()));
         return argv;
+    }
+
+    /** The kernelspec's options file, a line each, without its comments. */
+    private static List<String> options(Path dir) throws IOException {
+        return Files.readAllLines(dir.resolve(KernelspecInstaller.OPTIONS_FILE)).stream()
+                .filter(l -> !l.startsWith("#")).toList();
     }
 
     /** The launcher and JVM options: the argv up to {@code -jar}. */

@@ -25,8 +25,9 @@ import java.util.Optional;
  * manager): through the launcher {@code bin/metrics-sidecar}, so with its heap and JVM flags, and
  * with {@code --port} and {@code --bind}. The launcher is found beside
  * {@code $RESEARCH_MONITOR_SIDECAR_JAR} when that is set (and runs that jar), else beside the running
- * kernel jar in this repository's layout ({@code kernel/target/../../bin/metrics-sidecar}), else as
- * {@code metrics-sidecar} on {@code PATH}.
+ * kernel jar in this repository's layout ({@code kernel/target/../../bin/metrics-sidecar}), else the
+ * one an installed kernelspec names (the checkout it was installed from, {@code
+ * -Dresearch.monitor.sidecar-launcher}), else as {@code metrics-sidecar} on {@code PATH}.
  *
  * <pre>{@code
  * Started s = new SidecarLauncher(settings, System.getenv(), probe).start(Duration.ofSeconds(20));
@@ -133,6 +134,7 @@ public final class SidecarLauncher {
         }
         Path launcher = jar.flatMap(SidecarLauncher::launcherOfCheckout)
                 .or(this::launcherBesideKernel)
+                .or(SidecarLauncher::launcherOfInstall)
                 .or(() -> onPath("metrics-sidecar"))
                 .orElseThrow(() -> new MagicException("No sidecar answers at " + settings.sidecarUrl()
                         + " and none could be started: bin/metrics-sidecar was found neither beside "
@@ -163,6 +165,16 @@ public final class SidecarLauncher {
         } catch (Exception e) {
             return Optional.empty();
         }
+    }
+
+    /** The checkout's launcher that {@code research-kernel install} recorded in the kernelspec. */
+    private static Optional<Path> launcherOfInstall() {
+        String recorded = System.getProperty(MonitoringSettings.SIDECAR_LAUNCHER_PROPERTY);
+        if (recorded == null || recorded.isBlank()) {
+            return Optional.empty();
+        }
+        Path launcher = Path.of(recorded);
+        return Files.isExecutable(launcher) ? Optional.of(launcher) : Optional.empty();
     }
 
     private Optional<Path> onPath(String name) {
