@@ -5,6 +5,7 @@ import dev.researchmon.magics.api.Magic;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
+import dev.researchmon.magics.api.MagicSignature;
 import dev.researchmon.magics.api.MagicUsageException;
 
 import java.io.IOException;
@@ -19,35 +20,32 @@ import java.util.List;
  * folders or globs of jars ({@code lib/*.jar}) to the running kernel.
  */
 final class ClasspathMagic implements Magic {
-    private final String name;
+    private final MagicSignature signature;
 
     ClasspathMagic(String name) {
-        this.name = name;
+        this.signature = MagicSignature.line(name,
+                "add jars, class folders or globs like lib/*.jar to the running kernel")
+                .form(MagicSignature.form().some("PATH"))
+                .build();
     }
 
     @Override
-    public String name() {
-        return name;
+    public MagicSignature signature() {
+        return signature;
     }
 
-    @Override
-    public String usage() {
-        return "%" + name + " PATH...";
-    }
 
-    @Override
-    public String description() {
-        return "add jars, class folders or globs like lib/*.jar to the running kernel";
-    }
+
 
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
-        if (call.args().isEmpty()) {
-            throw new MagicUsageException("usage: " + usage());
-        }
         List<Path> entries = new ArrayList<>();
-        for (String arg : call.args()) {
-            entries.addAll(resolve(arg));
+        for (String arg : signature.parse(call).values("PATH")) {
+            try {
+                entries.addAll(resolve(arg));
+            } catch (MagicUsageException wrongPath) {
+                throw signature.error(wrongPath.getMessage());
+            }
         }
         ctx.addToClasspath(entries);
         return Display.text("added " + entries.size() + (entries.size() == 1 ? " entry" : " entries")

@@ -4,10 +4,14 @@ import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.api.Magic;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicContext;
+import dev.researchmon.magics.api.MagicSignature;
 import dev.researchmon.magics.api.MagicUsageException;
 
-/** {@code %lsmagic}: lists every magic with its usage line. */
+/** {@code %lsmagic}: lists every magic with its usage line, from the magics' declarations. */
 final class LsMagic implements Magic {
+    private static final MagicSignature SIGNATURE = MagicSignature.line("lsmagic",
+            "list every magic with its usage and what it does").build();
+
     private final MagicRegistry registry;
 
     LsMagic(MagicRegistry registry) {
@@ -15,25 +19,16 @@ final class LsMagic implements Magic {
     }
 
     @Override
-    public String name() {
-        return "lsmagic";
+    public MagicSignature signature() {
+        return SIGNATURE;
     }
 
-    @Override
-    public String usage() {
-        return "%lsmagic";
-    }
 
-    @Override
-    public String description() {
-        return "list every magic with its usage and what it does";
-    }
+
 
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicUsageException {
-        if (!call.args().isEmpty()) {
-            throw new MagicUsageException("usage: " + usage());
-        }
+        SIGNATURE.parse(call);
         return Display.text(String.join("\n", registry.listing()));
     }
 }

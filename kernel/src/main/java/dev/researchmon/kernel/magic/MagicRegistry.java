@@ -79,14 +79,14 @@ public final class MagicRegistry {
     /** Usage lines of every magic, line magics first. */
     public List<String> usages() {
         List<String> lines = new ArrayList<>();
-        lineMagics.values().forEach(m -> lines.add(bareUsage(m)));
-        cellMagics.values().forEach(m -> lines.add(bareUsage(m)));
+        lineMagics.values().forEach(m -> lines.add(m.usage()));
+        cellMagics.values().forEach(m -> lines.add(m.usage()));
         return lines;
     }
 
     /**
      * What {@code %lsmagic} shows: line magics, then cell magics, each as its name and what it does
-     * on one line, and its usage aligned below.
+     * on one line, and its usage aligned below, both from the magic's {@code MagicSignature}.
      */
     public List<String> listing() {
         int width = 2 + Math.max(lineMagics.keySet().stream().mapToInt(String::length).max().orElse(0),
@@ -102,13 +102,7 @@ public final class MagicRegistry {
     private static void listed(List<String> lines, String name, Magic m, int width) {
         String what = m.description() == null || m.description().isBlank() ? "(no description)" : m.description();
         lines.add("  " + name + " ".repeat(width - name.length() + 2) + what);
-        lines.add("  " + " ".repeat(width + 2) + "usage: " + bareUsage(m));
-    }
-
-    /** The magics' usage lines, some of which start with "usage: " for their error messages. */
-    private static String bareUsage(Magic m) {
-        String u = m.usage().strip();
-        return u.startsWith("usage: ") ? u.substring("usage: ".length()) : u;
+        lines.add("  " + " ".repeat(width + 2) + "usage: " + m.usage());
     }
 
     private static String prefixed(boolean cell, String name) {

@@ -270,12 +270,8 @@ class JavaKernelTest {
     @Test
     void interrupt_endsAMagicWaitingOnIo_andTheNextCellRuns() throws Exception {
         javaKernel.register(new dev.researchmon.magics.api.Magic() {
-            public String name() {
-                return "wait";
-            }
-
-            public String usage() {
-                return "%wait";
+            public dev.researchmon.magics.api.MagicSignature signature() {
+                return dev.researchmon.magics.api.MagicSignature.line("wait", "waits on a service").build();
             }
 
             public dev.researchmon.magics.api.Display execute(dev.researchmon.magics.api.MagicCall call,

@@ -3,36 +3,44 @@ package dev.researchmon.magics.api;
 /**
  * One magic command, line ({@code %name args}) or cell ({@code %%name args} followed by a body).
  *
- * <p>Magics see the kernel only through {@link MagicContext}; they are found with
- * {@link java.util.ServiceLoader} through {@link MagicProvider}. Example:
+ * <p>A magic declares what it accepts in its {@link MagicSignature}; its name, usage line,
+ * {@code %lsmagic} entry and argument errors all come from there. Magics see the kernel only
+ * through {@link MagicContext}; they are found with {@link java.util.ServiceLoader} through
+ * {@link MagicProvider}. Example:
  * <pre>{@code
  * final class HelloMagic implements Magic {
- *   public String name() { return "hello"; }
- *   public String usage() { return "%hello NAME"; }
- *   public String description() { return "greets NAME"; }
+ *   static final MagicSignature SIGNATURE = MagicSignature.line("hello", "greets NAME")
+ *       .form(MagicSignature.form().one("NAME")).build();
+ *   public MagicSignature signature() { return SIGNATURE; }
  *   public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
- *     if (call.args().size() != 1) throw new MagicUsageException(usage());
- *     return Display.text("hello " + call.args().get(0));
+ *     return Display.text("hello " + SIGNATURE.parse(call).value("NAME"));
  *   }
  * }
  * }</pre>
  */
 public interface Magic {
 
-    /** The name typed after {@code %} or {@code %%}, without them. */
-    String name();
+    /** What this magic accepts; declared once, parsed with {@link MagicSignature#parse}. */
+    MagicSignature signature();
 
-    /** One line that says how to call it; shown on a wrong or missing argument. */
-    String usage();
+    /** The name typed after {@code %} or {@code %%}, without them. */
+    default String name() {
+        return signature().name();
+    }
+
+    /** How to call it, without "usage: ": {@code %monitoring on|off|status}. */
+    default String usage() {
+        return signature().usage();
+    }
 
     /** One short line that says what it does, for {@code %lsmagic}. */
     default String description() {
-        return "";
+        return signature().description();
     }
 
     /** Whether this is a cell magic ({@code %%name}); line magics are the default. */
     default boolean isCellMagic() {
-        return false;
+        return signature().isCell();
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.researchmon.magics.api.Magic;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
+import dev.researchmon.magics.api.MagicSignature;
 import dev.researchmon.magics.api.MagicUsageException;
 import dev.researchmon.magics.dashboard.Dashboard;
 import dev.researchmon.magics.dashboard.DashboardView;
@@ -36,7 +37,13 @@ import java.util.Set;
  * }</pre>
  */
 public final class DashboardMagic implements Magic {
-    static final String USAGE = "usage: %dashboard [ROW|PANEL ...] [--range 1h] [--notebook this|all]";
+    static final MagicSignature SIGNATURE = MagicSignature.line("dashboard",
+            "a link to the Grafana dashboard, filtered to this notebook")
+            .form(MagicSignature.form()
+                    .many("ROW|PANEL")
+                    .option("--range", DashboardArgs.DEFAULT_RANGE)
+                    .option("--notebook", "this", "this", "all"))
+            .build();
     /** The uid of the provisioned research dashboard (monitoring/grafana/provisioning/dashboards). */
     public static final String DASHBOARD_UID = "research-environment";
     /**
@@ -58,23 +65,16 @@ public final class DashboardMagic implements Magic {
     }
 
     @Override
-    public String name() {
-        return "dashboard";
+    public MagicSignature signature() {
+        return SIGNATURE;
     }
 
-    @Override
-    public String usage() {
-        return USAGE;
-    }
 
-    @Override
-    public String description() {
-        return "a link to the Grafana dashboard, filtered to this notebook";
-    }
+
 
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
-        DashboardArgs args = DashboardArgs.parse(call.args());
+        DashboardArgs args = DashboardArgs.parse(call);
         Dashboard d = dashboard();
         List<Dashboard.Panel> panels = select(d, args.names());
         MonitoringSettings s = session.settings();
@@ -107,10 +107,10 @@ public final class DashboardMagic implements Magic {
             List<Dashboard.Panel> found = name.equalsIgnoreCase("all") ? d.panels() : d.find(name);
             if (found.isEmpty()) {
                 List<String> like = d.titlesLike(name);
-                throw new MagicUsageException(USAGE + " (no row or panel is called \"" + name + "\"; "
+                throw SIGNATURE.error("no row or panel is called \"" + name + "\"; "
                         + (like.isEmpty() ? "rows: " + String.join(", ", d.rows().stream()
                         .map(Dashboard.Row::title).filter(t -> !t.isEmpty()).toList())
-                        : "did you mean: " + String.join(", ", like)) + ")");
+                        : "did you mean: " + String.join(", ", like)));
             }
             chosen.addAll(found);
         }

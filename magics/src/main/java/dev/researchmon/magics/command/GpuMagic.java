@@ -5,7 +5,7 @@ import dev.researchmon.magics.api.Magic;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
-import dev.researchmon.magics.api.MagicUsageException;
+import dev.researchmon.magics.api.MagicSignature;
 import dev.researchmon.magics.gpu.GpuReader;
 import dev.researchmon.magics.gpu.GpuView;
 import dev.researchmon.magics.monitor.MonitoringSession;
@@ -20,7 +20,8 @@ import java.time.Duration;
  * }</pre>
  */
 public final class GpuMagic implements Magic {
-    static final String USAGE = "usage: %gpu";
+    static final MagicSignature SIGNATURE = MagicSignature.line("gpu",
+            "the GPUs now: utilization, memory, temperature, power, and which notebooks hold memory").build();
 
     private final MonitoringSession session;
 
@@ -29,25 +30,16 @@ public final class GpuMagic implements Magic {
     }
 
     @Override
-    public String name() {
-        return "gpu";
+    public MagicSignature signature() {
+        return SIGNATURE;
     }
 
-    @Override
-    public String usage() {
-        return USAGE;
-    }
 
-    @Override
-    public String description() {
-        return "the GPUs now: utilization, memory, temperature, power, and which notebooks hold memory";
-    }
+
 
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
-        if (!call.args().isEmpty()) {
-            throw new MagicUsageException(USAGE + " (it takes no arguments)");
-        }
+        SIGNATURE.parse(call);
         return GpuView.render(new GpuReader(Duration.ofSeconds(5)).read(session.settings().sidecarUrl()));
     }
 }

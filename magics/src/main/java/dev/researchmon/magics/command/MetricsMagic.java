@@ -5,7 +5,7 @@ import dev.researchmon.magics.api.Magic;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
-import dev.researchmon.magics.api.MagicUsageException;
+import dev.researchmon.magics.api.MagicSignature;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import dev.researchmon.magics.prometheus.PrometheusClient;
 import dev.researchmon.magics.prometheus.Series;
@@ -35,7 +35,14 @@ import java.util.Set;
  * }</pre>
  */
 public final class MetricsMagic implements Magic {
-    static final String USAGE = "usage: %metrics | %metrics query PROMQL | %metrics plot PROMQL [--range 30m] [--step 15s]";
+    static final MagicSignature SIGNATURE = MagicSignature.line("metrics",
+            "this kernel's metrics now, a PromQL query as a table, or a range query as a chart")
+            .form(MagicSignature.form())
+            .form(MagicSignature.subcommand("query").rest("PROMQL", "a PromQL expression"))
+            .form(MagicSignature.subcommand("plot").rest("PROMQL", "a PromQL expression")
+                    .option("--range", MetricsArgs.DEFAULT_RANGE)
+                    .optionWithoutDefault("--step", MetricsArgs.STEP_EXAMPLE))
+            .build();
 
     private final MonitoringSession session;
 
@@ -44,23 +51,16 @@ public final class MetricsMagic implements Magic {
     }
 
     @Override
-    public String name() {
-        return "metrics";
+    public MagicSignature signature() {
+        return SIGNATURE;
     }
 
-    @Override
-    public String usage() {
-        return USAGE;
-    }
 
-    @Override
-    public String description() {
-        return "this kernel's metrics now, a PromQL query as a table, or a range query as a chart";
-    }
+
 
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
-        MetricsArgs args = MetricsArgs.parse(call.argLine());
+        MetricsArgs args = MetricsArgs.parse(call);
         return switch (args.mode()) {
             case LOCAL -> local();
             case QUERY -> query(args.promql());

@@ -6,7 +6,7 @@ import dev.researchmon.magics.api.Magic;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
-import dev.researchmon.magics.api.MagicUsageException;
+import dev.researchmon.magics.api.MagicSignature;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import dev.researchmon.magics.monitor.ReporterStatus;
 import dev.researchmon.magics.monitor.SidecarProbe;
@@ -26,7 +26,10 @@ import java.util.List;
  * }</pre>
  */
 public final class MonitoringMagic implements Magic {
-    static final String USAGE = "usage: %monitoring on|off|status";
+    static final MagicSignature SIGNATURE = MagicSignature.line("monitoring",
+            "report this kernel's cells and metrics to the sidecar (on), stop (off), or show where things stand (status)")
+            .form(MagicSignature.form().one("STATE", "on", "off", "status"))
+            .build();
 
     private final MonitoringSession session;
     private final SidecarProbe probe = new SidecarProbe(Duration.ofSeconds(1));
@@ -36,30 +39,20 @@ public final class MonitoringMagic implements Magic {
     }
 
     @Override
-    public String name() {
-        return "monitoring";
+    public MagicSignature signature() {
+        return SIGNATURE;
     }
 
-    @Override
-    public String usage() {
-        return USAGE;
-    }
 
-    @Override
-    public String description() {
-        return "report this kernel's cells and metrics to the sidecar (on), stop (off), or show where things stand (status)";
-    }
+
 
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
-        if (call.args().size() != 1) {
-            throw new MagicUsageException(USAGE);
-        }
-        return switch (call.args().get(0)) {
+        String state = SIGNATURE.parse(call).value("STATE");
+        return switch (state) {
             case "on" -> Display.text(session.on(ctx));
             case "off" -> Display.text(session.off(ctx));
-            case "status" -> status(ctx);
-            default -> throw new MagicUsageException(USAGE + " (got \"" + call.args().get(0) + "\")");
+            default -> status(ctx);
         };
     }
 

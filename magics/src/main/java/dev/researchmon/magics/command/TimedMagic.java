@@ -5,6 +5,7 @@ import dev.researchmon.magics.api.Magic;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
+import dev.researchmon.magics.api.MagicSignature;
 import dev.researchmon.magics.api.MagicUsageException;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -21,7 +22,10 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class TimedMagic implements Magic {
-    static final String USAGE = "usage: %%timed NAME   (NAME a metric name such as epoch_seconds)";
+    static final MagicSignature SIGNATURE = MagicSignature.cell("timed",
+            "run the cell and record its wall-clock seconds in histogram NAME")
+            .form(MagicSignature.form().described("NAME", "NAME, a metric name such as epoch_seconds"))
+            .build();
 
     /** The classic metric-name syntax: client_java 1.x accepts any UTF-8, PromQL selectors do not. */
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
@@ -33,31 +37,17 @@ public final class TimedMagic implements Magic {
     }
 
     @Override
-    public String name() {
-        return "timed";
+    public MagicSignature signature() {
+        return SIGNATURE;
     }
 
-    @Override
-    public String usage() {
-        return USAGE;
-    }
 
-    @Override
-    public String description() {
-        return "run the cell and record its wall-clock seconds in histogram NAME";
-    }
 
-    @Override
-    public boolean isCellMagic() {
-        return true;
-    }
+
 
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
-        if (call.args().size() != 1) {
-            throw new MagicUsageException(USAGE);
-        }
-        Histogram histogram = histogram(call.args().get(0));
+        Histogram histogram = histogram(SIGNATURE.parse(call).value("NAME"));
         long start = System.nanoTime();
         try {
             return call.body() == null || call.body().isBlank() ? null : ctx.evaluate(call.body());
@@ -68,13 +58,13 @@ public final class TimedMagic implements Magic {
 
     private Histogram histogram(String name) throws MagicUsageException {
         if (!NAME.matcher(name).matches()) {
-            throw new MagicUsageException(USAGE + " (\"" + name + "\" is not a valid metric name: letters, digits,"
-                    + " _ and :, not starting with a digit)");
+            throw SIGNATURE.error("\"" + name + "\" is not a valid metric name: letters, digits,"
+                    + " _ and :, not starting with a digit");
         }
         try {
             return session.timedHistogram(name);
         } catch (IllegalArgumentException e) {
-            throw new MagicUsageException(USAGE + " (\"" + name + "\" cannot be used: " + e.getMessage() + ")");
+            throw SIGNATURE.error("\"" + name + "\" cannot be used: " + e.getMessage());
         }
     }
 }

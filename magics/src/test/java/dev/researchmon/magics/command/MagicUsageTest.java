@@ -28,7 +28,7 @@ class MagicUsageTest {
 
     private void assertUsage(Magic magic, MagicCall call, String mentions) {
         var e = assertThrows(MagicUsageException.class, () -> magic.execute(call, ctx));
-        assertTrue(e.getMessage().startsWith(magic.usage()), e.getMessage());
+        assertTrue(e.getMessage().startsWith("usage: " + magic.usage() + " ("), e.getMessage());
         assertTrue(e.getMessage().contains(mentions), e.getMessage());
     }
 

@@ -46,7 +46,7 @@ class MetricsArgsTest {
     @Test
     void plot_badRange_isAUsageErrorNamingTheValue() {
         var e = assertThrows(MagicUsageException.class, () -> MetricsArgs.parse("plot up --range soon"));
-        assertTrue(e.getMessage().startsWith(MetricsMagic.USAGE), e.getMessage());
+        assertTrue(e.getMessage().startsWith("usage: " + MetricsMagic.SIGNATURE.usage()), e.getMessage());
         assertTrue(e.getMessage().contains("--range soon"), e.getMessage());
     }
 

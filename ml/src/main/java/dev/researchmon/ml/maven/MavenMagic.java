@@ -5,6 +5,7 @@ import dev.researchmon.magics.api.Magic;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
+import dev.researchmon.magics.api.MagicSignature;
 import dev.researchmon.magics.api.MagicUsageException;
 
 import java.io.File;
@@ -36,7 +37,10 @@ import java.util.Set;
  */
 public final class MavenMagic implements Magic {
 
-    private static final String USAGE = "%maven GROUP:ARTIFACT:VERSION[:CLASSIFIER] ...";
+    private static final MagicSignature SIGNATURE = MagicSignature.line("maven",
+            "resolve Maven artifacts with their dependencies and add them to the kernel")
+            .form(MagicSignature.form().some("GROUP:ARTIFACT:VERSION[:CLASSIFIER]"))
+            .build();
 
     private final ArtifactResolver resolver;
     private final Set<Path> added = new HashSet<>();
@@ -55,23 +59,16 @@ public final class MavenMagic implements Magic {
     }
 
     @Override
-    public String name() {
-        return "maven";
+    public MagicSignature signature() {
+        return SIGNATURE;
     }
 
-    @Override
-    public String usage() {
-        return USAGE;
-    }
 
-    @Override
-    public String description() {
-        return "resolve Maven artifacts with their dependencies and add them to the kernel";
-    }
+
 
     @Override
     public synchronized Display execute(MagicCall call, MagicContext ctx) throws MagicException {
-        List<MavenCoordinates> requested = parse(call.args());
+        List<MavenCoordinates> requested = parse(SIGNATURE.parse(call).values("GROUP:ARTIFACT:VERSION[:CLASSIFIER]"));
         List<ResolvedJar> jars;
         try {
             jars = resolver.resolve(requested);
@@ -117,15 +114,12 @@ public final class MavenMagic implements Magic {
     }
 
     private List<MavenCoordinates> parse(List<String> args) throws MagicUsageException {
-        if (args.isEmpty()) {
-            throw new MagicUsageException(USAGE);
-        }
         List<MavenCoordinates> coordinates = new ArrayList<>();
         for (String arg : args) {
             try {
                 coordinates.add(MavenCoordinates.parse(arg));
             } catch (IllegalArgumentException e) {
-                throw new MagicUsageException(e.getMessage() + "\nusage: " + USAGE);
+                throw SIGNATURE.error(e.getMessage());
             }
         }
         return coordinates;

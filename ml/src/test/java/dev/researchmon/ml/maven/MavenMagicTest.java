@@ -71,14 +71,15 @@ class MavenMagicTest {
     @Test
     void maven_noArguments_answersWithUsage() {
         MagicUsageException e = assertThrows(MagicUsageException.class, () -> run());
-        assertEquals(magic.usage(), e.getMessage());
+        assertEquals("usage: " + magic.usage() + " (needs at least one GROUP:ARTIFACT:VERSION[:CLASSIFIER])",
+                e.getMessage());
     }
 
     @Test
     void maven_badCoordinate_answersWithWhatIsWrongAndUsage() {
         MagicUsageException e = assertThrows(MagicUsageException.class, () -> run("org.example:app"));
-        assertTrue(e.getMessage().startsWith("bad Maven coordinate 'org.example:app'"), e.getMessage());
-        assertTrue(e.getMessage().endsWith(magic.usage()), e.getMessage());
+        assertTrue(e.getMessage().startsWith("usage: " + magic.usage() + " (bad Maven coordinate 'org.example:app'"),
+                e.getMessage());
     }
 
     @Test
