@@ -23,6 +23,15 @@
  *                                  call (so every call sees fresh activity); a GPU with none
  *                                  answers NOT_FOUND, as the driver does for an idle GPU.
  *                                  "gpu:process_util" in STUB_NVML_UNSUPPORTED: NOT_SUPPORTED.
+ *   STUB_NVML_SAMPLE_MS=<ms>       per-process utilization as the driver keeps it: one sample per
+ *                                  process every <ms> since nvmlInit_v2, in a ring of the newest 16,
+ *                                  each with its own time stamp; a call returns those newer than
+ *                                  lastSeenTimeStamp. The k-th sample's SM value alternates around
+ *                                  the configured one (sm+5, sm-5, ...; their mean is sm), so a
+ *                                  reader that takes one sample instead of all of them is seen.
+ *   STUB_NVML_ENERGY_GROWS=1       the energy counter grows as the board's power draw (250+i W)
+ *                                  integrated since nvmlInit_v2, as a driver's does; otherwise it
+ *                                  stays at its fixed value.
  *   STUB_NVML_MIG=<list>           "gpu:gi:profile:MiB,..." puts the GPU in MIG mode with these GPU
  *                                  instances (id gi, e.g. profile 1g.10gb, MiB of memory); a
  *                                  process's 4th field in STUB_NVML_PROCESSES ("gpu:pid:bytes:gi")
@@ -103,6 +112,11 @@ static unsigned int putil_count = 0;
 static struct { unsigned int gpu; unsigned int gi; char profile[32]; unsigned long long mib; } migs[MAX_GPUS * MAX_MIG];
 static unsigned int mig_count = 0;
 static long delay_ms = 0;
+static long sample_ms = 0;      /* STUB_NVML_SAMPLE_MS; 0: one sample per call, stamped now */
+static int energy_grows = 0;    /* STUB_NVML_ENERGY_GROWS */
+static unsigned long long init_micros = 0;
+#define SAMPLE_RING 16
+static unsigned long long now_micros(void);
 
 #define MAX_XIDS 256
 #define MAX_WAIT_MS 50
@@ -296,6 +310,11 @@ static nvmlReturn_t init_locked(void) {
   read_migs(config("STUB_NVML_MIG"));
   const char *d = config("STUB_NVML_DELAY_MS");
   delay_ms = d ? atol(d) : 0;
+  const char *sm = config("STUB_NVML_SAMPLE_MS");
+  sample_ms = sm ? atol(sm) : 0;
+  const char *eg = config("STUB_NVML_ENERGY_GROWS");
+  energy_grows = eg != NULL && atoi(eg) != 0;
+  init_micros = now_micros();
   for (int i = 0; i < MAX_GPUS; i++) {
     devices[i].index = i;
     devices[i].mig = 0;
@@ -436,6 +455,11 @@ nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, unsigned l
   nvmlReturn_t r = check(device, energy, "energy");
   if (r != NVML_SUCCESS) return r;
   *energy = 123456789000ULL + device->index;
+  if (energy_grows) {
+    /* mJ = W * ms: the power draw nvmlDeviceGetPowerUsage reports, held since nvmlInit_v2 */
+    unsigned long long elapsed_ms = (now_micros() - init_micros) / 1000ULL;
+    *energy += (250ULL + (unsigned long long) device->index) * elapsed_ms;
+  }
   return NVML_SUCCESS;
 }
 
@@ -573,6 +597,21 @@ static unsigned long long now_micros(void) {
 
 /* Size query as in nvml.h: with utilization NULL, or a count too small, *processSamplesCount
    becomes the number needed and the answer is INSUFFICIENT_SIZE. */
+/* The samples of the ring newer than lastSeen: tick k of a process is stamped
+   init + k * sample_ms; only the newest SAMPLE_RING ticks are kept, as the driver's buffer is. */
+static unsigned int ring_ticks(unsigned long long stamp, unsigned long long lastSeen,
+                               unsigned long long *first) {
+  unsigned long long period = (unsigned long long) sample_ms * 1000ULL;
+  unsigned long long newest = (stamp - init_micros) / period;
+  unsigned long long oldest = newest >= SAMPLE_RING ? newest - SAMPLE_RING + 1 : 1;
+  if (lastSeen >= init_micros) {
+    unsigned long long after = (lastSeen - init_micros) / period + 1;
+    if (after > oldest) oldest = after;
+  }
+  *first = oldest;
+  return newest >= oldest ? (unsigned int) (newest - oldest + 1) : 0;
+}
+
 nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device,
                                              nvmlProcessUtilizationSample_t *utilization,
                                              unsigned int *processSamplesCount,
@@ -581,9 +620,12 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device,
   if (r != NVML_SUCCESS) return r;
   if (device->mig || mig_entry(device->index, 0) >= 0) return NVML_ERROR_NOT_SUPPORTED; /* as in MIG mode */
   unsigned long long stamp = now_micros();
+  unsigned long long first_tick = 0;
+  unsigned int ticks = sample_ms > 0 ? ring_ticks(stamp, lastSeenTimeStamp, &first_tick)
+                                     : (stamp > lastSeenTimeStamp ? 1 : 0);
   unsigned int mine = 0;
   for (unsigned int i = 0; i < putil_count; i++) {
-    if (putil[i].gpu == (unsigned int) device->index && stamp > lastSeenTimeStamp) mine++;
+    if (putil[i].gpu == (unsigned int) device->index) mine += ticks;
   }
   if (mine == 0) {
     *processSamplesCount = 0;
@@ -596,13 +638,22 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device,
   unsigned int k = 0;
   for (unsigned int i = 0; i < putil_count; i++) {
     if (putil[i].gpu != (unsigned int) device->index) continue;
-    utilization[k].pid = putil[i].pid;
-    utilization[k].timeStamp = stamp;
-    utilization[k].smUtil = putil[i].sm;
-    utilization[k].memUtil = putil[i].mem;
-    utilization[k].encUtil = 0;
-    utilization[k].decUtil = 0;
-    k++;
+    for (unsigned int t = 0; t < ticks; t++) {
+      unsigned int sm = putil[i].sm;
+      unsigned long long when = stamp;
+      if (sample_ms > 0) {
+        unsigned long long tick = first_tick + t;
+        when = init_micros + tick * (unsigned long long) sample_ms * 1000ULL;
+        sm = tick % 2 ? sm + 5 : (sm >= 5 ? sm - 5 : 0);
+      }
+      utilization[k].pid = putil[i].pid;
+      utilization[k].timeStamp = when;
+      utilization[k].smUtil = sm;
+      utilization[k].memUtil = putil[i].mem;
+      utilization[k].encUtil = 0;
+      utilization[k].decUtil = 0;
+      k++;
+    }
   }
   *processSamplesCount = k;
   return NVML_SUCCESS;

@@ -7,6 +7,7 @@ import dev.researchmon.report.MetricType;
 import dev.researchmon.report.ReportCodec;
 import dev.researchmon.report.ReportFormatException;
 import dev.researchmon.report.TokenFile;
+import dev.researchmon.sidecar.gpu.EnergyLedger;
 import dev.researchmon.sidecar.gpu.GpuCollector;
 import dev.researchmon.sidecar.gpu.GpuRefresher;
 import dev.researchmon.sidecar.gpu.NvmlGpuReader;
@@ -77,7 +78,9 @@ public final class Sidecar implements AutoCloseable {
     GpuRefresher refresher = null;
     XidWatcher xids = null;
     if (options.gpu()) {
-      refresher = new GpuRefresher(() -> NvmlGpuReader.open(options.nvmlLibrary()), options.gpuInterval());
+      // energy is shared between notebooks on the refresher's thread, once per pass, not per scrape
+      EnergyLedger ledger = new EnergyLedger(options.notebook() ? kernels::kernelsByPid : Map::of);
+      refresher = new GpuRefresher(() -> NvmlGpuReader.open(options.nvmlLibrary()), options.gpuInterval(), ledger);
       xids = new XidWatcher(() -> NvmlXidEvents.open(options.nvmlLibrary()), XID_RETRY);
       GpuCollector gpu = new GpuCollector(refresher,
           options.notebook() ? kernels::kernelsByPid : Map::of, xids::current);

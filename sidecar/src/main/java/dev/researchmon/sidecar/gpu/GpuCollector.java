@@ -39,8 +39,6 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class GpuCollector implements MultiCollector, MonitoredSource {
-  /** How many parents up a GPU process may be from its kernel (e.g. kernel -> python -> worker). */
-  private static final int MAX_ANCESTRY = 8;
   /** The {@code notebook} of GPU activity that belongs to no kernel (other users, the desktop). */
   public static final String OTHER = "other";
 
@@ -58,6 +56,15 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
       "SM activity of a notebook kernel's processes since the last refresh (NVML per-process "
           + "utilization); notebook=\"other\" sums processes of no kernel. In MIG mode, the SM activity "
           + "of the GPU instance holding the kernel's processes.", Unit.RATIO);
+  /** The attribution rule, said once for both counters (docs/sidecar.md says it the same way). */
+  private static final String SHARE_RULE = " Each refresh, a notebook's share is its processes' NVML per-process "
+      + "SM utilization; notebook=\"other\" takes processes of no kernel and GPU activity no process "
+      + "accounts for, notebook=\"idle\" the rest. Conservation: over any interval the notebooks, other "
+      + "and idle sum to the GPU's own counter (gpu_energy_joules_total; for time, the interval) within 1%.";
+  private static final MetricMetadata NOTEBOOK_ENERGY = new MetricMetadata("gpu_notebook_energy_joules",
+      "GPU energy attributed to a notebook by its share of the GPU's utilization." + SHARE_RULE, Unit.JOULES);
+  private static final MetricMetadata NOTEBOOK_BUSY = new MetricMetadata("gpu_notebook_busy_seconds",
+      "GPU time (utilization times time) attributed to a notebook." + SHARE_RULE, Unit.SECONDS);
   private static final MetricMetadata XID_ERRORS = new MetricMetadata("gpu_xid_errors",
       "XID critical errors the driver reported for the GPU since the sidecar started, by XID code.");
   private static final MetricMetadata LAST_XID = new MetricMetadata("gpu_last_xid_error",
@@ -87,6 +94,8 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
     types.put(THROTTLE_REASON.getPrometheusName(), MetricType.GAUGE);
     types.put(NOTEBOOK_MEMORY.getPrometheusName(), MetricType.GAUGE);
     types.put(NOTEBOOK_UTILIZATION.getPrometheusName(), MetricType.GAUGE);
+    types.put(NOTEBOOK_ENERGY.getPrometheusName(), MetricType.COUNTER);
+    types.put(NOTEBOOK_BUSY.getPrometheusName(), MetricType.COUNTER);
     types.put(XID_ERRORS.getPrometheusName(), MetricType.COUNTER);
     types.put(LAST_XID.getPrometheusName(), MetricType.GAUGE);
     return java.util.Collections.unmodifiableMap(types);
@@ -159,6 +168,7 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
       addMigInstances(reading, out);
       addThrottleReasons(reading, out);
       addNotebookUse(reading, out);
+      addNotebookEnergy(state.energy(), out);
     }
     addXids(xids.get(), out);
     return new MetricSnapshots(out);
@@ -286,6 +296,24 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
     return device.migInstances().stream().filter(i -> i.id() == id).findFirst();
   }
 
+  /** The ledger's totals: a kernel's accounts carry its kernel_id, other and idle only a notebook. */
+  private static void addNotebookEnergy(NotebookEnergy energy, List<MetricSnapshot> out) {
+    if (energy.accounts().isEmpty()) {
+      return;
+    }
+    List<CounterDataPointSnapshot> joules = new ArrayList<>();
+    List<CounterDataPointSnapshot> busy = new ArrayList<>();
+    for (NotebookEnergy.Account a : energy.accounts()) {
+      Labels labels = Labels.of("gpu", Integer.toString(a.gpu()), "uuid", a.uuid(), "name", a.name());
+      labels = a.kernel() == null ? labels.add("notebook", a.owner())
+          : labels.add("kernel_id", a.kernel().kernelId()).add("notebook", a.owner());
+      joules.add(new CounterDataPointSnapshot(a.joules(), labels, null, 0L));
+      busy.add(new CounterDataPointSnapshot(a.busySeconds(), labels, null, 0L));
+    }
+    out.add(new CounterSnapshot(NOTEBOOK_ENERGY, joules));
+    out.add(new CounterSnapshot(NOTEBOOK_BUSY, busy));
+  }
+
   /** Counted since start-up, so they stay when a later refresh fails; absent until a first event. */
   private static void addXids(XidCounts counts, List<MetricSnapshot> out) {
     if (counts.counts().isEmpty()) {
@@ -310,22 +338,7 @@ public final class GpuCollector implements MultiCollector, MonitoredSource {
   /** The kernel owning a GPU process (the process itself or an ancestor), looked up once per scrape. */
   private static Optional<KernelRef> owner(long pid, Map<Long, KernelRef> kernels,
       Map<Long, Optional<KernelRef>> seen) {
-    return seen.computeIfAbsent(pid, p -> kernelOf(p, kernels));
-  }
-
-  private static Optional<KernelRef> kernelOf(long pid, Map<Long, KernelRef> kernels) {
-    KernelRef direct = kernels.get(pid);
-    if (direct != null) {
-      return Optional.of(direct);
-    }
-    Optional<ProcessHandle> current = ProcessHandle.of(pid);
-    for (int depth = 0; depth < MAX_ANCESTRY && current.isPresent(); depth++) {
-      current = current.get().parent();
-      if (current.isPresent() && kernels.containsKey(current.get().pid())) {
-        return Optional.of(kernels.get(current.get().pid()));
-      }
-    }
-    return Optional.empty();
+    return seen.computeIfAbsent(pid, p -> ProcessOwners.kernelOf(p, kernels));
   }
 
   private static Labels deviceLabels(GpuReading.Device device) {

@@ -38,12 +38,21 @@ public final class GpuRefresher implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
+  /** Shares each pass's energy between notebooks; on this thread, so no NVML call waits for a lock. */
+  private final EnergyLedger ledger;
   private GpuReader reader; // touched only by the refresher thread
+  private NotebookEnergy energy = NotebookEnergy.NONE; // kept when a pass fails
   private String lastLoggedReason;
 
   public GpuRefresher(ReaderFactory factory, Duration interval) {
+    this(factory, interval, null);
+  }
+
+  /** With notebook energy accounting by {@code ledger} after each successful pass ({@code null}: none). */
+  public GpuRefresher(ReaderFactory factory, Duration interval, EnergyLedger ledger) {
     this.factory = Objects.requireNonNull(factory);
     this.interval = interval;
+    this.ledger = ledger;
   }
 
   public void start() {
@@ -82,8 +91,17 @@ public final class GpuRefresher implements AutoCloseable {
       reason = "NVML call failed: " + e;
       closeReader();
     }
+    long read = System.nanoTime();
+    if (reason == null && ledger != null) {
+      try {
+        energy = ledger.record(reading, read);
+      } catch (RuntimeException e) {
+        // an exception would end the scheduled refreshes: the GPU series matter more than the shares
+        LOG.log(System.Logger.Level.WARNING, "GPU collector: energy accounting failed: " + e);
+      }
+    }
     long end = System.nanoTime();
-    state.set(new GpuState(reason == null ? reading : null, reason, end, (end - start) / 1e9));
+    state.set(new GpuState(reason == null ? reading : null, reason, end, (end - start) / 1e9, energy));
     logOnChange(reason);
     firstRefresh.countDown();
   }

@@ -8,9 +8,14 @@ package dev.researchmon.sidecar.gpu;
  * @param unavailableReason why there is no reading, or {@code null}
  * @param takenAtNanos {@link System#nanoTime()} when the refresh finished
  * @param durationSeconds how long the refresh took
+ * @param energy each notebook's share of the GPUs' energy and time so far ({@link EnergyLedger})
  */
 public record GpuState(GpuReading reading, String unavailableReason, long takenAtNanos,
-    double durationSeconds) {
+    double durationSeconds, NotebookEnergy energy) {
+
+  public GpuState(GpuReading reading, String unavailableReason, long takenAtNanos, double durationSeconds) {
+    this(reading, unavailableReason, takenAtNanos, durationSeconds, NotebookEnergy.NONE);
+  }
 
   static GpuState notYetRead() {
     return new GpuState(null, "not read yet", System.nanoTime(), 0);
