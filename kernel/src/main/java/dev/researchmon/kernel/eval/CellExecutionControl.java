@@ -118,6 +118,8 @@ public final class CellExecutionControl extends DirectExecutionControl {
                 result.set(doit.invoke(null));
             } catch (Throwable t) {
                 failure.set(t);
+            } finally {
+                CellThreadUsage.addCurrentThread(); // this thread's totals are the snippet's: it is new
             }
         }, "notebook-cell");
         cell.setContextClassLoader(doit.getDeclaringClass().getClassLoader());

@@ -2,6 +2,7 @@ package dev.researchmon.kernel.language;
 
 import dev.researchmon.kernel.eval.CellError;
 import dev.researchmon.kernel.eval.CellOrigin;
+import dev.researchmon.kernel.eval.CellThreadUsage;
 import dev.researchmon.kernel.eval.JShellEvaluator;
 import dev.researchmon.kernel.magic.CellParts;
 import dev.researchmon.kernel.magic.MagicRegistry;
@@ -24,6 +25,7 @@ import dev.researchmon.kernel.protocol.message.KernelInfoReply;
 import dev.researchmon.kernel.wire.MessageCodec;
 import dev.researchmon.magics.api.CellListener;
 import dev.researchmon.magics.api.CellOutcome;
+import dev.researchmon.magics.api.CellUsage;
 import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.api.KernelIdentity;
 import dev.researchmon.magics.api.MagicUsageException;
@@ -196,6 +198,7 @@ public final class JavaKernel implements LanguageKernel {
             iopub.executeInput(code, count);
         }
         listeners.forEach(l -> safely(() -> l.cellStarted(count)));
+        CellThreadUsage.reset();
         long started = System.nanoTime();
 
         String pageFor = helpTarget(code);
@@ -226,7 +229,8 @@ public final class JavaKernel implements LanguageKernel {
             iopub.error(content);
             reply = ExecuteReply.error(count, content);
         }
-        listeners.forEach(l -> safely(() -> l.cellFinished(count, outcome, took)));
+        CellUsage usage = new CellUsage(took, CellThreadUsage.cpuNanos(), CellThreadUsage.allocatedBytes());
+        listeners.forEach(l -> safely(() -> l.cellFinished(count, outcome, usage)));
         if (request.storeHistory()) {
             Display d = result.display();
             history.add(count, code, d == null ? null : d.data().get("text/plain"));

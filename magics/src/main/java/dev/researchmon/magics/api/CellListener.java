@@ -12,4 +12,12 @@ public interface CellListener {
     }
 
     void cellFinished(int executionCount, CellOutcome outcome, Duration duration);
+
+    /**
+     * The kernel calls this one, with what the cell's threads used; a listener that needs only the
+     * wall time implements the three-argument form.
+     */
+    default void cellFinished(int executionCount, CellOutcome outcome, CellUsage usage) {
+        cellFinished(executionCount, outcome, usage.wall());
+    }
 }

@@ -149,7 +149,7 @@ public final class MagicSignature {
 
     /** One way to call a magic: its sub-command word (or none), parameters and options. */
     public static final class Form {
-        private enum Arity { ONE, MANY, SOME }
+        private enum Arity { ONE, OPTIONAL, MANY, SOME }
 
         private record Param(String label, String meaning, Arity arity, List<String> choices) {}
 
@@ -173,6 +173,12 @@ public final class MagicSignature {
         /** One required word, and what it is, for the message when it is missing. */
         public Form described(String label, String meaning) {
             params.add(new Param(label, meaning, Arity.ONE, List.of()));
+            return this;
+        }
+
+        /** One word or none (then no value), one of {@code choices}: {@code %monitoring cells [on|off]}. */
+        public Form optional(String label, String... choices) {
+            params.add(new Param(label, label, Arity.OPTIONAL, List.of(choices)));
             return this;
         }
 
@@ -218,6 +224,7 @@ public final class MagicSignature {
                 String label = p.choices().isEmpty() ? p.label() : String.join("|", p.choices());
                 u.append(' ').append(switch (p.arity()) {
                     case ONE -> label;
+                    case OPTIONAL -> "[" + label + "]";
                     case MANY -> "[" + label + " ...]";
                     case SOME -> label + "...";
                 });
@@ -308,7 +315,10 @@ public final class MagicSignature {
             for (Param p : params) {
                 int left = words.size() - at;
                 switch (p.arity()) {
-                    case ONE -> {
+                    case ONE, OPTIONAL -> {
+                        if (left == 0 && p.arity() == Arity.OPTIONAL) {
+                            continue;
+                        }
                         if (left == 0) {
                             throw signature.error(p.choices().isEmpty() ? "needs " + p.meaning()
                                     : "needs one of " + String.join(", ", p.choices()));

@@ -21,7 +21,8 @@ import java.time.Duration;
  */
 public final class GpuMagic implements Magic {
     static final MagicSignature SIGNATURE = MagicSignature.line("gpu",
-            "the GPUs now: utilization, memory, temperature, power, and which notebooks hold memory").build();
+            "the GPUs now: utilization, memory, temperature, power, which notebooks hold memory, and this"
+                    + " notebook's GPU energy and time").build();
 
     private final MonitoringSession session;
 
@@ -40,6 +41,7 @@ public final class GpuMagic implements Magic {
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
         SIGNATURE.parse(call);
-        return GpuView.render(new GpuReader(Duration.ofSeconds(5)).read(session.settings().sidecarUrl()));
+        return GpuView.render(new GpuReader(Duration.ofSeconds(5)).read(session.settings().sidecarUrl()),
+                ctx.identity().kernelId());
     }
 }

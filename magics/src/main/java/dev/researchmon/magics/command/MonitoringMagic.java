@@ -3,10 +3,13 @@ package dev.researchmon.magics.command;
 import dev.researchmon.magics.MonitoringSettings;
 import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.api.Magic;
+import dev.researchmon.magics.api.MagicArgs;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
 import dev.researchmon.magics.api.MagicSignature;
+import dev.researchmon.magics.cost.CellFooter;
+import dev.researchmon.magics.cost.CellHistory;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import dev.researchmon.magics.monitor.ReporterStatus;
 import dev.researchmon.magics.monitor.SidecarProbe;
@@ -19,16 +22,21 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * {@code %monitoring on|off|status}.
+ * {@code %monitoring on|off|status}, and {@code %monitoring cells [on|off]}: a cost footer under
+ * each cell, or (no argument) the last cells' costs as a table.
  *
  * <pre>{@code
  * %monitoring on
+ * %monitoring cells on
  * }</pre>
  */
 public final class MonitoringMagic implements Magic {
     static final MagicSignature SIGNATURE = MagicSignature.line("monitoring",
-            "report this kernel's cells and metrics to the sidecar (on), stop (off), or show where things stand (status)")
+            "report this kernel's cells and metrics to the sidecar (on), stop (off), or show where things stand"
+                    + " (status); cells on|off: a cost footer under each cell, cells alone: the last "
+                    + CellHistory.SIZE + " cells' costs")
             .form(MagicSignature.form().one("STATE", "on", "off", "status"))
+            .form(MagicSignature.subcommand("cells").optional("CELLS", "on", "off"))
             .build();
 
     private final MonitoringSession session;
@@ -48,12 +56,20 @@ public final class MonitoringMagic implements Magic {
 
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
-        String state = SIGNATURE.parse(call).value("STATE");
+        MagicArgs args = SIGNATURE.parse(call);
+        if ("cells".equals(args.subcommand())) {
+            return cells(args.value("CELLS"), ctx);
+        }
+        String state = args.value("STATE");
         return switch (state) {
             case "on" -> Display.text(session.on(ctx));
             case "off" -> Display.text(session.off(ctx));
             default -> status(ctx);
         };
+    }
+
+    private Display cells(String state, MagicContext ctx) {
+        return state == null ? CellFooter.table(session.lastCells()) : Display.text(session.cells(state.equals("on"), ctx));
     }
 
     private Display status(MagicContext ctx) throws MagicException {
@@ -62,6 +78,7 @@ public final class MonitoringMagic implements Magic {
         t.row("monitoring", session.isOn() ? "on" : "off",
                 "kernel_id=" + ctx.identity().kernelId()
                         + (ctx.identity().notebook().isEmpty() ? "" : ", notebook=" + ctx.identity().notebook()));
+        t.row("cells", session.cellsOn() ? "on" : "off", "%monitoring cells on|off");
         t.row("sidecar", answers(probe.answers(s.sidecarUrl())), s.sidecarUrl().toString());
         t.row("prometheus", answers(probe.answers(s.prometheusUrl())), s.prometheusUrl().toString());
         t.row("grafana", answers(probe.answers(s.grafanaUrl(), "/api/health")), s.grafanaUrl().toString());

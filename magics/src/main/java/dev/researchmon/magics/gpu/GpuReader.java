@@ -99,7 +99,32 @@ public final class GpuReader {
                         labels.getOrDefault("kernel_id", ""), value(m)));
             }
         }
-        return new GpuState(list, holders);
+        return new GpuState(list, holders, spent(families));
+    }
+
+    /** Per kernel and GPU, joules and busy seconds (other and idle carry no kernel_id: left out). */
+    private static List<GpuState.Spent> spent(Map<String, Metrics.MetricFamily> families) {
+        Map<List<String>, double[]> byKernel = new LinkedHashMap<>();
+        collect(families, "gpu_notebook_energy_joules", byKernel, 0);
+        collect(families, "gpu_notebook_busy_seconds", byKernel, 1);
+        List<GpuState.Spent> out = new ArrayList<>();
+        byKernel.forEach((k, v) -> out.add(new GpuState.Spent(k.get(0), k.get(1), v[0], v[1])));
+        return out;
+    }
+
+    private static void collect(Map<String, Metrics.MetricFamily> families, String name,
+                                Map<List<String>, double[]> into, int slot) {
+        Metrics.MetricFamily family = families.getOrDefault(name, families.get(name + "_total"));
+        if (family == null) {
+            return;
+        }
+        for (Metrics.Metric m : family.getMetricList()) {
+            Map<String, String> labels = labels(m);
+            String kernel = labels.get("kernel_id");
+            if (kernel != null) {
+                into.computeIfAbsent(List.of(labels.getOrDefault("gpu", ""), kernel), k -> new double[2])[slot] = value(m);
+            }
+        }
     }
 
     private interface Setter {

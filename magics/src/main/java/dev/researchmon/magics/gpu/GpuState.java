@@ -13,12 +13,27 @@ import java.util.OptionalDouble;
  *
  * @param gpus    one entry per device, by index
  * @param holders GPU memory held by notebook kernels, as the sidecar attributes it
+ * @param spent    GPU energy and time the sidecar gave each kernel since it first saw it
  */
-public record GpuState(List<Gpu> gpus, List<Holder> holders) {
+public record GpuState(List<Gpu> gpus, List<Holder> holders, List<Spent> spent) {
 
     public GpuState {
         gpus = List.copyOf(gpus);
         holders = List.copyOf(holders);
+        spent = List.copyOf(spent);
+    }
+
+    public GpuState(List<Gpu> gpus, List<Holder> holders) {
+        this(gpus, holders, List.of());
+    }
+
+    /** What one kernel spent on one GPU: {@code gpu_notebook_energy_joules_total} and busy seconds. */
+    public record Spent(String gpu, String kernelId, double joules, double busySeconds) {
+    }
+
+    /** This kernel's spending, GPU by GPU. */
+    public List<Spent> spentBy(String kernelId) {
+        return spent.stream().filter(s -> s.kernelId().equals(kernelId)).toList();
     }
 
     /** One device; a reading the device does not support is empty. */

@@ -23,6 +23,11 @@ public final class GpuView {
     }
 
     public static Display render(GpuState state) {
+        return render(state, null);
+    }
+
+    /** With what {@code kernelId}'s notebook spent on each GPU since the sidecar first saw it. */
+    public static Display render(GpuState state, String kernelId) {
         if (state.gpus().isEmpty()) {
             return Display.text(NO_GPU);
         }
@@ -44,6 +49,17 @@ public final class GpuView {
             }
             html += "\n<p>Notebooks holding GPU memory</p>\n" + holders.html();
             text += "\n\nNotebooks holding GPU memory\n" + holders.text();
+        }
+        List<GpuState.Spent> spent = kernelId == null ? List.of() : state.spentBy(kernelId);
+        if (!spent.isEmpty()) {
+            Table mine = new Table(List.of("GPU", "GPU time", "Energy"));
+            for (GpuState.Spent s : spent) {
+                mine.row(s.gpu(), String.format(Locale.ROOT, "%.1f s", s.busySeconds()),
+                        String.format(Locale.ROOT, "%.1f J (%.4f kWh)", s.joules(), s.joules() / 3.6e6));
+            }
+            String title = "This notebook since the sidecar first saw its kernel (share of each GPU's energy by utilization)";
+            html += "\n<p>" + title + "</p>\n" + mine.html();
+            text += "\n\n" + title + "\n" + mine.text();
         }
         return Display.html(html, text);
     }

@@ -5,13 +5,21 @@ import dev.researchmon.magics.api.CellListener;
 import dev.researchmon.magics.api.CellOutcome;
 import dev.researchmon.magics.api.KernelIdentity;
 import dev.researchmon.magics.api.MagicContext;
+import dev.researchmon.magics.api.CellUsage;
 import dev.researchmon.magics.api.MagicException;
+import dev.researchmon.magics.cost.CellCost;
+import dev.researchmon.magics.cost.CellCostMeter;
+import dev.researchmon.magics.cost.CellFooter;
+import dev.researchmon.magics.cost.CellGpuSpending;
+import dev.researchmon.magics.cost.CellHistory;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +48,14 @@ public final class MonitoringSession {
     private final SidecarProbe probe = new SidecarProbe(Duration.ofSeconds(1));
     private final Map<String, Histogram> timed = new ConcurrentHashMap<>();
 
-    private Reporter reporter;
+    private final CellCostMeter meter = new CellCostMeter();
+    private final CellHistory history = new CellHistory();
+    private final CellGpuSpending gpuSpending = new CellGpuSpending();
+
+    // read on the cell's path without the lock: written under it, swapped whole
+    private volatile Reporter reporter;
+    private volatile boolean cellsOn;
+    private volatile URI sidecarUrl;
     private CellListener listener;
     private SidecarLauncher.Started startedSidecar;
 
@@ -81,17 +96,10 @@ public final class MonitoringSession {
         }
         ReportSink sink = sidecarSink(settings, ctx);
         Reporter r = new Reporter(this::scrape, sink, REPORT_INTERVAL, MIN_GAP, Clock.systemUTC());
-        CellListener l = new CellListener() {
-            @Override
-            public void cellFinished(int executionCount, CellOutcome outcome, Duration duration) {
-                metrics.cellFinished(executionCount, outcome, duration);
-                r.nudge();
-            }
-        };
-        ctx.addCellListener(l);
         r.start();
         reporter = r;
-        listener = l;
+        sidecarUrl = settings.sidecarUrl();
+        listenWhileNeeded(ctx);
         KernelIdentity id = ctx.identity();
         return "Monitoring on: " + where + " This kernel is kernel_id=\"" + id.kernelId() + "\""
                 + (id.notebook().isEmpty() ? "" : ", notebook=\"" + id.notebook() + "\"") + ".";
@@ -105,10 +113,9 @@ public final class MonitoringSession {
         if (reporter == null) {
             return "Monitoring is already off.";
         }
-        ctx.removeCellListener(listener);
         Reporter r = reporter;
         reporter = null;
-        listener = null;
+        listenWhileNeeded(ctx);
         try {
             r.stop();
         } catch (Exception e) {
@@ -117,6 +124,83 @@ public final class MonitoringSession {
         }
         return "Monitoring off: this kernel's series leave the sidecar's /metrics once Prometheus has "
                 + "scraped their last values (20 s with the default 15 s scrape interval).";
+    }
+
+    /**
+     * {@code %monitoring cells on|off}: a cost footer under each cell from the next one on.
+     *
+     * @return what to tell the user
+     */
+    public synchronized String cells(boolean on, MagicContext ctx) {
+        if (on == cellsOn) {
+            return "Cell footers are already " + (on ? "on." : "off.");
+        }
+        cellsOn = on;
+        listenWhileNeeded(ctx);
+        if (on && reporter != null) {
+            gpuSpending.prime(sidecarUrl, ctx.identity().kernelId());
+        }
+        return on ? "Cell footers on: each cell from the next one ends with its wall and CPU time, allocation,"
+                + " GC pauses and peak heap" + (reporter != null ? ", and GPU time and energy for cells over 0.5 s."
+                : "; GPU time and energy too once %monitoring on reports to the sidecar.")
+                : "Cell footers off.";
+    }
+
+    public boolean cellsOn() {
+        return cellsOn;
+    }
+
+    /** The last cells measured, oldest first. */
+    public List<CellCost> lastCells() {
+        return history.last();
+    }
+
+    /** One listener measures cells while reporting or footers need it, none otherwise (its cost is per cell). */
+    private void listenWhileNeeded(MagicContext ctx) {
+        boolean needed = reporter != null || cellsOn;
+        if (needed && listener == null) {
+            listener = new CostListener(ctx);
+            ctx.addCellListener(listener);
+        } else if (!needed && listener != null) {
+            ctx.removeCellListener(listener);
+            listener = null;
+        }
+    }
+
+    /** Measures each cell; reports it while monitoring is on and shows its footer while cells are on. */
+    private final class CostListener implements CellListener {
+        private final MagicContext ctx;
+
+        CostListener(MagicContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void cellStarted(int executionCount) {
+            meter.start();
+        }
+
+        @Override
+        public void cellFinished(int executionCount, CellOutcome outcome, Duration duration) {
+            cellFinished(executionCount, outcome, CellUsage.wallOnly(duration));
+        }
+
+        @Override
+        public void cellFinished(int executionCount, CellOutcome outcome, CellUsage usage) {
+            boolean footer = cellsOn && meter.started(); // the cell that turned footers on gets none
+            Reporter r = reporter;
+            List<CellCost.GpuSpent> gpus = footer && r != null
+                    ? gpuSpending.since(sidecarUrl, ctx.identity().kernelId(), usage.wall()) : List.of();
+            CellCost cost = meter.finish(executionCount, outcome, usage, gpus);
+            if (r != null) {
+                metrics.cellFinished(cost);
+                r.nudge();
+            }
+            if (footer) {
+                history.add(cost);
+                ctx.display(CellFooter.render(cost));
+            }
+        }
     }
 
     public synchronized boolean isOn() {

@@ -2,6 +2,7 @@ package dev.researchmon.magics.monitor;
 
 import dev.researchmon.magics.api.CellListener;
 import dev.researchmon.magics.api.CellOutcome;
+import dev.researchmon.magics.cost.CellCost;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -35,6 +36,14 @@ public final class NotebookMetrics implements CellListener {
     private final Counter cells;
     private final Histogram cellDuration;
     private final Gauge lastActivity;
+    private final Histogram cellCpu;
+    private final Histogram cellAllocated;
+    private final Histogram cellGc;
+
+    /** From a print's few kilobytes to a data set loaded whole. */
+    static final double[] BYTES_BUCKETS = {1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11};
+    /** No pause at all (most cells) up to a full collection of a large heap. */
+    static final double[] GC_BUCKETS = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30};
 
     public NotebookMetrics(Clock clock) {
         this.clock = clock;
@@ -53,6 +62,28 @@ public final class NotebookMetrics implements CellListener {
                 .unit(Unit.SECONDS)
                 .classicOnly()
                 .classicUpperBounds(CELL_BUCKETS)
+                .register(registry);
+        // per notebook, not per cell: a label per cell would grow without bound
+        cellCpu = Histogram.builder()
+                .name("notebook_cell_cpu_seconds")
+                .help("CPU time of the threads that ran each cell")
+                .unit(Unit.SECONDS)
+                .classicOnly()
+                .classicUpperBounds(CELL_BUCKETS)
+                .register(registry);
+        cellAllocated = Histogram.builder()
+                .name("notebook_cell_allocated_bytes")
+                .help("Heap bytes the threads that ran each cell allocated")
+                .unit(Unit.BYTES)
+                .classicOnly()
+                .classicUpperBounds(BYTES_BUCKETS)
+                .register(registry);
+        cellGc = Histogram.builder()
+                .name("notebook_cell_gc_seconds")
+                .help("Garbage-collection pauses (the whole JVM) while each cell ran")
+                .unit(Unit.SECONDS)
+                .classicOnly()
+                .classicUpperBounds(GC_BUCKETS)
                 .register(registry);
         lastActivity = Gauge.builder()
                 .name("notebook_last_activity_timestamp_seconds")
@@ -108,6 +139,18 @@ public final class NotebookMetrics implements CellListener {
         cells.labelValues(outcome.label()).inc();
         cellDuration.observe(duration.toNanos() / 1e9);
         lastActivity.set(nowSeconds());
+    }
+
+    /** A cell with what its threads and the JVM spent: the duration and the cost histograms. */
+    public void cellFinished(CellCost cost) {
+        cellFinished(cost.executionCount(), cost.outcome(), cost.wall());
+        if (cost.cpuNanos() >= 0) {
+            cellCpu.observe(cost.cpuNanos() / 1e9);
+        }
+        if (cost.allocatedBytes() >= 0) {
+            cellAllocated.observe(cost.allocatedBytes());
+        }
+        cellGc.observe(cost.gcNanos() / 1e9);
     }
 
     private double nowSeconds() {

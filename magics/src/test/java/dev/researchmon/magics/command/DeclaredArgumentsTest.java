@@ -35,7 +35,7 @@ class DeclaredArgumentsTest {
                 "%dashboard", "%dashboard [ROW|PANEL ...] [--range 1h] [--notebook this|all]",
                 "%gpu", "%gpu",
                 "%metrics", "%metrics | %metrics query PROMQL | %metrics plot PROMQL [--range 30m] [--step 15s]",
-                "%monitoring", "%monitoring on|off|status",
+                "%monitoring", "%monitoring on|off|status | %monitoring cells [on|off]",
                 "%%timed", "%%timed NAME"), usages);
     }
 

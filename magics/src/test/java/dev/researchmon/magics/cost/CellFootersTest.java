@@ -1,0 +1,74 @@
+package dev.researchmon.magics.cost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.researchmon.magics.TestContext;
+import dev.researchmon.magics.api.CellOutcome;
+import dev.researchmon.magics.api.CellUsage;
+import dev.researchmon.magics.api.Display;
+import dev.researchmon.magics.api.MagicCall;
+import dev.researchmon.magics.command.MonitoringMagic;
+import dev.researchmon.magics.monitor.MonitoringSession;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** {@code %monitoring cells}: footers under cells while on, none while off, and the table of the last cells. */
+class CellFootersTest {
+
+    private static Display monitoring(MonitoringSession session, TestContext ctx, String args) throws Exception {
+        return new MonitoringMagic(session).execute(new MagicCall("monitoring", args, List.of(args.split(" ")), null), ctx);
+    }
+
+    /** What the kernel does around a cell: start, then finish with the threads' usage. */
+    private static void runCell(TestContext ctx, int n, CellUsage usage) {
+        ctx.listeners.forEach(l -> l.cellStarted(n));
+        ctx.listeners.forEach(l -> l.cellFinished(n, CellOutcome.OK, usage));
+    }
+
+    @Test
+    void cellsOn_addsAFooterToEachLaterCell_andCellsOffStops() throws Exception {
+        MonitoringSession session = new MonitoringSession(Map.of(), new PrometheusRegistry());
+        TestContext ctx = new TestContext("k", "nb.ipynb");
+        assertTrue(ctx.listeners.isEmpty(), "off by default: no listener, no per-cell cost");
+        monitoring(session, ctx, "cells on");
+        runCell(ctx, 2, new CellUsage(Duration.ofMillis(1500), 1_200_000_000L, 104_857_600L));
+        runCell(ctx, 3, new CellUsage(Duration.ofNanos(300_000), 250_000L, 2_000L));
+        assertEquals(2, ctx.displayed.size());
+        String footer = ctx.displayed.get(0).data().get("text/plain");
+        assertEquals("cell 2: wall 1.50 s | cpu 1.20 s | allocated 104.9 MB | gc ", footer.substring(0, footer.indexOf("gc ") + 3));
+        assertTrue(footer.contains("peak heap "), footer);
+        assertTrue(ctx.displayed.get(0).data().get("text/html").contains("research-cell-cost"));
+        assertTrue(ctx.displayed.get(1).data().get("text/plain").startsWith("cell 3: wall 300 us | cpu 250 us"));
+
+        String table = monitoring(session, ctx, "cells").data().get("text/plain");
+        assertTrue(table.contains("104.9 MB") && table.lines().count() >= 4, table);
+
+        monitoring(session, ctx, "cells off");
+        assertTrue(ctx.listeners.isEmpty(), "footers off and no monitoring: the listener is gone");
+        runCell(ctx, 4, CellUsage.wallOnly(Duration.ofMillis(1)));
+        assertEquals(2, ctx.displayed.size(), "no footer once off (the table went back as the magic's result)");
+    }
+
+    @Test
+    void meter_seesThePauseOfACollectionDuringTheCell() {
+        CellCostMeter meter = new CellCostMeter();
+        meter.start();
+        System.gc();
+        CellCost c = meter.finish(1, CellOutcome.OK, CellUsage.wallOnly(Duration.ofMillis(5)), List.of());
+        assertTrue(c.gcPauses() >= 1, c.toString());
+        assertTrue(c.peakHeapBytes() > 0, c.toString());
+    }
+
+    @Test
+    void monitoringCells_badWord_isTheUsageLine() {
+        MonitoringSession session = new MonitoringSession(Map.of(), new PrometheusRegistry());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.researchmon.magics.api.MagicUsageException.class,
+                () -> monitoring(session, new TestContext("k", ""), "cells maybe"));
+        assertTrue(e.getMessage().startsWith("usage: %monitoring on|off|status | %monitoring cells [on|off]"), e.getMessage());
+    }
+}
