@@ -57,6 +57,41 @@ class GpuMagicIT {
     }
 
     @Test
+    void gpuAndCellFooters_showThisNotebooksEnergyAndGpuTime() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        try (TestStack stack = TestStack.sidecarOnly(dir, Map.of("STUB_NVML_PROCESSES", "0:" + pid + ":536870912",
+                "STUB_NVML_PROCESS_UTIL", "0:" + pid + ":40:5", "STUB_NVML_ENERGY_GROWS", "1"))) {
+            MonitoringSession session = new MonitoringSession(Map.of(
+                    "RESEARCH_MONITOR_SIDECAR_URL", stack.sidecarUrl.toString(),
+                    "RESEARCH_MONITOR_HOME", stack.home.toString()), new PrometheusRegistry());
+            TestContext ctx = new TestContext("energy-kernel", "train.ipynb");
+            session.on(ctx);
+            try {
+                awaitSidecarShows(stack.sidecarUrl, "gpu_notebook_energy_joules_total{gpu=\"0\",kernel_id=\"energy-kernel\"");
+                session.cells(true, ctx);
+                // a cell of 2.5 s, long enough for the sidecar's refreshes to share energy to it
+                ctx.listeners.forEach(l -> l.cellStarted(7));
+                Thread.sleep(2500);
+                ctx.listeners.forEach(l -> l.cellFinished(7, dev.researchmon.magics.api.CellOutcome.OK,
+                        dev.researchmon.magics.api.CellUsage.wallOnly(Duration.ofMillis(2500))));
+                String footer = ctx.displayed.get(ctx.displayed.size() - 1).data().get("text/plain");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("gpu 0: ([0-9.]+) (ms|s), ([0-9.]+) J").matcher(footer);
+                assertTrue(m.find(), footer);
+                // the stub: 250 W, this process ~40 % of the GPU: ~100 J per second of cell
+                double joules = Double.parseDouble(m.group(3));
+                assertTrue(joules > 40 && joules < 600, footer);
+
+                String text = new GpuMagic(session).execute(new MagicCall("gpu", "", List.of(), null), ctx)
+                        .data().get("text/plain");
+                assertTrue(text.contains("This notebook since the sidecar first saw its kernel"), text);
+                assertTrue(text.matches("(?s).*\n0 +[0-9.]+ s +[0-9.]+ J \\([0-9.]+ kWh\\).*"), text);
+            } finally {
+                session.off(ctx);
+            }
+        }
+    }
+
+    @Test
     void gpu_withoutNvml_isOneClearLine() throws Exception {
         try (TestStack stack = TestStack.sidecarOnly(dir, Map.of("STUB_NVML_INIT", "9"))) {
             MonitoringSession session = new MonitoringSession(Map.of(

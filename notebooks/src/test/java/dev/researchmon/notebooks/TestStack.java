@@ -86,6 +86,18 @@ final class TestStack implements AutoCloseable {
     }
 
     /** Only the sidecar, its stub NVML configured by {@code stubNvml} (see sidecar/src/test/c/nvml_stub.c). */
+    /** The kernelspec and the sidecar, no Prometheus: for notebooks that look at their own outputs. */
+    static TestStack kernelAndSidecar(Path dir) throws Exception {
+        TestStack stack = sidecarOnly(dir, Map.of("STUB_NVML_GPUS", "1"));
+        try {
+            stack.installKernelspec();
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
     static TestStack sidecarOnly(Path dir, Map<String, String> stubNvml) throws Exception {
         TestStack stack = new TestStack(dir, FreePort.loopback(), FreePort.loopback());
         try {
@@ -109,7 +121,9 @@ final class TestStack implements AutoCloseable {
         env.put("JUPYTER_RUNTIME_DIR", dir.resolve("jupyter-runtime").toString());
         env.put("RESEARCH_MONITOR_HOME", home.toString());
         env.put("RESEARCH_MONITOR_SIDECAR_URL", sidecarUrl.toString());
-        env.put("RESEARCH_MONITOR_PROMETHEUS_URL", prometheus.url().toString());
+        if (prometheus != null) {
+            env.put("RESEARCH_MONITOR_PROMETHEUS_URL", prometheus.url().toString());
+        }
         // Grafana is not packaged for this machine: %dashboard must cope with it being down.
         env.put("RESEARCH_MONITOR_GRAFANA_URL", "http://127.0.0.1:" + deadPort);
         return env;
