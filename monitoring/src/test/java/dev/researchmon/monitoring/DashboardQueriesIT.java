@@ -105,6 +105,8 @@ class DashboardQueriesIT {
         sidecarEnv.put("STUB_NVML_PROCESSES", "0:" + kernelPid + ":" + GPU0_NOTEBOOK_BYTES);
         sidecarEnv.put("STUB_NVML_PROCESS_UTIL", "0:" + kernelPid + ":35:10,1:999999999:5:1");
         sidecarEnv.put("STUB_NVML_MIG", "2:1:1g.10gb:9728,2:2:3g.40gb:40192");
+        // a counter that grows, so the per-notebook energy panels have something to share
+        sidecarEnv.put("STUB_NVML_ENERGY_GROWS", "1");
         // One XID event, so the XID panel and GpuXidError's expression have a series to show.
         sidecarEnv.put("STUB_NVML_XID", "1:79");
         start("sidecar", List.of(ManagedProcess.javaBinary(), "-jar", sidecarJar.toString(), "--port", String.valueOf(sidecarPort),
