@@ -41,6 +41,7 @@ public final class EnergyLedger {
   private final Map<Integer, GpuAccount> gpus = new HashMap<>();
   private final Map<Long, Optional<KernelRef>> owners = new HashMap<>();
   private Map<Long, KernelRef> ownersFor = Map.of();
+  private Set<KernelRef> live = Set.of();
 
   public EnergyLedger(Supplier<Map<Long, KernelRef>> kernelsByPid) {
     this.kernelsByPid = kernelsByPid;
@@ -49,20 +50,23 @@ public final class EnergyLedger {
   /** Adds the interval since the previous reading to the owners' totals; returns all totals. */
   public NotebookEnergy record(GpuReading reading, long nanos) {
     Map<Long, KernelRef> kernels = kernelsByPid.get();
-    if (!kernels.equals(ownersFor) || owners.size() > OWNER_CACHE_LIMIT) {
+    boolean kernelsChanged = !kernels.equals(ownersFor);
+    if (kernelsChanged || owners.size() > OWNER_CACHE_LIMIT) {
       // a kernel came or went: a pid's owner may have changed (ancestry is looked up again)
       owners.clear();
       ownersFor = Map.copyOf(kernels);
+      live = new HashSet<>(kernels.values());
     }
     List<NotebookEnergy.Account> out = new ArrayList<>();
-    Set<KernelRef> live = kernels.isEmpty() ? Set.of() : new HashSet<>(kernels.values());
     for (GpuReading.Device device : reading.devices()) {
       if (device.inMigMode() || device.processUtilization() == null) {
         continue;
       }
       GpuAccount account = gpus.computeIfAbsent(device.index(), i -> new GpuAccount());
       account.add(device, nanos, kernels);
-      account.forget(live);
+      if (kernelsChanged) {
+        account.forget(live);
+      }
       account.publish(device, out);
     }
     return new NotebookEnergy(out);
