@@ -234,7 +234,7 @@ class EnvironmentManagerTest {
     @Test
     void withoutFlags_statusMeansTheRememberedStack_andShowsStoppedPartsAtTheirUrls() {
         new SettingsFile(state).write(new StackSettings("local", null, null,
-                Map.of("prometheus", 19191, "sidecar", 19464), null, null));
+                Map.of("prometheus", 19191, "sidecar", 19464), null, null, null));
         Result r = run(Map.of("DOCKER_HOST", "unix://" + state.resolve("absent.sock")), "--status", "--state-dir", state.toString());
         assertEquals(3, r.code(), r.out() + r.err());
         assertTrue(r.out().startsWith("runtime: local"), "the remembered runtime, not auto's choice:\n" + r.out());
@@ -249,7 +249,7 @@ class EnvironmentManagerTest {
         Path gone = state.resolve("gone.token");
         new SettingsFile(state).write(new StackSettings("local", null, null, Map.of("prometheus", 19191), null,
                 new StackSettings.Shipping("gpu-a", List.of("https://central.lab:8428/api/v1/write"), gone.toString(),
-                        null, null, null, "5s")));
+                        null, null, null, "5s"), null));
         Result enable = run("--enable-monitoring", "--state-dir", state.toString());
         assertEquals(1, enable.code(), enable.out() + enable.err());
         assertTrue(enable.err().contains(gone + " is not a readable file"), enable.err());

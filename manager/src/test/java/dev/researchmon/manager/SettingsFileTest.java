@@ -30,11 +30,13 @@ class SettingsFileTest {
     @Test
     void written_isReadBackTheSame_withEveryOption() {
         StackSettings settings = new StackSettings("docker", "unix:///run/podman/podman.sock", "/srv/rm/docker/compose.yaml",
-                Map.of("prometheus", 19090, "jupyter", 18888), "lab-admin", SHIPPING);
+                Map.of("prometheus", 19090, "jupyter", 18888), "lab-admin", SHIPPING,
+                new StackSettings.Central("local", null, null, 18428, "127.0.0.1", "30d", "lab", "/etc/rm/store-password",
+                        "/etc/rm/cert.pem", "/etc/rm/key.pem"));
         SettingsFile file = new SettingsFile(state);
         file.write(settings);
         assertEquals(settings, file.read().orElseThrow());
-        file.write(new StackSettings("local", null, "/srv/rm/docker/compose.yaml", Map.of(), null, null));
+        file.write(new StackSettings("local", null, "/srv/rm/docker/compose.yaml", Map.of(), null, null, null));
         assertEquals("local", file.read().orElseThrow().runtime(), "a second enable replaces the first");
         assertNull(file.read().orElseThrow().shipping());
     }
@@ -48,15 +50,19 @@ class SettingsFileTest {
         StackSettings read = new SettingsFile(state).read().orElseThrow();
         assertEquals(Map.of("prometheus", 19090), read.ports());
         assertNull(read.shipping());
+        assertNull(read.givenComposeFile(), "an older file named every compose file, given or not: this checkout's is used");
     }
 
     @Test
     void noSecret_isWritten_onlyTheFilesThatHoldThem() throws IOException {
         SettingsFile file = new SettingsFile(state);
         file.write(new StackSettings("local", null, "/c.yaml", Map.of(), "admin", new StackSettings.Shipping(null,
-                List.of("https://c/api/v1/write"), null, "host-a", "/etc/rm/password", "/etc/rm/ca.pem", null)));
+                List.of("https://c/api/v1/write"), null, "host-a", "/etc/rm/password", "/etc/rm/ca.pem", null),
+                new StackSettings.Central("local", null, null, 8428, "0.0.0.0", "90d", "research", "/etc/rm/store-password",
+                        null, null)));
         String text = Files.readString(file.path());
         assertTrue(text.contains("\"passwordFile\" : \"/etc/rm/password\""), text);
+        assertTrue(text.contains("\"passwordFile\" : \"/etc/rm/store-password\""), text);
         assertFalse(text.toLowerCase().contains("\"password\""), text);
     }
 

@@ -1,5 +1,6 @@
 package dev.researchmon.manager.central;
 
+import dev.researchmon.manager.HealthProbe;
 import dev.researchmon.manager.ManagerException;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,11 @@ public record CentralStore(String bind, int port, String retention, Optional<Sto
 
     public String scheme() {
         return tls.isPresent() ? "https" : "http";
+    }
+
+    /** A probe of its health endpoint: over https it trusts the store's own certificate, and only that. */
+    public HealthProbe healthProbe() {
+        return tls.map(t -> new HealthProbe(PinnedCertificate.context(t.certificate()))).orElseGet(HealthProbe::new);
     }
 
     /** The URL to give each host's {@code --remote-write}, as seen from this machine. */

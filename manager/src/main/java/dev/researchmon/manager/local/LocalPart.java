@@ -1,5 +1,6 @@
 package dev.researchmon.manager.local;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,16 @@ public interface LocalPart {
      */
     default OptionalLong runningOutside(int port) {
         return OptionalLong.empty();
+    }
+
+    /** The option that moves its port, named when another program holds it. */
+    default String portOption() {
+        return "--" + name() + "-port";
+    }
+
+    /** Where its health is asked, given compose's x-health path: plain http on loopback unless it says otherwise. */
+    default URI healthUrl(int port, String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
     }
 
     /** A line for --status beside its pid (where its token is, say). */

@@ -5,18 +5,19 @@ import dev.researchmon.manager.ManagerException;
 import dev.researchmon.manager.PartStatus;
 import dev.researchmon.manager.PortGuard;
 import dev.researchmon.manager.StackRuntime;
+import dev.researchmon.manager.central.CentralStore;
 import dev.researchmon.manager.prometheus.HostShipping;
 import dev.researchmon.manager.stack.HealthEndpoint;
 import dev.researchmon.manager.stack.PortBinding;
 import dev.researchmon.manager.stack.ServiceSpec;
 import dev.researchmon.manager.stack.StackDescription;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +32,16 @@ import java.util.stream.Collectors;
  * {@code run/} (pid records), {@code logs/}, {@code prometheus/} (generated config and data, kept
  * across stop and start) and {@code jupyter/} (kernelspec, runtime files, token).
  * Grafana and cAdvisor have no local form and are reported as not available, with the reason.
+ * The central store ({@code --role central}) runs the same way, from compose.central.yaml.
  * What each part needs and how it starts is its own {@link LocalPart}, registered in {@link LocalParts};
- * this class only orders, checks, starts, stops and probes them.
+ * this class only orders, checks, starts, stops and probes them: it is the one place where a
+ * detached, logged process is started and waited on until healthy ({@link ProcessSupervisor} keeps
+ * its pid record and log).
  *
  * <pre>{@code
  * StackRuntime local = new LocalRuntime(stack, repoRoot, stateDir, Duration.ofSeconds(90), out);
  * local.enable();
+ * StackRuntime store = LocalRuntime.centralStore(centralStack, store, repoRoot, stateDir, timeout, out);
  * }</pre>
  */
 public final class LocalRuntime implements StackRuntime {
@@ -46,8 +51,9 @@ public final class LocalRuntime implements StackRuntime {
     private final Duration healthTimeout;
     private final PrintWriter out;
     private final ProcessSupervisor supervisor;
-    private final HealthProbe probe = new HealthProbe();
+    private final HealthProbe probe;
     private final HostShipping shipping;
+    private final List<LocalPart> parts;
 
     public LocalRuntime(StackDescription stack, Path repoRoot, Path stateDir, Duration healthTimeout, PrintWriter out) {
         this(stack, repoRoot, stateDir, healthTimeout, out, new HostShipping("localhost", Optional.empty(), Optional.empty()));
@@ -56,6 +62,24 @@ public final class LocalRuntime implements StackRuntime {
     /** @param shipping the host label and the remote write to a central store that Prometheus gets */
     public LocalRuntime(StackDescription stack, Path repoRoot, Path stateDir, Duration healthTimeout, PrintWriter out,
                         HostShipping shipping) {
+        this(stack, LocalParts.hostStack(), new HealthProbe(), repoRoot, stateDir, healthTimeout, out, shipping);
+    }
+
+    /**
+     * The central store as local processes: VictoriaMetrics, from {@code centralStack}
+     * (compose.central.yaml, its port and address as {@code store} says), asked for its health over
+     * https with its own certificate where it serves https.
+     */
+    public static LocalRuntime centralStore(StackDescription centralStack, CentralStore store, Path repoRoot, Path stateDir,
+                                            Duration healthTimeout, PrintWriter out) {
+        return new LocalRuntime(centralStack, LocalParts.centralStore(store), store.healthProbe(), repoRoot, stateDir, healthTimeout, out,
+                new HostShipping("localhost", Optional.empty(), Optional.empty()));
+    }
+
+    private LocalRuntime(StackDescription stack, List<LocalPart> parts, HealthProbe probe, Path repoRoot, Path stateDir,
+                         Duration healthTimeout, PrintWriter out, HostShipping shipping) {
+        this.parts = parts;
+        this.probe = probe;
         this.shipping = shipping;
         this.stack = stack;
         this.repoRoot = repoRoot;
@@ -94,7 +118,7 @@ public final class LocalRuntime implements StackRuntime {
             if (!PortGuard.isFree(port)) {
                 OptionalLong adopted = part.runningOutside(port);
                 if (adopted.isEmpty()) {
-                    throw PortGuard.taken(port, part.name(), "--" + part.name() + "-port");
+                    throw PortGuard.taken(port, part.name(), part.portOption());
                 }
                 // e.g. a sidecar started by a kernel's %monitoring on: the same launcher and flags, so it is used
                 out.println(part.name() + ": already running (pid " + adopted.getAsLong() + ", not started here: "
@@ -107,7 +131,7 @@ public final class LocalRuntime implements StackRuntime {
                 part.prepare(context);
                 int port = context.port(part.name());
                 ProcessHandle process = supervisor.start(part.name(), part.command(context, port), part.environment(context), port);
-                out.println(part.name() + ": started (pid " + process.pid() + "), " + url(context, part.name())
+                out.println(part.name() + ": started (pid " + process.pid() + "), " + url(context, part)
                         + ", log " + supervisor.logFile(part.name()));
             }
             out.flush();
@@ -122,12 +146,12 @@ public final class LocalRuntime implements StackRuntime {
 
     private void awaitHealthy(LocalContext context) {
         Map<String, URI> endpoints = new LinkedHashMap<>();
-        runnableParts(context).forEach(p -> endpoints.put(p.name(), url(context, p.name())));
+        runnableParts(context).forEach(p -> endpoints.put(p.name(), url(context, p)));
         Map<String, URI> unhealthy = probe.awaitHealthy(endpoints, healthTimeout, this::diedPart);
         String died = diedPart();
         if (died != null) {
             throw new ManagerException(died + " exited during start-up; see " + supervisor.logFile(died)
-                    + lastLines(supervisor.logFile(died)));
+                    + lastLines(died));
         }
         if (!unhealthy.isEmpty()) {
             throw new ManagerException("not healthy after " + healthTimeout.toSeconds() + " s: "
@@ -139,13 +163,13 @@ public final class LocalRuntime implements StackRuntime {
     @Override
     public void disable() {
         LocalContext context = context();
-        List<LocalPart> stopOrder = new ArrayList<>(LocalParts.all());
-        java.util.Collections.reverse(stopOrder);
+        List<LocalPart> stopOrder = new ArrayList<>(parts);
+        Collections.reverse(stopOrder);
         for (LocalPart part : stopOrder) {
             boolean wasRunning = supervisor.stop(part.name());
             out.println(part.name() + ": " + (wasRunning ? "stopped" : "not running"));
         }
-        for (LocalPart part : LocalParts.all()) {
+        for (LocalPart part : parts) {
             part.dataDir(context).filter(Files::isDirectory).ifPresent(dir -> out.println("data kept in " + dir));
         }
         out.flush();
@@ -154,34 +178,34 @@ public final class LocalRuntime implements StackRuntime {
     @Override
     public List<PartStatus> status() {
         LocalContext context = context();
-        List<PartStatus> parts = new ArrayList<>();
+        List<PartStatus> statuses = new ArrayList<>();
         for (ServiceSpec service : stack.services()) {
             for (HealthEndpoint health : service.health()) {
                 String name = health.part();
-                Optional<LocalPart> local = LocalParts.named(name);
+                Optional<LocalPart> local = LocalParts.named(parts, name);
                 Optional<String> unavailable = local.isEmpty() ? Optional.of(LocalParts.whyNotLocal(service.name()))
                         : local.get().whyNotRunnable(context);
                 if (unavailable.isPresent()) {
-                    parts.add(new PartStatus(name, "-", PartStatus.State.NOT_AVAILABLE, unavailable.get()));
+                    statuses.add(new PartStatus(name, "-", PartStatus.State.NOT_AVAILABLE, unavailable.get()));
                     continue;
                 }
-                String url = url(context, name).toString();
+                String url = url(context, local.get()).toString();
                 Optional<ProcessHandle> process = supervisor.running(name);
                 OptionalLong adopted = process.isEmpty() ? local.get().runningOutside(context.port(name)) : OptionalLong.empty();
                 if (adopted.isPresent()) {
-                    parts.add(new PartStatus(name, url, PartStatus.State.HEALTHY,
+                    statuses.add(new PartStatus(name, url, PartStatus.State.HEALTHY,
                             "pid " + adopted.getAsLong() + ", adopted (not started by the manager)"));
                 } else if (process.isEmpty()) {
-                    parts.add(new PartStatus(name, url, PartStatus.State.STOPPED, ""));
+                    statuses.add(new PartStatus(name, url, PartStatus.State.STOPPED, ""));
                 } else {
                     boolean healthy = probe.healthy(URI.create(url));
                     String detail = local.get().statusDetail(context);
-                    parts.add(new PartStatus(name, url, healthy ? PartStatus.State.HEALTHY : PartStatus.State.UNHEALTHY,
+                    statuses.add(new PartStatus(name, url, healthy ? PartStatus.State.HEALTHY : PartStatus.State.UNHEALTHY,
                             "pid " + process.get().pid() + (detail.isEmpty() ? "" : ", " + detail)));
                 }
             }
         }
-        return parts;
+        return statuses;
     }
 
     /**
@@ -191,7 +215,7 @@ public final class LocalRuntime implements StackRuntime {
     private LocalContext context() {
         Map<String, Integer> ports = new LinkedHashMap<>();
         LocalContext bare = new LocalContext(repoRoot, stateDir, stack, Map.of(), shipping, supervisor, out);
-        for (LocalPart part : LocalParts.all()) {
+        for (LocalPart part : parts) {
             if (part.whyNotRunnable(bare).isEmpty()) {
                 ports.put(part.name(), port(part.name()));
             }
@@ -217,19 +241,19 @@ public final class LocalRuntime implements StackRuntime {
         throw new ManagerException("docker/compose.yaml has no x-health entry for part '" + name + "'");
     }
 
-    private URI url(LocalContext context, String part) {
-        ServiceSpec service = context.serviceOf(part);
-        HealthEndpoint health = service.health().stream().filter(h -> h.part().equals(part)).findFirst().orElseThrow();
-        return URI.create("http://127.0.0.1:" + context.port(part) + health.path());
+    private static URI url(LocalContext context, LocalPart part) {
+        ServiceSpec service = context.serviceOf(part.name());
+        HealthEndpoint health = service.health().stream().filter(h -> h.part().equals(part.name())).findFirst().orElseThrow();
+        return part.healthUrl(context.port(part.name()), health.path());
     }
 
     /** The local parts that can run here, in start order. */
-    private static List<LocalPart> runnableParts(LocalContext context) {
-        return LocalParts.all().stream().filter(p -> context.ports().containsKey(p.name())).toList();
+    private List<LocalPart> runnableParts(LocalContext context) {
+        return parts.stream().filter(p -> context.ports().containsKey(p.name())).toList();
     }
 
     private String diedPart() {
-        for (LocalPart part : LocalParts.all()) {
+        for (LocalPart part : parts) {
             if (supervisor.readRecord(part.name()).isPresent() && supervisor.running(part.name()).isEmpty()) {
                 return part.name();
             }
@@ -237,12 +261,9 @@ public final class LocalRuntime implements StackRuntime {
         return null;
     }
 
-    private static String lastLines(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return ":\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException e) {
-            return "";
-        }
+    /** The end of a part's log, indented under the message that names it. */
+    private String lastLines(String part) {
+        List<String> tail = supervisor.logTail(part, 5);
+        return tail.isEmpty() ? "" : ":\n  " + String.join("\n  ", tail);
     }
 }

@@ -45,6 +45,16 @@ public final class ProcessSupervisor {
         return logDir.resolve(part + ".log");
     }
 
+    /** The last {@code lines} lines of a part's log (why it exited, say); empty when there is none to read. */
+    public List<String> logTail(String part, int lines) {
+        try {
+            List<String> all = Files.readAllLines(logFile(part));
+            return List.copyOf(all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** Starts a process in its own session (so a Ctrl-C at the manager's terminal leaves it alone). */
     public ProcessHandle start(String part, List<String> command, Map<String, String> environment, int port) {
         List<String> argv = new ArrayList<>();

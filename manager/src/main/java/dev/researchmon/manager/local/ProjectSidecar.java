@@ -1,5 +1,6 @@
 package dev.researchmon.manager.local;
 
+import dev.researchmon.report.SidecarEndpoints;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,17 +11,16 @@ import java.util.OptionalLong;
 
 /**
  * Recognises this project's metrics sidecar on a port by its {@code /-/healthy} answer, which names
- * the program and its pid ({@code metrics-sidecar is healthy; pid 4242}, the sidecar's
- * {@code SidecarEndpoints.healthLine}). One that a kernel's {@code %monitoring on} started before the
- * stack is adopted instead of being taken for another program holding the port.
+ * the program and its pid ({@code metrics-sidecar is healthy; pid 4242}: report's
+ * {@link SidecarEndpoints#healthLine}, read back with {@link SidecarEndpoints#pidOfHealthLine}). One
+ * that a kernel's {@code %monitoring on} started before the stack is adopted instead of being taken
+ * for another program holding the port.
  *
  * <pre>{@code
  * OptionalLong pid = ProjectSidecar.pidOn(9464);
  * }</pre>
  */
 public final class ProjectSidecar {
-    /** How the sidecar's health answer starts; equal to {@code SidecarEndpoints.HEALTH_PREFIX} (tested). */
-    static final String HEALTH_PREFIX = "metrics-sidecar is healthy; pid ";
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
@@ -31,14 +31,11 @@ public final class ProjectSidecar {
     public static OptionalLong pidOn(int port) {
         try {
             HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/-/healthy")).timeout(TIMEOUT).build(),
+                    URI.create("http://127.0.0.1:" + port + SidecarEndpoints.HEALTH_PATH)).timeout(TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString());
-            String body = answer.body();
-            if (answer.statusCode() != 200 || body == null || !body.startsWith(HEALTH_PREFIX)) {
-                return OptionalLong.empty();
-            }
-            return OptionalLong.of(Long.parseLong(body.substring(HEALTH_PREFIX.length()).strip()));
-        } catch (IOException | NumberFormatException e) {
+            long pid = answer.statusCode() == 200 ? SidecarEndpoints.pidOfHealthLine(answer.body()) : -1;
+            return pid < 0 ? OptionalLong.empty() : OptionalLong.of(pid);
+        } catch (IOException e) {
             return OptionalLong.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -10,18 +10,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.researchmon.manager.ManagerException;
+import dev.researchmon.manager.local.VictoriaMetricsPart;
 import dev.researchmon.manager.stack.ComposeFile;
 import dev.researchmon.manager.stack.Mount;
 import dev.researchmon.manager.stack.ServiceSpec;
 import dev.researchmon.manager.stack.StackDescription;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +36,7 @@ class CentralStackTest {
 
     @Test
     void localStore_keepsItsDataInTheStateFolder_andListensWhereAsked() {
-        List<String> command = localStore(closedStore(18428)).command();
+        List<String> command = new VictoriaMetricsPart(closedStore(18428)).command(state, 18428);
         assertEquals("/usr/bin/victoria-metrics", command.get(0));
         assertTrue(command.contains("-storageDataPath=" + state.resolve("victoria-metrics/data")), command.toString());
         assertTrue(command.contains("-httpListenAddr=127.0.0.1:18428"), command.toString());
@@ -47,12 +45,13 @@ class CentralStackTest {
 
     @Test
     void closedByDefault_secretsReachTheStoreByItsEnvironment_neverItsCommandLine() throws IOException {
-        LocalCentralStore store = localStore(closedStore(18428));
+        VictoriaMetricsPart store = new VictoriaMetricsPart(closedStore(18428));
         String password = Files.readString(state.resolve("store-password"));
         String adminKey = Files.readString(state.resolve("store-admin-key"));
-        assertTrue(store.command().contains("-envflag.enable"), store.command().toString());
-        assertTrue(store.command().stream().noneMatch(a -> a.contains(password) || a.contains(adminKey)
-                || a.toLowerCase().contains("auth")), store.command().toString());
+        List<String> command = store.command(state, 18428);
+        assertTrue(command.contains("-envflag.enable"), command.toString());
+        assertTrue(command.stream().noneMatch(a -> a.contains(password) || a.contains(adminKey)
+                || a.toLowerCase().contains("auth")), command.toString());
         Map<String, String> environment = store.environment();
         assertEquals("research", environment.get("httpAuth_username"));
         assertEquals(password, environment.get("httpAuth_password"));
@@ -62,7 +61,7 @@ class CentralStackTest {
             assertEquals(adminKey, environment.get(key), key);
         }
         assertTrue(store.environment().values().stream().noneMatch(String::isEmpty), environment.toString());
-        assertTrue(localStore(openStore()).environment().isEmpty(), "--store-no-auth");
+        assertTrue(new VictoriaMetricsPart(openStore()).environment().isEmpty(), "--store-no-auth");
     }
 
     @Test
@@ -103,10 +102,6 @@ class CentralStackTest {
 
     private static CentralStore openStore() {
         return new CentralStore("127.0.0.1", 18428, "30d", Optional.empty(), Optional.empty());
-    }
-
-    private LocalCentralStore localStore(CentralStore store) {
-        return new LocalCentralStore(store, state, Duration.ofSeconds(5), new PrintWriter(new StringWriter()));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.researchmon.manager.EnvironmentManager;
+import dev.researchmon.manager.local.VictoriaMetricsPart;
 import dev.researchmon.testkit.FreePort;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,7 +73,7 @@ class CentralStoreAuthIT {
 
     @BeforeAll
     void enableWithDefaults() throws Exception {
-        assertTrue(Files.isExecutable(LocalCentralStore.VICTORIA_METRICS), "install Debian's victoria-metrics (bin/setup)");
+        assertTrue(Files.isExecutable(VictoriaMetricsPart.VICTORIA_METRICS), "install Debian's victoria-metrics (bin/setup)");
         state = Files.createTempDirectory("central-auth-");
         port = FreePort.loopback();
         String output = manager("--enable-monitoring");

@@ -236,13 +236,11 @@ class LocalRuntimeIT {
             return List.of();
         }
         try (Stream<Path> files = Files.list(run)) {
-            return files.sorted().map(f -> {
-                try {
-                    return JSON.readTree(f.toFile()).path("pid").asLong();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toList();
+            ProcessSupervisor supervisor = new ProcessSupervisor(state);
+            return files.sorted().map(f -> f.getFileName().toString().replaceFirst("\\.json$", ""))
+                    .map(part -> supervisor.readRecord(part).map(PidRecord::pid)
+                            .orElseThrow(() -> new IllegalStateException("unreadable pid record of " + part)))
+                    .toList();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
