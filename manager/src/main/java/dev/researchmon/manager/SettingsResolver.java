@@ -75,8 +75,9 @@ public final class SettingsResolver {
 
     /** --state-dir, else $RESEARCH_MONITOR_STATE, else the user's default: stack.json lives there, so it cannot say. */
     public static Path stateDir(ManagerOptions given, Map<String, String> environment) {
-        Path dir = firstSaid(given.stateDir, Optional.ofNullable(blankIsUnset(environment.get(STATE_VARIABLE))).map(Path::of).orElse(null),
-                null, Path.of(System.getProperty("user.home"), ".local/share/research-monitor/stack"));
+        String fromEnvironment = blankIsUnset(environment.get(STATE_VARIABLE));
+        Path dir = firstSaid(given.stateDir, fromEnvironment == null ? null : Path.of(fromEnvironment), null,
+                Path.of(System.getProperty("user.home"), ".local/share/research-monitor/stack"));
         return dir.toAbsolutePath().normalize();
     }
 
