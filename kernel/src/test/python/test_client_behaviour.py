@@ -23,8 +23,7 @@ def thread_ticks(pid):
             with open(f"/proc/{pid}/task/{task}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
         except (FileNotFoundError, ProcessLookupError):
-            # the thread ended while we looked (reading an ended thread's files gives either);
-            # the kernel's start-up rehearsal ends threads of its own while a test samples
+            # the thread ended while we looked (reading an ended thread's files gives either)
             continue
         yield name, int(fields[11]) + int(fields[12])
 
@@ -35,11 +34,10 @@ def busy_threads(pid):
 
 
 def cpu_seconds(pid):
-    """utime + stime of a process's threads, from /proc, leaving out the JIT compiler threads and the
-    kernel's background compiler warm-up (both may still be busy with start-up work; a spinning cell
-    shows on the other threads)."""
+    """utime + stime of a process's threads, from /proc, leaving out the JIT compiler threads (they
+    may still be compiling what the last cells ran; a spinning cell shows on the other threads)."""
     total = sum(ticks for name, ticks in thread_ticks(pid)
-                if not name.startswith(("C1 Compiler", "C2 Compiler", "jshell-warmup")))
+                if not name.startswith(("C1 Compiler", "C2 Compiler")))
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -145,6 +143,41 @@ class InterruptTest(KernelSession):
         self.assertEqual(content["status"], "ok")
         results = [m for m in outputs if m["msg_type"] == "execute_result"]
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "42")
+
+
+def process_cpu_seconds(pid):
+    """utime + stime of the whole process, every thread (the JIT's and ended ones included), from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class FreshKernelInterruptTest(KernelSession):
+    """What a user sees who stops a runaway first cell: the whole process, the JIT's threads
+    included, goes quiet at once, however young the kernel."""
+    own_kernel = True
+
+    def test_interruptInTheFirstMinute_leavesTheWholeProcessQuietWithinTwoSeconds(self):
+        started = time.time()
+        msg_id = self.kc.execute("while (true) {}")
+        time.sleep(1.0)
+        pid = self.usage()["content"]["pid"]
+        interrupted = time.time()
+        self.km.interrupt_kernel()
+        content, _ = self.collect(msg_id)
+        self.assertEqual(content["ename"], "Interrupted")
+        # quiet: under a fifth of a core over a quarter of a second, reached within 2 s of the interrupt
+        window = 0.25
+        while True:
+            before = process_cpu_seconds(pid)
+            time.sleep(window)
+            used = process_cpu_seconds(pid) - before
+            if used <= 0.2 * window + 0.01:  # a clock tick of slack
+                break
+            self.assertLess(time.time() - interrupted, 2.0,
+                            f"process still busy {time.time() - interrupted:.1f} s after the interrupt: "
+                            f"{used:.2f} CPU-s in {window} s; {busy_threads(pid)}")
+        self.assertLess(time.time() - started, 60, "the check belongs to the kernel's first minute")
 
 
 def native_library():

@@ -47,6 +47,6 @@ class Java21KernelIT {
     @Test
     void jupyterClient8_interruptExitOutOfMemoryRestartAndStdin_onJava21() throws Exception {
         String setup = USE_IT + " && " + ResearchContainer.testJarSetup();
-        research.pythonSuite("test_client_behaviour", setup, Duration.ofMinutes(8)).assertEveryTestPassed(16);
+        research.pythonSuite("test_client_behaviour", setup, Duration.ofMinutes(8)).assertEveryTestPassed(17);
     }
 }

@@ -50,7 +50,7 @@ class TodaysJupyterIT {
 
     @Test
     void jupyterClient8_interruptExitUsageStreamingErrorsAndClasspath() throws Exception {
-        research.pythonSuite("test_client_behaviour", ResearchContainer.testJarSetup(), Duration.ofMinutes(8)).assertEveryTestPassed(16);
+        research.pythonSuite("test_client_behaviour", ResearchContainer.testJarSetup(), Duration.ofMinutes(8)).assertEveryTestPassed(17);
     }
 
     @Test

@@ -89,6 +89,12 @@ class JupyterClientIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
+    void interruptInTheKernelsFirstMinute_leavesTheWholeProcessQuietWithinTwoSeconds(KernelHarness.Jdk jdk) {
+        passes(jdk, "FreshKernelInterruptTest.test_interruptInTheFirstMinute_leavesTheWholeProcessQuietWithinTwoSeconds");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
     void startAndCell_printNoWarningOnStderr(KernelHarness.Jdk jdk) {
         passes(jdk, "StartupTest.test_startAndCell_printNoWarningOnStderr");
     }

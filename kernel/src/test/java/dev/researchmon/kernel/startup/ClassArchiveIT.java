@@ -60,8 +60,9 @@ class ClassArchiveIT {
         // -Xshare:on (AOTMode=on from 25) makes a JVM that cannot map the archive refuse to start
         List<String> strict = new ArrayList<>(jvmOptions(argv));
         strict.add(java.feature() >= ClassArchive.AOT_CACHE_SINCE ? "-XX:AOTMode=on" : "-Xshare:on");
-        assertOnlyTheKernelSpeaks(strict, JAR);
-        assertOnlyTheKernelSpeaks(jvmOptions(argv), JAR);
+        Path ownJar = dir.resolve(KernelspecInstaller.JAR_FILE);
+        assertOnlyTheKernelSpeaks(strict, ownJar);
+        assertOnlyTheKernelSpeaks(jvmOptions(argv), ownJar);
     }
 
     @ParameterizedTest
