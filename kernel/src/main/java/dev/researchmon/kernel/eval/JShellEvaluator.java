@@ -12,19 +12,16 @@ import jdk.jshell.SourceCodeAnalysis.Completeness;
 
 import java.io.File;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Java cells on JShell: definitions carried across cells, several snippets per cell, completion,
- * inspection and the is-complete check. Not thread-safe except {@link #interrupt()}, which any
- * thread may call while {@link #evaluate} runs.
+ * Java cells on JShell: definitions carried across cells, several snippets per cell, the last
+ * expression's value, stops and recoveries; completion and inspection ({@link CodeCompletion},
+ * {@link CodeInspection}) on the same JShell, one caller at a time. Not thread-safe except
+ * {@link #interrupt()}, which any thread may call while {@link #evaluate} runs.
  *
  * <pre>{@code
  * try (JShellEvaluator java = new JShellEvaluator(System.err)) {
@@ -34,44 +31,44 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class JShellEvaluator implements AutoCloseable {
+    /**
+     * Throw-away snippets that take this JShell through each kind of cell once (expression, declaration,
+     * assignment); every one names {@code warm$}, so that dropping them leaves no trace, {@code $out}
+     * included.
+     */
+    private static final List<String> WARM_UP = List.of("warm$ + 1", "int warm$ = 1;", "String.valueOf(warm$)", "warm$ = 2;");
+
+    /** The variable that holds the last expression's value; each expression cell redefines it. */
+    public static final String LAST_VALUE = "$out";
+
     /** What every cell can use without importing it, as IJava users expect. */
     static final List<String> DEFAULT_IMPORTS = List.of(
             "import java.util.*;", "import java.util.function.*;", "import java.util.stream.*;",
             "import java.io.*;", "import java.math.*;", "import java.nio.file.*;", "import java.time.*;",
             "import static dev.researchmon.kernel.notebook.Notebook.*;");
 
-    /** The status of a cell for {@code is_complete_request}. */
-    public enum Completion {
-        COMPLETE, INCOMPLETE, INVALID
-    }
-
-    /** Completion matches for the text between {@code start} and the cursor. */
-    public record Completions(List<String> matches, int start, int end) {
-    }
-
-    /** What is known about the name at the cursor: signatures, and javadoc where the JDK has it. */
-    public record Inspection(String text) {
-    }
-
+    /** JShell serves one caller at a time: the shell worker, or a magic on its own thread running a cell. */
+    private final Object lock = new Object();
+    /** Cells evaluated so far, by {@link #evaluate}; guarded by {@link #lock}. */
+    private int cellsRun;
     private final CellExecutionControl control;
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
-    private final SyntaxChecker syntax = new SyntaxChecker();
+    private final CodeCompletion completion;
+    private final CodeInspection inspection;
     private volatile List<SnippetRecovery> recoveries = List.of();
     /** Snippet id (JShell's {@code #id} in stack frames) to the notebook cell it came from. */
     private final Map<String, CellOrigin> origins = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JShellEvaluator(PrintStream log) {
-        this(new CellExecutionControl(log), log);
-    }
-
-    private JShellEvaluator(CellExecutionControl control, PrintStream log) {
-        this.control = control;
+        control = new CellExecutionControl(log);
         shell = JShell.builder()
                 .executionEngine(control.provider(), Map.of())
                 .out(log).err(log)
                 .build();
         analysis = shell.sourceCodeAnalysis();
+        completion = new CodeCompletion(analysis);
+        inspection = new CodeInspection(analysis);
         // the kernel's own jars, so that cells compile against the classes they share with it
         for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
             if (!entry.isBlank()) {
@@ -82,13 +79,6 @@ public final class JShellEvaluator implements AutoCloseable {
             shell.eval(imp);
         }
     }
-
-    /**
-     * Throw-away snippets that take this JShell through each kind of cell once (expression, declaration,
-     * assignment); every one names {@code warm$}, so that dropping them leaves no trace, {@code $out}
-     * included.
-     */
-    private static final List<String> WARM_UP = List.of("warm$ + 1", "int warm$ = 1;", "String.valueOf(warm$)", "warm$ = 2;");
 
     /**
      * Compiles and runs {@link #WARM_UP} in this JShell so that the user's first cell does not pay for
@@ -119,9 +109,6 @@ public final class JShellEvaluator implements AutoCloseable {
         }
     }
 
-    /** Cells evaluated so far, by {@link #evaluate}; guarded by {@link #lock}. */
-    private int cellsRun;
-
     /** Runs every snippet of {@code code} in order; stops at the first error. */
     public Evaluation evaluate(String code) {
         return evaluate(code, CellOrigin.NONE);
@@ -148,14 +135,12 @@ public final class JShellEvaluator implements AutoCloseable {
         }
     }
 
-    /** JShell serves one caller at a time: the shell worker, or a magic on its own thread running a cell. */
+    /** Runs {@code work} holding {@link #lock}. */
     private <T> T exclusively(java.util.function.Supplier<T> work) {
         synchronized (lock) {
             return work.get();
         }
     }
-
-    private final Object lock = new Object();
 
     private Evaluation evaluateSnippets(String code, CellOrigin origin) {
         Evaluation last = Evaluation.nothing();
@@ -206,9 +191,6 @@ public final class JShellEvaluator implements AutoCloseable {
         }
         return lines;
     }
-
-    /** The variable that holds the last expression's value; each expression cell redefines it. */
-    public static final String LAST_VALUE = "$out";
 
     /**
      * JShell gives a complete snippet a semicolon unless it is an expression; statements and
@@ -365,157 +347,18 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     /** Whether {@code code} is complete, needs more lines, or can never compile. */
-    public Completion isComplete(String code) {
-        return exclusively(() -> completionOf(code));
-    }
-
-    private Completion completionOf(String code) {
-        String remaining = code;
-        while (!remaining.isBlank()) {
-            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
-            Completeness c = info.completeness();
-            if (c == Completeness.EMPTY) {
-                return Completion.COMPLETE;
-            }
-            if (c == Completeness.UNKNOWN) {
-                return Completion.INVALID;
-            }
-            if (!c.isComplete()) {
-                return Completion.INCOMPLETE;
-            }
-            if (!syntax.parses(info.source())) {
-                return Completion.INVALID;
-            }
-            remaining = info.remaining();
-        }
-        return Completion.COMPLETE;
+    public CodeCompletion.Completion isComplete(String code) {
+        return exclusively(() -> completion.isComplete(code));
     }
 
     /** Completions at {@code cursor} (a char index into {@code code}). */
-    public Completions complete(String code, int cursor) {
-        return exclusively(() -> completionsAt(code, cursor));
+    public CodeCompletion.Completions complete(String code, int cursor) {
+        return exclusively(() -> completion.complete(code, cursor));
     }
 
-    private Completions completionsAt(String code, int cursor) {
-        Segment seg = segmentAt(code, cursor);
-        int[] anchor = new int[1];
-        List<SourceCodeAnalysis.Suggestion> suggestions =
-                analysis.completionSuggestions(seg.text(), cursor - seg.offset(), anchor);
-        Set<String> matches = new LinkedHashSet<>();
-        suggestions.stream()
-                .sorted(Comparator.comparing((SourceCodeAnalysis.Suggestion s) -> !s.matchesType())
-                        .thenComparing(SourceCodeAnalysis.Suggestion::continuation))
-                .forEach(s -> matches.add(s.continuation()));
-        return new Completions(new ArrayList<>(matches), anchor[0] + seg.offset(), cursor);
-    }
-
-    /**
-     * Documentation of the name the cursor is in or just after, as IJava gives it: a method with all
-     * its overloads (whether or not the call's parentheses follow, and also with the cursor just
-     * after a call's closing parenthesis), a class, a field or a variable.
-     */
-    public Optional<Inspection> inspect(String code, int cursor) {
-        return exclusively(() -> inspection(code, cursor));
-    }
-
-    private Optional<Inspection> inspection(String code, int cursor) {
-        Segment seg = segmentAt(code, cursor);
-        String text = seg.text();
-        int local = Math.max(0, Math.min(cursor - seg.offset(), text.length()));
-        List<SourceCodeAnalysis.Documentation> docs = List.of();
-        int nameEnd = nameEnd(text, local);
-        if (nameEnd > 0) {
-            String upToName = text.substring(0, nameEnd);
-            // JShell lists every overload of a method only with the cursor just inside "name(",
-            // and documents classes, fields and variables with it right after the name
-            docs = analysis.documentation(upToName + "(", nameEnd + 1, true);
-            if (docs.isEmpty()) {
-                docs = analysis.documentation(upToName, nameEnd, true);
-            }
-        }
-        if (docs.isEmpty()) {
-            docs = analysis.documentation(text, local, true);
-        }
-        if (docs.isEmpty()) {
-            return Optional.empty();
-        }
-        StringBuilder sb = new StringBuilder();
-        for (SourceCodeAnalysis.Documentation d : docs) {
-            if (sb.length() > 0) {
-                sb.append("\n\n");
-            }
-            sb.append(d.signature());
-            if (d.javadoc() != null && !d.javadoc().isBlank()) {
-                sb.append("\n").append(d.javadoc().strip());
-            }
-        }
-        return Optional.of(new Inspection(sb.toString()));
-    }
-
-    /**
-     * The end of the name to document: the identifier the cursor is in or right after (spaces
-     * skipped), or the method name of a call whose {@code (} or {@code )} is right before the cursor;
-     * -1 when there is none.
-     */
-    static int nameEnd(String text, int cursor) {
-        int i = Math.min(cursor, text.length());
-        if (i < text.length() && Character.isJavaIdentifierPart(text.charAt(i))) {
-            while (i < text.length() && Character.isJavaIdentifierPart(text.charAt(i))) {
-                i++;
-            }
-            return i;
-        }
-        int j = skipSpacesBack(text, i);
-        if (j > 0 && text.charAt(j - 1) == ')') {
-            int open = matchingOpen(text, j - 1);
-            j = open < 0 ? -1 : open + 1;
-        }
-        if (j > 0 && text.charAt(j - 1) == '(') {
-            j = skipSpacesBack(text, j - 1);
-        }
-        return j > 0 && Character.isJavaIdentifierPart(text.charAt(j - 1)) ? j : -1;
-    }
-
-    private static int skipSpacesBack(String text, int i) {
-        while (i > 0 && Character.isWhitespace(text.charAt(i - 1))) {
-            i--;
-        }
-        return i;
-    }
-
-    /** The index of the {@code (} that the {@code )} at {@code close} closes, or -1. */
-    private static int matchingOpen(String text, int close) {
-        int depth = 0;
-        for (int i = close; i >= 0; i--) {
-            char c = text.charAt(i);
-            if (c == ')') {
-                depth++;
-            } else if (c == '(' && --depth == 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private record Segment(String text, int offset) {
-    }
-
-    /** The snippet of a multi-snippet cell that holds the cursor, so JShell sees one snippet. */
-    private Segment segmentAt(String code, int cursor) {
-        int offset = 0;
-        String remaining = code;
-        while (true) {
-            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
-            if (!info.completeness().isComplete() || info.remaining().isEmpty()) {
-                return new Segment(remaining, offset);
-            }
-            int consumed = remaining.length() - info.remaining().length();
-            if (offset + consumed >= cursor) {
-                return new Segment(remaining.substring(0, consumed), offset);
-            }
-            offset += consumed;
-            remaining = info.remaining();
-        }
+    /** Documentation of the name the cursor is in or just after ({@link CodeInspection}). */
+    public Optional<CodeInspection.Inspection> inspect(String code, int cursor) {
+        return exclusively(() -> inspection.inspect(code, cursor));
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.researchmon.kernel.language;
 import dev.researchmon.kernel.eval.CellError;
 import dev.researchmon.kernel.eval.CellOrigin;
 import dev.researchmon.kernel.eval.CellThreadUsage;
+import dev.researchmon.kernel.eval.CodeCompletion;
+import dev.researchmon.kernel.eval.CodeInspection;
 import dev.researchmon.kernel.eval.JShellEvaluator;
 import dev.researchmon.kernel.magic.CellParts;
 import dev.researchmon.kernel.magic.MagicRegistry;
@@ -206,7 +208,7 @@ public final class JavaKernel implements LanguageKernel {
         CellResult result;
         if (pageFor != null) {
             // "String?" as in IPython: the documentation goes to the pager, nothing runs
-            page = java().inspect(pageFor, pageFor.length()).map(JShellEvaluator.Inspection::text).orElse(null);
+            page = java().inspect(pageFor, pageFor.length()).map(CodeInspection.Inspection::text).orElse(null);
             result = page != null ? CellResult.NOTHING : CellResult.failed("NameError", "no documentation for " + pageFor);
         } else {
             result = runCell(code, count);
@@ -327,7 +329,7 @@ public final class JavaKernel implements LanguageKernel {
     public CompleteReply complete(CompleteRequest req) {
         String code = req.code();
         int cursor = charIndex(code, req.cursorPos());
-        JShellEvaluator.Completions found = java().complete(code, cursor);
+        CodeCompletion.Completions found = java().complete(code, cursor);
         return CompleteReply.of(found.matches(),
                 code.codePointCount(0, Math.max(0, Math.min(found.start(), code.length()))),
                 code.codePointCount(0, found.end()));

@@ -2,8 +2,10 @@ package dev.researchmon.kernel.startup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.researchmon.kernel.protocol.message.CompleteRequest;
 import dev.researchmon.kernel.protocol.message.ExecuteRequest;
 import dev.researchmon.kernel.protocol.message.Messages;
+import dev.researchmon.kernel.protocol.message.ShutdownRequest;
 import dev.researchmon.kernel.wire.ConnectionFile;
 import dev.researchmon.kernel.wire.Frames;
 import dev.researchmon.kernel.wire.LoopbackConnection;
@@ -203,13 +205,8 @@ public final class ClassArchive {
                 requests.add(new Request(shell, "execute_request",
                         Messages.content(new ExecuteRequest(cell, false, true, false, false))));
             }
-            ObjectNode complete = json.createObjectNode();
-            complete.put("code", "\"a\".toUpp");
-            complete.put("cursor_pos", 9);
-            requests.add(new Request(shell, "complete_request", complete));
-            ObjectNode shutdown = json.createObjectNode();
-            shutdown.put("restart", false);
-            requests.add(new Request(control, "shutdown_request", shutdown));
+            requests.add(new Request(shell, "complete_request", Messages.content(new CompleteRequest("\"a\".toUpp", 9))));
+            requests.add(new Request(control, "shutdown_request", Messages.content(new ShutdownRequest(false))));
             for (Request r : requests) {
                 Message sent = codec.request(r.type(), r.content());
                 Frames.send(r.socket(), codec.encode(sent));

@@ -112,25 +112,25 @@ class JShellEvaluatorTest {
 
     @Test
     void completion_offersMatchingNames() {
-        JShellEvaluator.Completions c = java.complete("StringBui", 9);
+        CodeCompletion.Completions c = java.complete("StringBui", 9);
         assertTrue(c.matches().contains("StringBuilder"), c.matches().toString());
         assertEquals(0, c.start());
         ok("int completeMe = 1;");
-        JShellEvaluator.Completions mine = java.complete("int x = 1;\ncompleteM", 20);
+        CodeCompletion.Completions mine = java.complete("int x = 1;\ncompleteM", 20);
         assertEquals(List.of("completeMe"), mine.matches());
         assertEquals(11, mine.start());
     }
 
     @Test
     void isComplete_tellsCompleteIncompleteAndInvalid() {
-        assertEquals(JShellEvaluator.Completion.COMPLETE, java.isComplete("int x = 1;"));
-        assertEquals(JShellEvaluator.Completion.COMPLETE, java.isComplete("1 + 1"));
-        assertEquals(JShellEvaluator.Completion.COMPLETE, java.isComplete("UnknownType t = null;"));
-        assertEquals(JShellEvaluator.Completion.INCOMPLETE, java.isComplete("for (int i = 0; i < 3; i++) {"));
-        assertEquals(JShellEvaluator.Completion.INCOMPLETE, java.isComplete("void f() {"));
-        assertEquals(JShellEvaluator.Completion.INVALID, java.isComplete("int x = ;"));
-        assertEquals(JShellEvaluator.Completion.INVALID, java.isComplete("1 +* 2"));
-        assertEquals(JShellEvaluator.Completion.INVALID, java.isComplete("int 1x = 2;"));
+        assertEquals(CodeCompletion.Completion.COMPLETE, java.isComplete("int x = 1;"));
+        assertEquals(CodeCompletion.Completion.COMPLETE, java.isComplete("1 + 1"));
+        assertEquals(CodeCompletion.Completion.COMPLETE, java.isComplete("UnknownType t = null;"));
+        assertEquals(CodeCompletion.Completion.INCOMPLETE, java.isComplete("for (int i = 0; i < 3; i++) {"));
+        assertEquals(CodeCompletion.Completion.INCOMPLETE, java.isComplete("void f() {"));
+        assertEquals(CodeCompletion.Completion.INVALID, java.isComplete("int x = ;"));
+        assertEquals(CodeCompletion.Completion.INVALID, java.isComplete("1 +* 2"));
+        assertEquals(CodeCompletion.Completion.INVALID, java.isComplete("int 1x = 2;"));
     }
 
     @Test
@@ -172,12 +172,12 @@ class JShellEvaluatorTest {
 
     @Test
     void nameEnd_findsTheNameInOrBeforeTheCursorOrTheCallsName() {
-        assertEquals(8, JShellEvaluator.nameEnd("Math.max(1, 2)", 5));
-        assertEquals(8, JShellEvaluator.nameEnd("Math.max(1, 2)", 14));
-        assertEquals(8, JShellEvaluator.nameEnd("Math.max(", 9));
-        assertEquals(6, JShellEvaluator.nameEnd("String ", 7));
-        assertEquals(-1, JShellEvaluator.nameEnd("1 + ", 4));
-        assertEquals(-1, JShellEvaluator.nameEnd("", 0));
+        assertEquals(8, CodeInspection.nameEnd("Math.max(1, 2)", 5));
+        assertEquals(8, CodeInspection.nameEnd("Math.max(1, 2)", 14));
+        assertEquals(8, CodeInspection.nameEnd("Math.max(", 9));
+        assertEquals(6, CodeInspection.nameEnd("String ", 7));
+        assertEquals(-1, CodeInspection.nameEnd("1 + ", 4));
+        assertEquals(-1, CodeInspection.nameEnd("", 0));
     }
 
     private static String trace(Evaluation e) {
