@@ -214,6 +214,18 @@ class EnvironmentManagerTest {
     }
 
     @Test
+    void centralRole_statusWithoutFlags_namesThePasswordFileTheStoreWasEnabledWith() {
+        Path password = state.resolve("elsewhere/store-password");
+        new SettingsFile(state).write(StackSettings.NONE.withCentral(new StackSettings.Central("local", null, null, 18429,
+                "127.0.0.1", "30d", "lab", password.toString(), null, null)));
+        Result r = run("--status", "--state-dir", state.toString(), "--role", "central");
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertTrue(r.out().startsWith("runtime: local"), "the remembered runtime:\n" + r.out());
+        assertTrue(r.out().contains("http://127.0.0.1:18429/health"), r.out());
+        assertTrue(r.out().contains("--remote-write-basic-auth-user lab --remote-write-password-file " + password), r.out());
+    }
+
+    @Test
     void twoPartsGivenOnePort_areRefusedBeforeAnythingStarts() throws IOException {
         Result r = run("--enable-monitoring", "--runtime", "local", "--state-dir", state.toString(),
                 "--prometheus-port", "19464", "--sidecar-port", "19464");
