@@ -148,7 +148,7 @@ public final class CellExecutionControl extends DirectExecutionControl {
             throw new InvocationTargetException(t);
         }
         lastValue = result.get();
-        return valueString(result.get());
+        return ValueText.of(result.get(), DirectExecutionControl::valueString);
     }
 
     /** Waits for the cell's thread; once it is asked to stop, only for {@link #STOP_GRACE_NANOS}. */

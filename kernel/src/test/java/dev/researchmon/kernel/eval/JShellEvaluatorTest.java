@@ -37,6 +37,18 @@ class JShellEvaluatorTest {
     }
 
     @Test
+    void aLargeArray_isWrittenOutCutShort_andASmallOneWhole() {
+        String text = ok("new int[5000]").valueText();
+        assertTrue(text.startsWith("int[5000] { 0, 0, 0") && text.endsWith(", 0, ... 4000 more }"), text);
+        assertEquals(ValueText.ELEMENTS, text.split(",").length - 1, text);
+        assertEquals("int[3] { 1, 2, 3 }", ok("new int[] {1, 2, 3}").valueText());
+        assertEquals("String[2] { \"a\", null }", ok("new String[] {\"a\", null}").valueText());
+        // a declaration of a 100 MB array is no longer a gigabyte of text (it took 12 s)
+        ok("byte[] big = new byte[100_000_000];");
+        assertEquals("100000000", ok("big.length").valueText());
+    }
+
+    @Test
     void definitions_areCarriedAcrossCells() {
         ok("int base = 40;");
         ok("int plusBase(int x) { return base + x; }");
