@@ -58,6 +58,18 @@ public enum JitPolicy {
      * compiled that early, it kept C1 busy during the start for no gain in later cells.
      */
     static final String COMPILER_CODE_THRESHOLD_SCALE = "0.05";
+    /**
+     * C2's thresholds in {@link #TIERED_USER_CODE}, ten times HotSpot's (5,000 calls, 600 with loops,
+     * 15,000 calls and loops, 40,000 loop iterations). Most of what reaches C2's usual thresholds
+     * while the kernel starts and answers its first cell is JDK code that is hot only then: compiling
+     * it kept both cores busy before the first answer and for seconds after it. A loop in a cell
+     * crosses the raised thresholds within milliseconds, and then runs as fast as before
+     * ({@code bench/kernel/hotloop.py}); measured on 2 cores, 5 starts, the first answer came ~0.15 s
+     * sooner with ~0.3 CPU-s less by then and half the CPU in the idle after it (docs/performance.md).
+     */
+    static final List<String> C2_THRESHOLDS = List.of("-XX:Tier4InvocationThreshold=50000",
+            "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
+            "-XX:Tier4BackEdgeThreshold=400000");
 
     /**
      * This policy's JVM options, all accepted without a word by Java 17 to 25. {@code -XX:-DisplayVMOutput}
@@ -77,6 +89,7 @@ public enum JitPolicy {
                     options.add("-XX:CompileCommand=CompileThresholdScaling," + pattern + ","
                             + COMPILER_CODE_THRESHOLD_SCALE);
                 }
+                options.addAll(C2_THRESHOLDS);
                 yield options;
             }
         };

@@ -52,6 +52,8 @@ class KernelspecInstallerTest {
         assertTrue(argv.toString().contains("-XX:CompilerDirectivesFile=" + directives), argv.toString());
         assertTrue(argv.toString().contains("CompileThresholdScaling,com/sun/tools/javac/*.*"), argv.toString());
         assertTrue(!argv.contains("TieredStopAtLevel"), argv);
+        assertTrue(argv.contains("-XX:Tier4InvocationThreshold=50000") && argv.contains("-XX:Tier4BackEdgeThreshold=400000"),
+                "C2 waits for code that stays hot: " + argv);
         String text = Files.readString(directives);
         assertTrue(text.contains("c2: { Exclude: true }") && text.contains("\"jdk/jshell/*.*\"")
                 && text.contains("\"zmq/*.*\""), text);
@@ -90,7 +92,7 @@ class KernelspecInstallerTest {
         String fullSpec = options(full);
         assertTrue(quickSpec.contains("-XX:TieredStopAtLevel=1"), quickSpec);
         assertTrue(!fullSpec.contains("TieredStopAtLevel")
-                && !fullSpec.contains("CompilerDirectivesFile"), fullSpec);
+                && !fullSpec.contains("CompilerDirectivesFile") && !fullSpec.contains("Tier4"), fullSpec);
         assertTrue(!Files.exists(quick.resolve(JitPolicy.DIRECTIVES_FILE)));
     }
 
