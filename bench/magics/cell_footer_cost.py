@@ -7,10 +7,18 @@ the same warmed JIT. Prints the medians and the difference (issue 28 allows 0.2 
     JUPYTER_DATA_DIR=/tmp/jd /usr/bin/python3 bench/magics/cell_footer_cost.py --kernel java-cost
 """
 import argparse
+import os
 import statistics
 import time
 
 from jupyter_client.manager import KernelManager
+
+
+def cpu_seconds(pid):
+    """User + system CPU of the kernel process so far, every thread (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run(kc, code):
@@ -40,16 +48,24 @@ def main():
         for _ in range(200):
             run(kc, "1 + 1")
         times = {"off": [], "on": []}
+        cpu = {"off": [], "on": []}
+        pid = km.provisioner.process.pid
         for _ in range(a.blocks):
             for state in ("off", "on"):
                 run(kc, "%monitoring cells " + state)
+                before = cpu_seconds(pid)
                 for _ in range(a.cells):
                     times[state].append(run(kc, "1 + 1"))
+                cpu[state].append((cpu_seconds(pid) - before) / a.cells)
         off = statistics.median(times["off"]) * 1e3
         on = statistics.median(times["on"]) * 1e3
+        cpu_off = statistics.median(cpu["off"]) * 1e3
+        cpu_on = statistics.median(cpu["on"]) * 1e3
         print(f"| cells {a.blocks * a.cells} each | footers off | footers on | added |")
         print("|---|---|---|---|")
         print(f"| trivial cell round trip, median | {off:.3f} ms | {on:.3f} ms | {on - off:+.3f} ms |")
+        print(f"| kernel process CPU per cell, median of blocks | {cpu_off:.3f} ms | {cpu_on:.3f} ms "
+              f"| {cpu_on - cpu_off:+.3f} ms |")
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
