@@ -1,12 +1,11 @@
 package dev.researchmon.jupyter;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * This machine's classic notebook (Debian bookworm's notebook 6.4, as the local runtime starts it
@@ -18,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClassicNotebookBrowserIT extends NotebookInBrowserTests {
     @TempDir
     static Path dir;
+
     static HostJupyter jupyter;
     static HeadlessChromium browser;
     static NotebookInBrowser notebook;

@@ -1,12 +1,11 @@
 package dev.researchmon.jupyter;
 
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 
 /**
  * The classic notebook (Debian bookworm's notebook 6.4): the dashboard's New menu, CodeMirror 5
@@ -22,7 +21,9 @@ final class ClassicNotebookPage extends NotebookPage {
     static ClassicNotebookPage open(WebDriver driver, URI server, String token) {
         driver.get(server.resolve("/tree?token=" + token).toString());
         ClassicNotebookPage page = new ClassicNotebookPage(driver);
-        page.await("the dashboard's New button", d -> !d.findElements(By.id("new-dropdown-button")).isEmpty());
+        page.await(
+                "the dashboard's New button",
+                d -> !d.findElements(By.id("new-dropdown-button")).isEmpty());
         return page;
     }
 
@@ -30,14 +31,24 @@ final class ClassicNotebookPage extends NotebookPage {
     void newNotebook(String kernelDisplayName) {
         Set<String> before = driver.getWindowHandles();
         driver.findElement(By.id("new-dropdown-button")).click();
-        WebElement item = await("a New menu item for " + kernelDisplayName, d -> d.findElements(
-                By.cssSelector("#new-menu li[id^='kernel-'] a")).stream()
-                .filter(a -> a.getText().trim().equals(kernelDisplayName)).findFirst().orElse(null));
+        WebElement item = await(
+                "a New menu item for " + kernelDisplayName,
+                d -> d.findElements(By.cssSelector("#new-menu li[id^='kernel-'] a")).stream()
+                        .filter(a -> a.getText().trim().equals(kernelDisplayName))
+                        .findFirst()
+                        .orElse(null));
         item.click();
-        String opened = await("the new notebook's window", d -> d.getWindowHandles().stream()
-                .filter(h -> !before.contains(h)).findFirst().orElse(null));
+        String opened = await(
+                "the new notebook's window",
+                d -> d.getWindowHandles().stream()
+                        .filter(h -> !before.contains(h))
+                        .findFirst()
+                        .orElse(null));
         driver.switchTo().window(opened);
-        await("the notebook's editor", d -> !d.findElements(By.cssSelector(activeCellSelector() + " .CodeMirror")).isEmpty());
+        await(
+                "the notebook's editor",
+                d -> !d.findElements(By.cssSelector(activeCellSelector() + " .CodeMirror"))
+                        .isEmpty());
         awaitKernelStatus("idle");
     }
 

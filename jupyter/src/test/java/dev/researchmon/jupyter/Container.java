@@ -1,7 +1,6 @@
 package dev.researchmon.jupyter;
 
 import dev.researchmon.testkit.containers.PodmanService;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +22,7 @@ import java.util.UUID;
  */
 final class Container implements AutoCloseable {
     /** How a command in the container ended, and everything it wrote. */
-    record Exit(int code, String output) {
-    }
+    record Exit(int code, String output) {}
 
     private final PodmanService podman;
     private final String name;
@@ -35,8 +33,9 @@ final class Container implements AutoCloseable {
     }
 
     /** Starts {@code command} (the image's entrypoint when empty) in a new container. */
-    static Container start(PodmanService podman, String image, Map<String, String> env, List<String> volumes,
-                           String... command) throws IOException, InterruptedException {
+    static Container start(
+            PodmanService podman, String image, Map<String, String> env, List<String> volumes, String... command)
+            throws IOException, InterruptedException {
         String name = "jupyter-it-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> args = new ArrayList<>(List.of("run", "--detach", "--name", name, "--network", "host"));
         env.forEach((k, v) -> args.addAll(List.of("--env", k + "=" + v)));
@@ -77,7 +76,10 @@ final class Container implements AutoCloseable {
     private static String quoted(String... command) {
         StringBuilder s = new StringBuilder();
         for (String word : command) {
-            s.append(s.length() == 0 ? "" : " ").append("'").append(word.replace("'", "'\\''")).append("'");
+            s.append(s.length() == 0 ? "" : " ")
+                    .append("'")
+                    .append(word.replace("'", "'\\''"))
+                    .append("'");
         }
         return s.toString();
     }

@@ -1,15 +1,13 @@
 package dev.researchmon.jupyter;
 
 import dev.researchmon.testkit.TempDirs;
-
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Debian's {@code chromium}, headless, driven through Debian's {@code chromium-driver}: both from
@@ -47,8 +45,13 @@ final class HeadlessChromium implements AutoCloseable {
         Path profile = Files.createTempDirectory("chromium-profile");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BROWSER.toFile());
-        options.addArguments("--headless=new", "--window-size=1440,1000", "--disable-gpu",
-                "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + profile,
+        options.addArguments(
+                "--headless=new",
+                "--window-size=1440,1000",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--user-data-dir=" + profile,
                 // the sandbox needs user namespaces or a setuid helper, neither of which a root CI
                 // shell has; the pages are the test's own
                 "--no-sandbox");

@@ -5,7 +5,6 @@ import dev.researchmon.testkit.HttpWait;
 import dev.researchmon.testkit.JupyterServer;
 import dev.researchmon.testkit.LocalPrometheus;
 import dev.researchmon.testkit.ManagedProcess;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -48,29 +47,54 @@ final class HostJupyter implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
-        Path repo = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+        Path repo =
+                Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
         Path home = Files.createDirectories(dir.resolve("home"));
         Path data = dir.resolve("jupyter-data");
-        Map<String, String> jupyterDirs = Map.of("JUPYTER_DATA_DIR", data.toString(),
-                "JUPYTER_CONFIG_DIR", dir.resolve("jupyter-config").toString(),
-                "JUPYTER_RUNTIME_DIR", dir.resolve("jupyter-runtime").toString());
-        try (ManagedProcess install = ManagedProcess.start("kernel-install", List.of(
-                repo.resolve("bin/research-kernel").toString(), "install", "--user"), jupyterDirs, dir)) {
+        Map<String, String> jupyterDirs = Map.of(
+                "JUPYTER_DATA_DIR",
+                data.toString(),
+                "JUPYTER_CONFIG_DIR",
+                dir.resolve("jupyter-config").toString(),
+                "JUPYTER_RUNTIME_DIR",
+                dir.resolve("jupyter-runtime").toString());
+        try (ManagedProcess install = ManagedProcess.start(
+                "kernel-install",
+                List.of(repo.resolve("bin/research-kernel").toString(), "install", "--user"),
+                jupyterDirs,
+                dir)) {
             if (install.process().waitFor() != 0) {
                 throw new IOException("kernelspec install failed: " + install.output());
             }
         }
 
         URI sidecarUrl = URI.create("http://127.0.0.1:" + FreePort.loopback());
-        sidecar = ManagedProcess.start("sidecar", List.of(ManagedProcess.javaBinary(), "-Xmx128m", "-jar",
-                repo.resolve("sidecar/target/metrics-sidecar.jar").toString(), "--port",
-                Integer.toString(sidecarUrl.getPort()), "--bind", "127.0.0.1"),
-                Map.of("RESEARCH_MONITOR_HOME", home.toString()), dir);
+        sidecar = ManagedProcess.start(
+                "sidecar",
+                List.of(
+                        ManagedProcess.javaBinary(),
+                        "-Xmx128m",
+                        "-jar",
+                        repo.resolve("sidecar/target/metrics-sidecar.jar").toString(),
+                        "--port",
+                        Integer.toString(sidecarUrl.getPort()),
+                        "--bind",
+                        "127.0.0.1"),
+                Map.of("RESEARCH_MONITOR_HOME", home.toString()),
+                dir);
         HttpWait.awaitOk(sidecarUrl.resolve("/-/healthy"), Duration.ofMinutes(2), sidecar);
         int prometheusPort = FreePort.loopback();
-        prometheus = LocalPrometheus.start(dir.resolve("prometheus"), prometheusPort,
-                LocalPrometheus.scrapeConfig("1s", Map.of("prometheus", List.of("127.0.0.1:" + prometheusPort),
-                        "research", List.of(sidecarUrl.getAuthority()))), "--log.level=warn");
+        prometheus = LocalPrometheus.start(
+                dir.resolve("prometheus"),
+                prometheusPort,
+                LocalPrometheus.scrapeConfig(
+                        "1s",
+                        Map.of(
+                                "prometheus",
+                                List.of("127.0.0.1:" + prometheusPort),
+                                "research",
+                                List.of(sidecarUrl.getAuthority()))),
+                "--log.level=warn");
 
         Map<String, String> env = new HashMap<>(jupyterDirs);
         env.put("RESEARCH_MONITOR_HOME", home.toString());
@@ -95,7 +119,7 @@ final class HostJupyter implements AutoCloseable {
     @Override
     public void close() {
         // Jupyter first: it stops its kernels, which report to the sidecar until they go
-        for (AutoCloseable part : new AutoCloseable[]{notebook, prometheus, sidecar}) {
+        for (AutoCloseable part : new AutoCloseable[] {notebook, prometheus, sidecar}) {
             if (part != null) {
                 try {
                     part.close();

@@ -1,13 +1,12 @@
 package dev.researchmon.jupyter;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The kernel on Java 21, the LTS between the build's 17 and the research image's 25: a kernelspec
@@ -23,18 +22,22 @@ class Java21KernelIT {
     static final String KERNEL_NAME = "java21";
     /** The suites' kernel: the one installed here, not the image's own (Java 25). */
     static final String USE_IT = "export RESEARCH_KERNEL_NAME=" + KERNEL_NAME;
+
     static ResearchContainer research;
 
     @BeforeAll
     static void installKernelspecWithJava21(ResearchContainer shared) throws Exception {
         research = shared;
-        Container.Exit install = research.shell(Duration.ofMinutes(4), "JAVA_HOME=" + JAVA_21
-                + " /opt/research-monitor/bin/research-kernel install --name " + KERNEL_NAME);
+        Container.Exit install = research.shell(
+                Duration.ofMinutes(4),
+                "JAVA_HOME=" + JAVA_21 + " /opt/research-monitor/bin/research-kernel install --name " + KERNEL_NAME);
         assertEquals(0, install.code(), install.output());
-        Container.Exit spec = research.shell(Duration.ofMinutes(1),
-                "cat \"$(jupyter --data-dir)/kernels/" + KERNEL_NAME + "/kernel.json\"");
+        Container.Exit spec = research.shell(
+                Duration.ofMinutes(1), "cat \"$(jupyter --data-dir)/kernels/" + KERNEL_NAME + "/kernel.json\"");
         assertEquals(0, spec.code(), spec.output());
-        assertTrue(spec.output().contains("\"" + JAVA_21 + "/bin/java\""), "the kernelspec runs Java 21: " + spec.output());
+        assertTrue(
+                spec.output().contains("\"" + JAVA_21 + "/bin/java\""),
+                "the kernelspec runs Java 21: " + spec.output());
         Container.Exit version = research.exec(Duration.ofMinutes(1), JAVA_21 + "/bin/java", "-version");
         assertTrue(version.output().contains("version \"21"), version.output());
     }
@@ -47,6 +50,7 @@ class Java21KernelIT {
     @Test
     void jupyterClient8_interruptExitOutOfMemoryRestartAndStdin_onJava21() throws Exception {
         String setup = USE_IT + " && " + ResearchContainer.testJarSetup();
-        research.pythonSuite("test_client_behaviour", setup, Duration.ofMinutes(8)).assertEveryTestPassed(17);
+        research.pythonSuite("test_client_behaviour", setup, Duration.ofMinutes(8))
+                .assertEveryTestPassed(17);
     }
 }

@@ -1,18 +1,17 @@
 package dev.researchmon.jupyter;
 
-import dev.researchmon.testkit.Jdks;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.researchmon.testkit.Jdks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every Java release the kernel supports (17, 21, 25) is tested on every run, whatever JDKs this
@@ -27,8 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JdkCoverageIT {
     /** What the research container runs each release with, and which test does it. */
     static final Map<Integer, String> IN_CONTAINER = Map.of(
-            21, "Java21KernelIT (a kernelspec installed with " + Java21KernelIT.JAVA_21 + ")",
-            25, "TodaysJupyterIT (the image's own kernelspec, java, on OpenJDK 25) and the image's sidecar");
+            21,
+            "Java21KernelIT (a kernelspec installed with " + Java21KernelIT.JAVA_21 + ")",
+            25,
+            "TodaysJupyterIT (the image's own kernelspec, java, on OpenJDK 25) and the image's sidecar");
+
     static ResearchContainer research;
 
     @BeforeAll
@@ -45,14 +47,17 @@ class JdkCoverageIT {
             }
         }
         System.out.printf("JDKs: on the host %s; in the research container %s%n", Jdks.onHost(), IN_CONTAINER.keySet());
-        assertTrue(uncovered.isEmpty(), uncovered + " runs neither on this host nor in the research container:"
-                + " install it (Debian: openjdk-17-jdk-headless, as bin/setup does) or name its home in -D"
-                + Jdks.PROPERTY + "=HOME,HOME");
+        assertTrue(
+                uncovered.isEmpty(),
+                uncovered + " runs neither on this host nor in the research container:"
+                        + " install it (Debian: openjdk-17-jdk-headless, as bin/setup does) or name its home in -D"
+                        + Jdks.PROPERTY + "=HOME,HOME");
     }
 
     @Test
     void theImagesKernel_runsOnJava25_andJava21IsThereForJava21KernelIT() throws Exception {
-        Container.Exit spec = research.shell(Duration.ofMinutes(1),
+        Container.Exit spec = research.shell(
+                Duration.ofMinutes(1),
                 "java=$(python3 -c \"import json,sys,jupyter_client.kernelspec as k;"
                         + " print(k.KernelSpecManager().get_kernel_spec('java').argv[0])\") && $java -version 2>&1");
         assertEquals(0, spec.code(), spec.output());

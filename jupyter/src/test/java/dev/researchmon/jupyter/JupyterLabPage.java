@@ -1,11 +1,10 @@
 package dev.researchmon.jupyter;
 
+import java.net.URI;
+import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-
-import java.net.URI;
-import java.util.List;
 
 /** JupyterLab 4 (Jupyter Server 2): the launcher's cards, CodeMirror 6 cells, the toolbar's execution indicator. */
 final class JupyterLabPage extends NotebookPage {
@@ -20,23 +19,33 @@ final class JupyterLabPage extends NotebookPage {
         // reset: the launcher, whatever layout the server kept from an earlier visit
         driver.get(server.resolve("/lab?reset&token=" + token).toString());
         JupyterLabPage page = new JupyterLabPage(driver);
-        page.await("the launcher", d -> !d.findElements(By.cssSelector(".jp-LauncherCard")).isEmpty());
+        page.await(
+                "the launcher",
+                d -> !d.findElements(By.cssSelector(".jp-LauncherCard")).isEmpty());
         return page;
     }
 
     @Override
     void newNotebook(String kernelDisplayName) {
-        WebElement card = await("a notebook card for " + kernelDisplayName, d -> d.findElements(
-                By.cssSelector(".jp-LauncherCard[data-category='Notebook']")).stream()
-                // the title, not the text: a long name wraps in the card
-                .filter(c -> kernelDisplayName.equals(c.getAttribute("title"))).findFirst().orElse(null));
+        WebElement card = await(
+                "a notebook card for " + kernelDisplayName,
+                d -> d.findElements(By.cssSelector(".jp-LauncherCard[data-category='Notebook']")).stream()
+                        // the title, not the text: a long name wraps in the card
+                        .filter(c -> kernelDisplayName.equals(c.getAttribute("title")))
+                        .findFirst()
+                        .orElse(null));
         card.click();
-        await("the notebook's editor", d -> !d.findElements(By.cssSelector(activeCellSelector() + " .cm-content")).isEmpty());
+        await(
+                "the notebook's editor",
+                d -> !d.findElements(By.cssSelector(activeCellSelector() + " .cm-content"))
+                        .isEmpty());
         // the toolbar's indicator says idle from the start, before the kernel is there (its state
         // starts as idle); the status bar says "Initializing" until the kernel answered
         String ready = kernelDisplayName + " | Idle";
-        await("the status bar's \"" + ready + "\"", d -> d.findElements(By.cssSelector(".jp-StatusBar-TextItem")).stream()
-                .anyMatch(item -> item.getText().trim().equals(ready)));
+        await(
+                "the status bar's \"" + ready + "\"",
+                d -> d.findElements(By.cssSelector(".jp-StatusBar-TextItem")).stream()
+                        .anyMatch(item -> item.getText().trim().equals(ready)));
         awaitKernelStatus("idle");
         answerNoToTheNewsQuestion();
     }
@@ -53,8 +62,10 @@ final class JupyterLabPage extends NotebookPage {
 
     @Override
     String notebookName() {
-        return driver.findElement(By.cssSelector(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel"))
-                .getText().trim();
+        return driver.findElement(
+                        By.cssSelector(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel"))
+                .getText()
+                .trim();
     }
 
     @Override

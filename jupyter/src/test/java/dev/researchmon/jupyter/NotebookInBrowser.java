@@ -1,14 +1,13 @@
 package dev.researchmon.jupyter;
 
-import dev.researchmon.testkit.LocalPrometheus;
-
-import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.researchmon.testkit.LocalPrometheus;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * What a researcher does in a new Java notebook, step by step, each checked from the rendered page
@@ -94,7 +93,8 @@ final class NotebookInBrowser {
             List<String> items = lab.completions();
             String source = lab.activeCell().source();
             // one match is inserted at once, several are offered in the completer
-            return items.stream().anyMatch(i -> i.startsWith("toUpperCase")) ? String.join(", ", items)
+            return items.stream().anyMatch(i -> i.startsWith("toUpperCase"))
+                    ? String.join(", ", items)
                     : source.contains("toUpperCase") ? source : null;
         });
         browser.screenshot("08-completion");

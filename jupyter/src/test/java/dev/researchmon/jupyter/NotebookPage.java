@@ -1,14 +1,5 @@
 package dev.researchmon.jupyter;
 
-import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.WebDriverWait;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +8,14 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A Jupyter notebook front end as a user sees it, in terms of what a user does: open a new notebook,
@@ -33,6 +32,7 @@ import java.util.regex.Pattern;
 abstract class NotebookPage {
     /** Generous: a loaded two-core CI machine compiles the first cells slowly. */
     static final Duration WAIT = Duration.ofSeconds(120);
+
     private static final Pattern FINISHED_PROMPT = Pattern.compile("\\[\\d+\\]:");
 
     final WebDriver driver;
@@ -68,7 +68,9 @@ abstract class NotebookPage {
     abstract String interruptButtonSelector();
 
     void awaitKernelStatus(String status) {
-        await("kernel status " + status + " (now " + kernelStatus() + ")", d -> kernelStatus().equals(status));
+        await(
+                "kernel status " + status + " (now " + kernelStatus() + ")",
+                d -> kernelStatus().equals(status));
     }
 
     /** Types {@code code} into the selected cell as keystrokes. */
@@ -109,14 +111,22 @@ abstract class NotebookPage {
         new Actions(driver).sendKeys(Keys.ESCAPE).perform();
         Cell cell = activeCell();
         click(cell.element.findElement(By.cssSelector(editorTextSelector())));
-        new Actions(driver).keyDown(Keys.CONTROL).sendKeys("a").keyUp(Keys.CONTROL).sendKeys(Keys.DELETE).perform();
+        new Actions(driver)
+                .keyDown(Keys.CONTROL)
+                .sendKeys("a")
+                .keyUp(Keys.CONTROL)
+                .sendKeys(Keys.DELETE)
+                .perform();
         await("an empty cell", d -> activeCell().source().isBlank());
     }
 
     /** Clicks the notebook toolbar's interrupt button (the square). */
     void interruptFromToolbar() {
-        WebElement button = await("the toolbar's interrupt button", d -> d.findElements(By.cssSelector(
-                interruptButtonSelector())).stream().findFirst().orElse(null));
+        WebElement button = await(
+                "the toolbar's interrupt button",
+                d -> d.findElements(By.cssSelector(interruptButtonSelector())).stream()
+                        .findFirst()
+                        .orElse(null));
         button.click();
     }
 
@@ -142,7 +152,11 @@ abstract class NotebookPage {
 
         /** Shift+Enter: runs the cell and moves on to the next one. */
         void run() {
-            new Actions(driver).keyDown(Keys.SHIFT).sendKeys(Keys.ENTER).keyUp(Keys.SHIFT).perform();
+            new Actions(driver)
+                    .keyDown(Keys.SHIFT)
+                    .sendKeys(Keys.ENTER)
+                    .keyUp(Keys.SHIFT)
+                    .perform();
         }
 
         void runAndWait() {
@@ -151,14 +165,18 @@ abstract class NotebookPage {
         }
 
         void awaitFinished() {
-            await("the cell to finish (prompt " + prompt() + ")", d -> FINISHED_PROMPT.matcher(prompt()).find());
+            await(
+                    "the cell to finish (prompt " + prompt() + ")",
+                    d -> FINISHED_PROMPT.matcher(prompt()).find());
             // the cell at the top of the window, so that a screenshot shows its outputs
             ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'start'});", element);
         }
 
         /** "[3]:" once run, "[*]:" while running ("In [3]:" in the classic notebook). */
         String prompt() {
-            return element.findElement(By.cssSelector(promptSelector())).getText().trim();
+            return element.findElement(By.cssSelector(promptSelector()))
+                    .getText()
+                    .trim();
         }
 
         String source() {
@@ -199,7 +217,8 @@ abstract class NotebookPage {
                 }
             }
             for (WebElement svg : element.findElements(By.cssSelector(outputSelector() + " svg"))) {
-                if (svg.findElements(By.xpath("ancestor::*[local-name()='svg']")).isEmpty()) {
+                if (svg.findElements(By.xpath("ancestor::*[local-name()='svg']"))
+                        .isEmpty()) {
                     Number width = (Number) js.executeScript("return arguments[0].getBoundingClientRect().width;", svg);
                     found.add(new RenderedSvg(svg.getAttribute("outerHTML"), width == null ? 0 : width.intValue()));
                 }
@@ -221,7 +240,8 @@ abstract class NotebookPage {
         /** Points of the chart's data lines ({@code <polyline class="series">}). */
         int seriesPoints() {
             int points = 0;
-            var m = Pattern.compile("<polyline[^>]*class=\"series\"[^>]*points=\"([^\"]*)\"").matcher(markup);
+            var m = Pattern.compile("<polyline[^>]*class=\"series\"[^>]*points=\"([^\"]*)\"")
+                    .matcher(markup);
             while (m.find()) {
                 points += m.group(1).isBlank() ? 0 : m.group(1).trim().split("\\s+").length;
             }

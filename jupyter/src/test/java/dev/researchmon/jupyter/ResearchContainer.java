@@ -1,5 +1,9 @@
 package dev.researchmon.jupyter;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.researchmon.testkit.FreePort;
@@ -8,10 +12,8 @@ import dev.researchmon.testkit.LocalPrometheus;
 import dev.researchmon.testkit.TempDirs;
 import dev.researchmon.testkit.containers.PodmanService;
 import dev.researchmon.testkit.containers.TestImages;
-
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,10 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The research image running as it does for a researcher (its entrypoint: the sidecar beside
@@ -43,6 +41,7 @@ final class ResearchContainer implements AutoCloseable {
     static final String PYTHON_TESTS = "/opt/research-tests/python";
     /** Where this module's own Python checks are mounted. */
     static final String JUPYTER_PYTHON_TESTS = "/opt/research-tests/jupyter-python";
+
     static final String NOTEBOOKS = "/opt/research-tests/notebooks";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,8 +53,14 @@ final class ResearchContainer implements AutoCloseable {
     private final URI sidecarUrl;
     private final String token;
 
-    private ResearchContainer(PodmanService podman, Container container, LocalPrometheus prometheus, Path dir,
-                              URI jupyterUrl, URI sidecarUrl, String token) {
+    private ResearchContainer(
+            PodmanService podman,
+            Container container,
+            LocalPrometheus prometheus,
+            Path dir,
+            URI jupyterUrl,
+            URI sidecarUrl,
+            String token) {
         this.podman = podman;
         this.container = container;
         this.prometheus = prometheus;
@@ -79,9 +84,21 @@ final class ResearchContainer implements AutoCloseable {
         try {
             String researchImage = TestImages.ensureResearchImage(podman);
             Path recipe = TestImages.repoRoot().resolve("jupyter/src/test/docker");
-            podman.podmanOnImages(Duration.ofMinutes(10), "build", "--network", "host", "--format", "docker",
-                    "--layers", "--build-arg", "RESEARCH_IMAGE=" + researchImage, "--tag", TEST_IMAGE,
-                    "--file", recipe.resolve("Containerfile").toString(), recipe.toString());
+            podman.podmanOnImages(
+                    Duration.ofMinutes(10),
+                    "build",
+                    "--network",
+                    "host",
+                    "--format",
+                    "docker",
+                    "--layers",
+                    "--build-arg",
+                    "RESEARCH_IMAGE=" + researchImage,
+                    "--tag",
+                    TEST_IMAGE,
+                    "--file",
+                    recipe.resolve("Containerfile").toString(),
+                    recipe.toString());
             System.out.printf("jupyter ITs: images ready in %.0f s%n", (System.nanoTime() - started) / 1e9);
 
             int jupyterPort = FreePort.loopback();
@@ -90,9 +107,17 @@ final class ResearchContainer implements AutoCloseable {
             URI jupyterUrl = URI.create("http://127.0.0.1:" + jupyterPort);
             URI sidecarUrl = URI.create("http://127.0.0.1:" + sidecarPort);
             String token = UUID.randomUUID().toString();
-            prometheus = LocalPrometheus.start(dir.resolve("prometheus"), prometheusPort,
-                    LocalPrometheus.scrapeConfig("1s", Map.of("prometheus", List.of("127.0.0.1:" + prometheusPort),
-                            "research", List.of(sidecarUrl.getAuthority()))), "--log.level=warn");
+            prometheus = LocalPrometheus.start(
+                    dir.resolve("prometheus"),
+                    prometheusPort,
+                    LocalPrometheus.scrapeConfig(
+                            "1s",
+                            Map.of(
+                                    "prometheus",
+                                    List.of("127.0.0.1:" + prometheusPort),
+                                    "research",
+                                    List.of(sidecarUrl.getAuthority()))),
+                    "--log.level=warn");
 
             Map<String, String> env = new HashMap<>();
             env.put("RESEARCH_BIND", "127.0.0.1");
@@ -106,14 +131,20 @@ final class ResearchContainer implements AutoCloseable {
             env.put("RESEARCH_KERNEL_NAME", "java");
             env.put("PYTHONDONTWRITEBYTECODE", "1");
             Path repo = TestImages.repoRoot();
-            container = Container.start(podman, TEST_IMAGE, env, List.of(
-                    repo.resolve("kernel/src/test/python") + ":" + PYTHON_TESTS + ":ro",
-                    repo.resolve("jupyter/src/test/python") + ":" + JUPYTER_PYTHON_TESTS + ":ro",
-                    repo.resolve("notebooks") + ":" + NOTEBOOKS + ":ro"));
-            ResearchContainer research = new ResearchContainer(podman, container, prometheus, dir, jupyterUrl, sidecarUrl, token);
+            container = Container.start(
+                    podman,
+                    TEST_IMAGE,
+                    env,
+                    List.of(
+                            repo.resolve("kernel/src/test/python") + ":" + PYTHON_TESTS + ":ro",
+                            repo.resolve("jupyter/src/test/python") + ":" + JUPYTER_PYTHON_TESTS + ":ro",
+                            repo.resolve("notebooks") + ":" + NOTEBOOKS + ":ro"));
+            ResearchContainer research =
+                    new ResearchContainer(podman, container, prometheus, dir, jupyterUrl, sidecarUrl, token);
             research.awaitUp(jupyterUrl.resolve("/api"), Duration.ofMinutes(2));
             research.awaitUp(sidecarUrl.resolve("/-/healthy"), Duration.ofMinutes(1));
-            System.out.printf("jupyter ITs: research container up in %.0f s in all%n", (System.nanoTime() - started) / 1e9);
+            System.out.printf(
+                    "jupyter ITs: research container up in %.0f s in all%n", (System.nanoTime() - started) / 1e9);
             return research;
         } catch (Exception | Error e) {
             if (container != null) {
@@ -164,7 +195,8 @@ final class ResearchContainer implements AutoCloseable {
      * the container has (17 to 25) can load it; exported as RESEARCH_TEST_JAR.
      */
     static String testJarSetup() {
-        return String.join(" && ",
+        return String.join(
+                " && ",
                 "lib=$(mktemp -d) && mkdir -p $lib/src/testlib",
                 "echo 'package testlib; public class Greeter { public String greet() { return \"hello from a jar\"; } }'"
                         + " > $lib/src/testlib/Greeter.java",
@@ -180,12 +212,16 @@ final class ResearchContainer implements AutoCloseable {
      */
     PythonSuite pythonSuite(String module, String setup, Duration timeout) throws IOException, InterruptedException {
         String results = "/tmp/results-" + module + ".json";
-        Container.Exit run = shell(timeout, (setup.isEmpty() ? "" : setup + " && ")
-                + "PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=" + JUPYTER_PYTHON_TESTS
-                + " python3 run_suite.py " + module + " " + results);
+        Container.Exit run = shell(
+                timeout,
+                (setup.isEmpty() ? "" : setup + " && ")
+                        + "PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=" + JUPYTER_PYTHON_TESTS
+                        + " python3 run_suite.py " + module + " " + results);
         Container.Exit outcomes = container.exec(Duration.ofSeconds(30), "cat", results);
-        return new PythonSuite(module, run, outcomes.code() == 0 && !outcomes.output().isBlank()
-                ? JSON.readTree(outcomes.output()) : null);
+        return new PythonSuite(
+                module,
+                run,
+                outcomes.code() == 0 && !outcomes.output().isBlank() ? JSON.readTree(outcomes.output()) : null);
     }
 
     /** The outcomes of one Python module's run, by "Class.test_name". */
@@ -196,12 +232,17 @@ final class ResearchContainer implements AutoCloseable {
             List<String> notPassed = new ArrayList<>();
             outcomes.fields().forEachRemaining(e -> {
                 if (!"ok".equals(e.getValue().path("outcome").asText())) {
-                    notPassed.add(e.getKey() + " " + e.getValue().path("outcome").asText() + ": " + e.getValue().path("detail").asText());
+                    notPassed.add(
+                            e.getKey() + " " + e.getValue().path("outcome").asText() + ": "
+                                    + e.getValue().path("detail").asText());
                 }
             });
-            assertTrue(notPassed.isEmpty(), module + ": " + String.join("\n", notPassed) + "\n--- whole run ---\n" + run.output());
-            assertTrue(outcomes.size() >= atLeast, module + " ran " + outcomes.size() + " tests, expected at least " + atLeast
-                    + "\n" + run.output());
+            assertTrue(
+                    notPassed.isEmpty(),
+                    module + ": " + String.join("\n", notPassed) + "\n--- whole run ---\n" + run.output());
+            assertTrue(
+                    outcomes.size() >= atLeast,
+                    module + " ran " + outcomes.size() + " tests, expected at least " + atLeast + "\n" + run.output());
             assertEquals(0, run.code(), run.output());
             System.out.printf("%s: %d tests passed: %s%n", module, outcomes.size(), String.join(", ", names()));
         }
@@ -230,5 +271,4 @@ final class ResearchContainer implements AutoCloseable {
             }
         }
     }
-
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  */
 final class SharedResearchContainer implements ParameterResolver {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedResearchContainer.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(SharedResearchContainer.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -27,12 +28,17 @@ final class SharedResearchContainer implements ParameterResolver {
 
     @Override
     public ResearchContainer resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(ResearchContainer.class, key -> {
-            try {
-                return ResearchContainer.start();
-            } catch (Exception e) {
-                throw new IllegalStateException("the research container did not start", e);
-            }
-        }, ResearchContainer.class);
+        return context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        ResearchContainer.class,
+                        key -> {
+                            try {
+                                return ResearchContainer.start();
+                            } catch (Exception e) {
+                                throw new IllegalStateException("the research container did not start", e);
+                            }
+                        },
+                        ResearchContainer.class);
     }
 }

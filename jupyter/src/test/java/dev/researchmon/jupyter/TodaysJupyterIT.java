@@ -1,14 +1,13 @@
 package dev.researchmon.jupyter;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The kernel against today's Jupyter, inside the research image on Debian trixie: Jupyter's
@@ -29,7 +28,10 @@ class TodaysJupyterIT {
 
     @Test
     void theContainer_runsTodaysJupyter() throws Exception {
-        Container.Exit versions = research.exec(Duration.ofMinutes(1), "python3", "-c",
+        Container.Exit versions = research.exec(
+                Duration.ofMinutes(1),
+                "python3",
+                "-c",
                 "import jupyter_kernel_test, jupyter_client, nbconvert, nbclient, jupyter_server, jupyterlab;"
                         + "print('kernel_test', jupyter_kernel_test.__version__); print('client', jupyter_client.__version__);"
                         + "print('nbconvert', nbconvert.__version__); print('server', jupyter_server.__version__);"
@@ -50,7 +52,8 @@ class TodaysJupyterIT {
 
     @Test
     void jupyterClient8_interruptExitUsageStreamingErrorsAndClasspath() throws Exception {
-        research.pythonSuite("test_client_behaviour", ResearchContainer.testJarSetup(), Duration.ofMinutes(8)).assertEveryTestPassed(17);
+        research.pythonSuite("test_client_behaviour", ResearchContainer.testJarSetup(), Duration.ofMinutes(8))
+                .assertEveryTestPassed(17);
     }
 
     @Test
@@ -80,12 +83,21 @@ class TodaysJupyterIT {
         // training-djl.ipynb is left out: %maven fetches DJL from Maven Central, which a container
         // here cannot reach (HTTPS certificate checks fail on these machines)
         for (String notebook : List.of("quickstart.ipynb", "training.ipynb", "querying.ipynb")) {
-            Container.Exit run = research.exec(Duration.ofMinutes(4), "bash", "-c", String.join(" && ",
-                    "cd ~/work && cp " + ResearchContainer.NOTEBOOKS + "/" + notebook + " .",
-                    "jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=180"
-                            + " --ExecutePreprocessor.startup_timeout=120 --output-dir /tmp/executed " + notebook));
+            Container.Exit run = research.exec(
+                    Duration.ofMinutes(4),
+                    "bash",
+                    "-c",
+                    String.join(
+                            " && ",
+                            "cd ~/work && cp " + ResearchContainer.NOTEBOOKS + "/" + notebook + " .",
+                            "jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=180"
+                                    + " --ExecutePreprocessor.startup_timeout=120 --output-dir /tmp/executed "
+                                    + notebook));
             assertEquals(0, run.code(), notebook + ":\n" + run.output());
-            Container.Exit errors = research.exec(Duration.ofMinutes(1), "python3", "-c",
+            Container.Exit errors = research.exec(
+                    Duration.ofMinutes(1),
+                    "python3",
+                    "-c",
                     "import json; nb = json.load(open('/tmp/executed/" + notebook + "'));"
                             + "print([o.get('ename') for c in nb['cells'] if 'raises-exception' not in c['metadata'].get('tags', [])"
                             + " for o in c.get('outputs', []) if o['output_type'] == 'error'])");
@@ -94,7 +106,9 @@ class TodaysJupyterIT {
         // series leave the sidecar when nbconvert shuts the kernel down: what Prometheus scraped before
         assertEquals(20, reached("ml_batches_processed_total{notebook=\"quickstart.ipynb\"}"));
         assertEquals(15, reached("training_epochs_total{notebook=\"training.ipynb\"}"));
-        assertEquals(1, reached("notebook_cells_executed_total{notebook=\"querying.ipynb\",status=\"error\"}"),
+        assertEquals(
+                1,
+                reached("notebook_cells_executed_total{notebook=\"querying.ipynb\",status=\"error\"}"),
                 "querying's deliberate failure, counted under its notebook");
         assertTrue(reached("notebook_cells_executed_total{notebook=\"querying.ipynb\",status=\"ok\"}") >= 5);
     }

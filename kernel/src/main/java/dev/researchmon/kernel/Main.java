@@ -1,9 +1,9 @@
 package dev.researchmon.kernel;
 
 import dev.researchmon.kernel.install.InstallCommand;
+import dev.researchmon.kernel.language.JavaKernel;
 import dev.researchmon.kernel.launch.NotebookName;
 import dev.researchmon.kernel.launch.ParentWatchdog;
-import dev.researchmon.kernel.language.JavaKernel;
 import dev.researchmon.kernel.protocol.Iopub;
 import dev.researchmon.kernel.protocol.KernelProtocol;
 import dev.researchmon.kernel.startup.IdleWarmUp;
@@ -13,11 +13,6 @@ import dev.researchmon.kernel.wire.KernelSockets;
 import dev.researchmon.kernel.wire.MessageCodec;
 import dev.researchmon.kernel.wire.WireFormatException;
 import dev.researchmon.magics.api.KernelIdentity;
-import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -28,18 +23,28 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code research-kernel CONNECTION_FILE} runs the kernel (Jupyter starts it so);
  * {@code research-kernel install [--user|--prefix DIR] [--name NAME]} writes its kernelspec.
  */
-@Command(name = "research-kernel", mixinStandardHelpOptions = true, version = "research-kernel 0.1.0",
+@Command(
+        name = "research-kernel",
+        mixinStandardHelpOptions = true,
+        version = "research-kernel 0.1.0",
         description = "The Java Jupyter kernel with research monitoring.",
         subcommands = InstallCommand.class)
 public final class Main implements Callable<Integer> {
     private static final Pattern KERNEL_FILE = Pattern.compile("kernel-(.+)\\.json");
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "CONNECTION_FILE",
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "CONNECTION_FILE",
             description = "the connection file Jupyter writes ({connection_file} in the kernelspec)")
     Path connectionFile;
 
@@ -80,18 +85,20 @@ public final class Main implements Callable<Integer> {
         MessageCodec codec;
         try {
             props = ConnectionFile.read(connectionFile);
-            codec = new MessageCodec(ConnectionFile.signer(props), UUID.randomUUID().toString());
+            codec = new MessageCodec(
+                    ConnectionFile.signer(props), UUID.randomUUID().toString());
         } catch (WireFormatException e) {
             log.println("research-kernel: " + e.getMessage());
             return 2;
         }
         Map<String, String> env = System.getenv();
         ParentWatchdog.fromEnvironment(env, Duration.ofSeconds(1), () -> {
-            // System.exit runs the shutdown hooks: monitoring's final report goes out first
-            log.println("research-kernel: the process that started this kernel (JPY_PARENT_PID "
-                    + env.get("JPY_PARENT_PID") + ") is gone; exiting");
-            System.exit(0);
-        }).ifPresent(ParentWatchdog::start);
+                    // System.exit runs the shutdown hooks: monitoring's final report goes out first
+                    log.println("research-kernel: the process that started this kernel (JPY_PARENT_PID "
+                            + env.get("JPY_PARENT_PID") + ") is gone; exiting");
+                    System.exit(0);
+                })
+                .ifPresent(ParentWatchdog::start);
         try (KernelSockets sockets = new KernelSockets(props, codec, log)) {
             Iopub iopub = new Iopub(codec, sockets);
             JavaKernel java = new JavaKernel(iopub, identity(connectionFile, env), log);

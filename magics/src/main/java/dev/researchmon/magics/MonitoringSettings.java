@@ -22,8 +22,8 @@ import java.util.Optional;
  * @param sidecarJar    {@code $RESEARCH_MONITOR_SIDECAR_JAR} when set: the jar a kernel starts
  *                      when no sidecar answers
  */
-public record MonitoringSettings(URI sidecarUrl, URI prometheusUrl, URI grafanaUrl, Path stateDir,
-                                 Optional<Path> sidecarJar) {
+public record MonitoringSettings(
+        URI sidecarUrl, URI prometheusUrl, URI grafanaUrl, Path stateDir, Optional<Path> sidecarJar) {
 
     public static final String SIDECAR_URL = SidecarEndpoints.SIDECAR_URL_ENV;
     public static final String PROMETHEUS_URL = "RESEARCH_MONITOR_PROMETHEUS_URL";

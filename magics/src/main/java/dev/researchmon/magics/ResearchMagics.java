@@ -11,7 +11,6 @@ import dev.researchmon.magics.command.TimedMagic;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import dev.researchmon.magics.monitor.StaleMetricRecovery;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-
 import java.util.List;
 
 /**
@@ -36,8 +35,12 @@ public final class ResearchMagics implements MagicProvider {
 
     @Override
     public List<Magic> magics() {
-        return List.of(new MonitoringMagic(session), new MetricsMagic(session), new GpuMagic(session),
-                new TimedMagic(session), new DashboardMagic(session));
+        return List.of(
+                new MonitoringMagic(session),
+                new MetricsMagic(session),
+                new GpuMagic(session),
+                new TimedMagic(session),
+                new DashboardMagic(session));
     }
 
     @Override

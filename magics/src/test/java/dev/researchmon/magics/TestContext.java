@@ -5,7 +5,6 @@ import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.api.KernelIdentity;
 import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,8 @@ public final class TestContext implements MagicContext {
     }
 
     public TestContext(String kernelId, String notebook) {
-        this.identity = new KernelIdentity(kernelId, notebook, ProcessHandle.current().pid());
+        this.identity =
+                new KernelIdentity(kernelId, notebook, ProcessHandle.current().pid());
     }
 
     public TestContext evaluatingWith(Evaluator e) {

@@ -14,8 +14,7 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class Checkout {
-    private Checkout() {
-    }
+    private Checkout() {}
 
     public static Path root() {
         String home = System.getProperty("researchmon.home");
@@ -23,7 +22,11 @@ public final class Checkout {
             return Path.of(home).toAbsolutePath().normalize();
         }
         try {
-            Path loadedFrom = Path.of(Checkout.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path loadedFrom = Path.of(Checkout.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return loadedFrom.getParent().getParent().getParent();
         } catch (URISyntaxException e) {
             throw new ManagerException("cannot tell where this checkout is; set -Dresearchmon.home", e);

@@ -30,8 +30,12 @@ import picocli.CommandLine.Mixin;
  * Exit status: 0 done (for --status: every available part healthy), 1 error, 2 bad usage,
  * 3 --status found a part that is not healthy.
  */
-@Command(name = "environment-manager", mixinStandardHelpOptions = true, version = "environment-manager 0.1.0",
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "environment-manager",
+        mixinStandardHelpOptions = true,
+        version = "environment-manager 0.1.0",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Starts, stops or shows the research monitoring stack described by docker/compose.yaml.")
 public final class EnvironmentManager implements Callable<Integer> {
     static final int EXIT_ERROR = 1;
@@ -113,8 +117,10 @@ public final class EnvironmentManager implements Callable<Integer> {
         if (enabling) {
             print.warnAboutDefaultPassword(stack, settings.grafanaPassword());
             parts = stack.enable();
-            settingsFile.write(central ? settings.rememberCentral(stack.name())
-                    : settings.rememberHost(stack.name(), select.publishedPorts()));
+            settingsFile.write(
+                    central
+                            ? settings.rememberCentral(stack.name())
+                            : settings.rememberHost(stack.name(), select.publishedPorts()));
         } else {
             parts = stack.status();
         }

@@ -39,8 +39,10 @@ public final class HealthProbe {
 
     public boolean healthy(URI url) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT).GET().build();
-            int code = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpRequest request =
+                    HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT).GET().build();
+            int code =
+                    http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             return code >= 200 && code < 300;
         } catch (IOException e) {
             return false;

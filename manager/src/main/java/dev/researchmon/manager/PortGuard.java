@@ -22,8 +22,7 @@ import java.util.Map;
  * }</pre>
  */
 public final class PortGuard {
-    private PortGuard() {
-    }
+    private PortGuard() {}
 
     public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
@@ -45,8 +44,11 @@ public final class PortGuard {
         Map<String, String> owners = new LinkedHashMap<>();
         for (ServiceSpec service : stack.services()) {
             for (PortBinding binding : service.ports()) {
-                String part = service.health().stream().filter(h -> h.containerPort() == binding.containerPort())
-                        .map(HealthEndpoint::part).findFirst().orElse(service.name());
+                String part = service.health().stream()
+                        .filter(h -> h.containerPort() == binding.containerPort())
+                        .map(HealthEndpoint::part)
+                        .findFirst()
+                        .orElse(service.name());
                 String other = owners.putIfAbsent(binding.hostPort() + "/" + binding.protocol(), part);
                 if (other != null) {
                     throw new UsageException(other + " and " + part + " are both given port " + binding.hostPort()

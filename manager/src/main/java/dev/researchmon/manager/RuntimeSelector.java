@@ -55,15 +55,19 @@ final class RuntimeSelector {
                 .hostShipping(settings.shipping(), settings.remoteWriteRemembered(), enabling);
         String dockerHost = settings.dockerHost();
         RuntimeChoice choice = settings.runtime();
-        if (choice == RuntimeChoice.docker
-                || (choice == RuntimeChoice.auto && answers(dockerHost, "the stack"))) {
-            DockerPrometheusConfig prometheusConfig = new DockerPrometheusConfig(shipping, settings.stateDir().resolve("docker"));
+        if (choice == RuntimeChoice.docker || (choice == RuntimeChoice.auto && answers(dockerHost, "the stack"))) {
+            DockerPrometheusConfig prometheusConfig =
+                    new DockerPrometheusConfig(shipping, settings.stateDir().resolve("docker"));
             // only an enable creates containers from it: --status and --no-monitoring leave the generated
             // file that the running Prometheus reads as it is
-            return new DockerRuntime(dockerHost, gpus -> {
-                StackDescription stack = ComposeFile.load(compose, settings.composeVariables(), gpus);
-                return enabling ? prometheusConfig.applyTo(stack) : stack;
-            }, settings.timeout(), out);
+            return new DockerRuntime(
+                    dockerHost,
+                    gpus -> {
+                        StackDescription stack = ComposeFile.load(compose, settings.composeVariables(), gpus);
+                        return enabling ? prometheusConfig.applyTo(stack) : stack;
+                    },
+                    settings.timeout(),
+                    out);
         }
         return new LocalRuntime(hostStack, checkout, settings.stateDir(), settings.timeout(), out, shipping);
     }
@@ -87,14 +91,21 @@ final class RuntimeSelector {
         StackSettings.Central store = settings.store();
         Path stateDir = settings.stateDir();
         try {
-            Optional<StoreTls> tls = store.tlsCertFile() == null ? Optional.empty()
+            Optional<StoreTls> tls = store.tlsCertFile() == null
+                    ? Optional.empty()
                     : Optional.of(StoreTls.of(Path.of(store.tlsCertFile()), Path.of(store.tlsKeyFile())));
-            Optional<Path> passwordFile = Optional.ofNullable(store.passwordFile()).map(Path::of);
+            Optional<Path> passwordFile =
+                    Optional.ofNullable(store.passwordFile()).map(Path::of);
             Optional<StoreCredentials> credentials = Optional.empty();
             if (!settings.storeNoAuth()) {
-                credentials = Optional.of(enabling ? StoreCredentials.prepare(stateDir, store.user(), passwordFile)
-                        : new StoreCredentials(store.user(), passwordFile.orElse(stateDir.resolve(StoreCredentials.PASSWORD_FILE)),
-                                stateDir.resolve(StoreCredentials.ADMIN_KEY_FILE), false));
+                credentials = Optional.of(
+                        enabling
+                                ? StoreCredentials.prepare(stateDir, store.user(), passwordFile)
+                                : new StoreCredentials(
+                                        store.user(),
+                                        passwordFile.orElse(stateDir.resolve(StoreCredentials.PASSWORD_FILE)),
+                                        stateDir.resolve(StoreCredentials.ADMIN_KEY_FILE),
+                                        false));
             }
             return new CentralStore(store.bind(), store.port(), store.retention(), credentials, tls);
         } catch (UsageException e) {
@@ -116,21 +127,31 @@ final class RuntimeSelector {
         variables.put("VICTORIA_METRICS_BIND", store.bind());
         variables.put("VICTORIA_METRICS_RETENTION", store.retention());
         if (!docker) {
-            return LocalRuntime.centralStore(ComposeFile.load(compose, variables, false), store, checkout,
-                    settings.stateDir(), settings.timeout(), out);
+            return LocalRuntime.centralStore(
+                    ComposeFile.load(compose, variables, false),
+                    store,
+                    checkout,
+                    settings.stateDir(),
+                    settings.timeout(),
+                    out);
         }
         if (store.tls().isPresent()) {
-            throw new ManagerException("--store-tls-cert is for the local runtime so far: on Docker, put a TLS proxy in "
-                    + "front of the store, or run it with --runtime local");
+            throw new ManagerException(
+                    "--store-tls-cert is for the local runtime so far: on Docker, put a TLS proxy in "
+                            + "front of the store, or run it with --runtime local");
         }
         // The store and Grafana get the secrets through their containers' environment, filled in here
         // from the files: compose.central.yaml names only the variables. Only an enable creates containers.
-        Map<String, String> secrets = !enabling ? Map.of()
-                : store.credentials().map(StoreCredentials::victoriaMetricsEnvironment).orElse(Map.of());
+        Map<String, String> secrets = !enabling
+                ? Map.of()
+                : store.credentials()
+                        .map(StoreCredentials::victoriaMetricsEnvironment)
+                        .orElse(Map.of());
         variables.put("STORE_USER", secrets.getOrDefault("httpAuth_username", ""));
         variables.put("STORE_PASSWORD", secrets.getOrDefault("httpAuth_password", ""));
         variables.put("STORE_ADMIN_KEY", secrets.getOrDefault("deleteAuthKey", ""));
-        return new DockerRuntime(dockerHost, gpus -> ComposeFile.load(compose, variables, false), settings.timeout(), out);
+        return new DockerRuntime(
+                dockerHost, gpus -> ComposeFile.load(compose, variables, false), settings.timeout(), out);
     }
 
     /** auto's question: does a Docker API answer? If not, the user is told that local processes run instead. */

@@ -54,8 +54,10 @@ public final class SettingsFile {
             });
             return Optional.of(settings);
         } catch (JsonProcessingException e) {
-            throw new ManagerException(file + " is not readable settings (" + e.getOriginalMessage()
-                    + "); remove it, or enable again with the options you want", e);
+            throw new ManagerException(
+                    file + " is not readable settings (" + e.getOriginalMessage()
+                            + "); remove it, or enable again with the options you want",
+                    e);
         } catch (IOException e) {
             throw new ManagerException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -50,12 +50,13 @@ public final class SettingsResolver {
      * @param remembered stack.json of {@link #stateDir(ManagerOptions, Map)}, if there is one
      * @param checkout   the checkout this manager runs from ({@link Checkout#root()})
      */
-    public SettingsResolver(ManagerOptions given, Map<String, String> environment, Optional<StackSettings> remembered,
-                            Path checkout) {
+    public SettingsResolver(
+            ManagerOptions given, Map<String, String> environment, Optional<StackSettings> remembered, Path checkout) {
         this.given = given;
         this.environment = Map.copyOf(environment);
         this.remembered = remembered.orElse(StackSettings.NONE);
-        this.rememberedStore = this.remembered.central() != null ? this.remembered.central() : StackSettings.Central.NONE;
+        this.rememberedStore =
+                this.remembered.central() != null ? this.remembered.central() : StackSettings.Central.NONE;
         this.checkout = checkout;
         this.stateDir = stateDir(given, environment);
         given.givenPorts().forEach((part, port) -> {
@@ -70,13 +71,18 @@ public final class SettingsResolver {
 
     /** The precedence, the one place it is written: the first source that says something wins. */
     static <T> T firstSaid(T commandLine, T environment, T stackJson, T fallback) {
-        return commandLine != null ? commandLine : environment != null ? environment : stackJson != null ? stackJson : fallback;
+        return commandLine != null
+                ? commandLine
+                : environment != null ? environment : stackJson != null ? stackJson : fallback;
     }
 
     /** --state-dir, else $RESEARCH_MONITOR_STATE, else the user's default: stack.json lives there, so it cannot say. */
     public static Path stateDir(ManagerOptions given, Map<String, String> environment) {
         String fromEnvironment = blankIsUnset(environment.get(STATE_VARIABLE));
-        Path dir = firstSaid(given.stateDir, fromEnvironment == null ? null : Path.of(fromEnvironment), null,
+        Path dir = firstSaid(
+                given.stateDir,
+                fromEnvironment == null ? null : Path.of(fromEnvironment),
+                null,
                 Path.of(System.getProperty("user.home"), ".local/share/research-monitor/stack"));
         return dir.toAbsolutePath().normalize();
     }
@@ -105,8 +111,11 @@ public final class SettingsResolver {
 
     /** --docker-host, else $DOCKER_HOST, else the one the role last ran on, else the default socket. */
     public String dockerHost() {
-        return firstSaid(blankIsUnset(given.dockerHost), env("DOCKER_HOST"),
-                central() ? rememberedStore.dockerHost() : remembered.dockerHost(), DockerConnection.DEFAULT_HOST);
+        return firstSaid(
+                blankIsUnset(given.dockerHost),
+                env("DOCKER_HOST"),
+                central() ? rememberedStore.dockerHost() : remembered.dockerHost(),
+                DockerConnection.DEFAULT_HOST);
     }
 
     /**
@@ -115,7 +124,10 @@ public final class SettingsResolver {
      */
     public Path composeFile() {
         String last = central() ? rememberedStore.givenComposeFile() : remembered.givenComposeFile();
-        Path compose = firstSaid(given.composeFile, null, last == null ? null : Path.of(last),
+        Path compose = firstSaid(
+                given.composeFile,
+                null,
+                last == null ? null : Path.of(last),
                 checkout.resolve(central() ? "docker/compose.central.yaml" : "docker/compose.yaml"));
         if (!Files.isRegularFile(compose)) {
             throw new ManagerException("no stack description at " + compose + " (give one with --compose-file)");
@@ -130,7 +142,11 @@ public final class SettingsResolver {
     public Map<String, Integer> ports() {
         Map<String, Integer> ports = new LinkedHashMap<>();
         given.portOptions().forEach((part, flag) -> {
-            Integer port = firstSaid(flag, environmentPort(part), central() ? null : remembered.ports().get(part), null);
+            Integer port = firstSaid(
+                    flag,
+                    environmentPort(part),
+                    central() ? null : remembered.ports().get(part),
+                    null);
             if (port != null) {
                 ports.put(part, port);
             }
@@ -185,9 +201,17 @@ public final class SettingsResolver {
         if (basic && (given.basicAuthUser == null || given.passwordFile == null)) {
             throw new UsageException("--remote-write-basic-auth-user and --remote-write-password-file go together");
         }
-        StackSettings.Shipping last = remembered.shipping() != null ? remembered.shipping() : StackSettings.Shipping.NONE;
-        return last.updatedWith(new StackSettings.Shipping(given.host, given.remoteWriteUrls, absolute(given.bearerTokenFile),
-                given.basicAuthUser, absolute(given.passwordFile), absolute(given.caFile), given.scrapeInterval),
+        StackSettings.Shipping last =
+                remembered.shipping() != null ? remembered.shipping() : StackSettings.Shipping.NONE;
+        return last.updatedWith(
+                new StackSettings.Shipping(
+                        given.host,
+                        given.remoteWriteUrls,
+                        absolute(given.bearerTokenFile),
+                        given.basicAuthUser,
+                        absolute(given.passwordFile),
+                        absolute(given.caFile),
+                        given.scrapeInterval),
                 given.noRemoteWrite);
     }
 
@@ -198,10 +222,12 @@ public final class SettingsResolver {
      */
     public StackSettings.Central store() {
         if (given.remoteWriteGiven() || given.noRemoteWrite || given.host != null) {
-            throw new UsageException("--role central is the store the hosts ship to: --host and --remote-write* are for each host");
+            throw new UsageException(
+                    "--role central is the store the hosts ship to: --host and --remote-write* are for each host");
         }
         if (given.storeNoAuth && (given.storeUser != null || given.storePasswordFile != null)) {
-            throw new UsageException("--store-no-auth opens the store to everyone: --store-user and --store-password-file contradict it");
+            throw new UsageException(
+                    "--store-no-auth opens the store to everyone: --store-user and --store-password-file contradict it");
         }
         if ((given.storeTlsCert == null) != (given.storeTlsKey == null)) {
             throw new UsageException("--store-tls-cert and --store-tls-key go together");
@@ -211,11 +237,19 @@ public final class SettingsResolver {
             throw new UsageException("--store-port must be a port number in 1..65535, not " + port);
         }
         boolean tlsGiven = given.storeTlsCert != null;
-        return new StackSettings.Central(null, null, null, port,
+        return new StackSettings.Central(
+                null,
+                null,
+                null,
+                port,
                 firstSaid(given.storeBind, null, rememberedStore.bind(), STORE_BIND),
                 firstSaid(given.storeRetention, null, rememberedStore.retention(), STORE_RETENTION),
-                given.storeNoAuth ? null : firstSaid(given.storeUser, null, rememberedStore.user(), StoreCredentials.DEFAULT_USER),
-                given.storeNoAuth ? null : firstSaid(absolute(given.storePasswordFile), null, rememberedStore.passwordFile(), null),
+                given.storeNoAuth
+                        ? null
+                        : firstSaid(given.storeUser, null, rememberedStore.user(), StoreCredentials.DEFAULT_USER),
+                given.storeNoAuth
+                        ? null
+                        : firstSaid(absolute(given.storePasswordFile), null, rememberedStore.passwordFile(), null),
                 tlsGiven ? absolute(given.storeTlsCert) : rememberedStore.tlsCertFile(),
                 tlsGiven ? absolute(given.storeTlsKey) : rememberedStore.tlsKeyFile());
     }
@@ -233,18 +267,29 @@ public final class SettingsResolver {
      */
     public StackSettings rememberHost(String runtimeThatRan, Map<String, Integer> publishedPorts) {
         StackSettings.Shipping shipping = shipping();
-        return new StackSettings(runtimeThatRan, runtimeThatRan.equals("docker") ? dockerHost() : null,
-                givenComposeFile(remembered.givenComposeFile()), publishedPorts,
+        return new StackSettings(
+                runtimeThatRan,
+                runtimeThatRan.equals("docker") ? dockerHost() : null,
+                givenComposeFile(remembered.givenComposeFile()),
+                publishedPorts,
                 firstSaid(given.grafanaUser, null, remembered.grafanaUser(), null),
-                shipping.isEmpty() ? null : shipping, remembered.central());
+                shipping.isEmpty() ? null : shipping,
+                remembered.central());
     }
 
     /** What stack.json keeps after the central store was enabled: its settings, the host stack's as they were. */
     public StackSettings rememberCentral(String runtimeThatRan) {
         StackSettings.Central store = store();
-        return remembered.withCentral(new StackSettings.Central(runtimeThatRan,
-                runtimeThatRan.equals("docker") ? dockerHost() : null, givenComposeFile(rememberedStore.givenComposeFile()),
-                store.port(), store.bind(), store.retention(), store.user(), store.passwordFile(), store.tlsCertFile(),
+        return remembered.withCentral(new StackSettings.Central(
+                runtimeThatRan,
+                runtimeThatRan.equals("docker") ? dockerHost() : null,
+                givenComposeFile(rememberedStore.givenComposeFile()),
+                store.port(),
+                store.bind(),
+                store.retention(),
+                store.user(),
+                store.passwordFile(),
+                store.tlsCertFile(),
                 store.tlsKeyFile()));
     }
 

@@ -39,16 +39,20 @@ final class ShippingPlan {
         List<RemoteWrite> remoteWrites = List.of();
         if (!settings.remoteWrite().isEmpty() && (!fromMemory || enabling)) {
             remoteWrites = remoteWrites(settings, fromMemory);
-            remoteWrites.stream().filter(RemoteWrite::sendsSecretsInClear).forEach(rw -> err.println("warning: " + rw.url()
-                    + " is plain http to another machine: the credentials and every sample cross the network "
-                    + "unencrypted; use https"));
+            remoteWrites.stream()
+                    .filter(RemoteWrite::sendsSecretsInClear)
+                    .forEach(rw -> err.println("warning: " + rw.url()
+                            + " is plain http to another machine: the credentials and every sample cross the network "
+                            + "unencrypted; use https"));
             if (enabling) {
                 // before anything starts: a store that will never take this host's samples is an error now
                 remoteWrites.forEach(rw -> RemoteWriteCheck.check(rw).ifPresent(w -> err.println("warning: " + w)));
             }
         }
         try {
-            return new HostShipping(settings.host() != null ? settings.host() : machineHostName(), remoteWrites,
+            return new HostShipping(
+                    settings.host() != null ? settings.host() : machineHostName(),
+                    remoteWrites,
                     Optional.ofNullable(settings.scrapeInterval()));
         } catch (ManagerException e) {
             throw new UsageException(e.getMessage());
@@ -57,16 +61,22 @@ final class ShippingPlan {
 
     private List<RemoteWrite> remoteWrites(StackSettings.Shipping settings, boolean fromMemory) {
         try {
-            RemoteWrite.Auth auth = settings.bearerTokenFile() != null ? new RemoteWrite.Bearer(Path.of(settings.bearerTokenFile()))
-                    : settings.basicAuthUser() != null ? new RemoteWrite.Basic(settings.basicAuthUser(), Path.of(settings.passwordFile()))
-                    : new RemoteWrite.NoAuth();
+            RemoteWrite.Auth auth = settings.bearerTokenFile() != null
+                    ? new RemoteWrite.Bearer(Path.of(settings.bearerTokenFile()))
+                    : settings.basicAuthUser() != null
+                            ? new RemoteWrite.Basic(settings.basicAuthUser(), Path.of(settings.passwordFile()))
+                            : new RemoteWrite.NoAuth();
             Optional<Path> ca = Optional.ofNullable(settings.caFile()).map(Path::of);
             // the same credentials for every store given
-            return settings.remoteWrite().stream().map(url -> RemoteWrite.of(url, auth, ca)).toList();
+            return settings.remoteWrite().stream()
+                    .map(url -> RemoteWrite.of(url, auth, ca))
+                    .toList();
         } catch (ManagerException e) {
             if (fromMemory) {
-                throw new ManagerException(e.getMessage() + " (remembered in " + settingsFile
-                        + "; give --remote-write again, or --no-remote-write)", e);
+                throw new ManagerException(
+                        e.getMessage() + " (remembered in " + settingsFile
+                                + "; give --remote-write again, or --no-remote-write)",
+                        e);
             }
             throw new UsageException(e.getMessage());
         }
@@ -81,7 +91,8 @@ final class ShippingPlan {
             }
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
-            throw new ManagerException("cannot tell this machine's host name (" + e.getMessage() + "); give one with --host");
+            throw new ManagerException(
+                    "cannot tell this machine's host name (" + e.getMessage() + "); give one with --host");
         }
     }
 }

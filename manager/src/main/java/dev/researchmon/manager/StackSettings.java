@@ -30,8 +30,14 @@ import java.util.TreeMap;
  * }</pre>
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record StackSettings(String runtime, String dockerHost, String givenComposeFile, Map<String, Integer> ports,
-                            String grafanaUser, Shipping shipping, Central central) {
+public record StackSettings(
+        String runtime,
+        String dockerHost,
+        String givenComposeFile,
+        Map<String, Integer> ports,
+        String grafanaUser,
+        Shipping shipping,
+        Central central) {
     /** Nothing remembered: the stack was never enabled from this state folder. */
     public static final StackSettings NONE = new StackSettings(null, null, null, null, null, null, null);
 
@@ -50,8 +56,17 @@ public record StackSettings(String runtime, String dockerHost, String givenCompo
      * is said each time, and leaving it out closes it again.
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record Central(String runtime, String dockerHost, String givenComposeFile, Integer port, String bind,
-                          String retention, String user, String passwordFile, String tlsCertFile, String tlsKeyFile) {
+    public record Central(
+            String runtime,
+            String dockerHost,
+            String givenComposeFile,
+            Integer port,
+            String bind,
+            String retention,
+            String user,
+            String passwordFile,
+            String tlsCertFile,
+            String tlsKeyFile) {
         public static final Central NONE = new Central(null, null, null, null, null, null, null, null, null, null);
     }
 
@@ -60,8 +75,14 @@ public record StackSettings(String runtime, String dockerHost, String givenCompo
      * (files by their absolute path); every field may be null.
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record Shipping(String host, List<String> remoteWrite, String bearerTokenFile, String basicAuthUser,
-                           String passwordFile, String caFile, String scrapeInterval) {
+    public record Shipping(
+            String host,
+            List<String> remoteWrite,
+            String bearerTokenFile,
+            String basicAuthUser,
+            String passwordFile,
+            String caFile,
+            String scrapeInterval) {
         public Shipping {
             remoteWrite = remoteWrite == null ? List.of() : List.copyOf(remoteWrite);
         }
@@ -76,8 +97,13 @@ public record StackSettings(String runtime, String dockerHost, String givenCompo
          */
         public Shipping updatedWith(Shipping given, boolean forgetRemoteWrite) {
             Shipping remote = !given.remoteWrite().isEmpty() ? given : forgetRemoteWrite ? NONE : this;
-            return new Shipping(given.host() != null ? given.host() : host, remote.remoteWrite(), remote.bearerTokenFile(),
-                    remote.basicAuthUser(), remote.passwordFile(), remote.caFile(),
+            return new Shipping(
+                    given.host() != null ? given.host() : host,
+                    remote.remoteWrite(),
+                    remote.bearerTokenFile(),
+                    remote.basicAuthUser(),
+                    remote.passwordFile(),
+                    remote.caFile(),
                     given.scrapeInterval() != null ? given.scrapeInterval() : scrapeInterval);
         }
 

@@ -32,7 +32,12 @@ final class StatusPrinter {
         String format = "%-14s %-14s %-40s %s%n";
         out.printf(format, "PART", "STATE", "URL", "DETAIL");
         for (PartStatus part : parts) {
-            out.printf(format, part.part(), part.state().name().toLowerCase().replace('_', ' '), part.url(), part.detail());
+            out.printf(
+                    format,
+                    part.part(),
+                    part.state().name().toLowerCase().replace('_', ' '),
+                    part.url(),
+                    part.detail());
         }
         out.flush();
     }
@@ -47,8 +52,10 @@ final class StatusPrinter {
         if (parts.stream().anyMatch(p -> p.part().equals("grafana") && p.healthy())) {
             return;
         }
-        Optional<PartStatus> prometheus = parts.stream().filter(p -> p.part().equals("prometheus")).findFirst();
-        String graph = prometheus.filter(p -> p.url().startsWith("http"))
+        Optional<PartStatus> prometheus =
+                parts.stream().filter(p -> p.part().equals("prometheus")).findFirst();
+        String graph = prometheus
+                .filter(p -> p.url().startsWith("http"))
                 .map(p -> {
                     URI u = URI.create(p.url());
                     return u.getScheme() + "://" + u.getAuthority() + "/graph";
@@ -65,11 +72,16 @@ final class StatusPrinter {
 
     /** What each host passes to ship to {@code store}, and what is not safe about it. */
     void hostInstructions(CentralStore store) {
-        store.credentials().filter(StoreCredentials::passwordGenerated).ifPresent(c ->
-                out.println("made a random password for user " + c.user() + " in " + c.passwordFile() + " (mode 600)"));
+        store.credentials()
+                .filter(StoreCredentials::passwordGenerated)
+                .ifPresent(c -> out.println(
+                        "made a random password for user " + c.user() + " in " + c.passwordFile() + " (mode 600)"));
         store.hostInstructions().forEach(out::println);
-        store.credentials().map(StoreCredentials::passwordFile).filter(SecretFile::readableByOthers).ifPresent(f ->
-                err.println("warning: " + f + " is readable by other users of this machine; chmod 600 " + f));
+        store.credentials()
+                .map(StoreCredentials::passwordFile)
+                .filter(SecretFile::readableByOthers)
+                .ifPresent(f ->
+                        err.println("warning: " + f + " is readable by other users of this machine; chmod 600 " + f));
         if (store.credentials().isEmpty()) {
             err.println("warning: --store-no-auth: anyone who reaches " + store.bind() + ":" + store.port()
                     + " can write, read and delete every host's history, without credentials");

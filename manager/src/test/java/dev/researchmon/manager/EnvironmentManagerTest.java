@@ -23,8 +23,7 @@ class EnvironmentManagerTest {
     @TempDir
     Path state;
 
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     /**
      * Runs the manager with this test's own state folder: a dockerHost or ports that the user's
@@ -72,21 +71,33 @@ class EnvironmentManagerTest {
 
     @Test
     void portOutOfRange_isRejectedBeforeAnythingRuns() {
-        Result r = run("--enable-monitoring", "--runtime", "local", "--state-dir", state.toString(),
-                "--prometheus-port", "70000");
+        Result r = run(
+                "--enable-monitoring",
+                "--runtime",
+                "local",
+                "--state-dir",
+                state.toString(),
+                "--prometheus-port",
+                "70000");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--prometheus-port must be a port number in 1..65535, not 70000"), r.err());
     }
 
     @Test
     void passwordOnCommandLine_isWarnedAboutWithTheQuietWay() {
-        Result r = run("--status", "--runtime", "local", "--state-dir", state.toString(), "--grafana-password", "hunter2");
+        Result r =
+                run("--status", "--runtime", "local", "--state-dir", state.toString(), "--grafana-password", "hunter2");
         assertTrue(r.err().contains("process list") || r.err().contains("ps, /proc"), r.err());
         assertTrue(r.err().contains("GRAFANA_PASSWORD"), r.err());
         assertFalse(r.err().contains("hunter2"), "the warning must not repeat the password");
 
-        Result quiet = run(Map.of("GRAFANA_PASSWORD", "hunter2"), "--status", "--runtime", "local",
-                "--state-dir", state.toString());
+        Result quiet = run(
+                Map.of("GRAFANA_PASSWORD", "hunter2"),
+                "--status",
+                "--runtime",
+                "local",
+                "--state-dir",
+                state.toString());
         assertFalse(quiet.err().contains("warning"), quiet.err());
     }
 
@@ -133,19 +144,31 @@ class EnvironmentManagerTest {
     @Test
     void status_withoutGrafana_saysWhereToLookAtTheDashboard() {
         int port = 19090;
-        Result r = run("--status", "--runtime", "local", "--state-dir", state.toString(),
-                "--prometheus-port", Integer.toString(port));
+        Result r = run(
+                "--status",
+                "--runtime",
+                "local",
+                "--state-dir",
+                state.toString(),
+                "--prometheus-port",
+                Integer.toString(port));
         assertTrue(r.out().contains("grafana        not available"), r.out());
         assertTrue(r.out().contains("Grafana is not available, so the dashboard is elsewhere:"), r.out());
         assertTrue(r.out().contains("in a notebook:   %dashboard"), r.out());
-        assertTrue(r.out().contains("http://127.0.0.1:" + port + "/graph   (Prometheus's own graph page) once Prometheus runs"),
+        assertTrue(
+                r.out()
+                        .contains("http://127.0.0.1:" + port
+                                + "/graph   (Prometheus's own graph page) once Prometheus runs"),
                 r.out());
     }
 
     @Test
     void autoRuntime_withoutADockerApi_fallsBackToLocalProcesses() {
-        Result r = run(Map.of("DOCKER_HOST", "unix://" + state.resolve("absent.sock")),
-                "--status", "--state-dir", state.toString());
+        Result r = run(
+                Map.of("DOCKER_HOST", "unix://" + state.resolve("absent.sock")),
+                "--status",
+                "--state-dir",
+                state.toString());
         assertTrue(r.out().contains("running the stack as local processes"), r.out());
         assertTrue(r.out().contains("runtime: local"), r.out());
         assertTrue(r.out().contains("grafana        not available"), r.out());
@@ -154,7 +177,12 @@ class EnvironmentManagerTest {
 
     @Test
     void missingComposeFile_isAClearError() {
-        Result r = run("--status", "--runtime", "local", "--compose-file", state.resolve("nope.yaml").toString());
+        Result r = run(
+                "--status",
+                "--runtime",
+                "local",
+                "--compose-file",
+                state.resolve("nope.yaml").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("no stack description at"), r.err());
     }
@@ -163,13 +191,31 @@ class EnvironmentManagerTest {
     void remoteWriteOptions_inAWrongCombination_areUsageErrors() throws IOException {
         java.nio.file.Path token = java.nio.file.Files.writeString(state.resolve("token"), "t");
         String[] base = {"--status", "--runtime", "local", "--state-dir", state.toString()};
-        assertUsage("--remote-write-* options need --remote-write URL", base, "--remote-write-bearer-token-file", token.toString());
-        assertUsage("choose one way to authenticate", base, "--remote-write", "http://c/api/v1/write",
-                "--remote-write-bearer-token-file", token.toString(), "--remote-write-basic-auth-user", "u",
-                "--remote-write-password-file", token.toString());
-        assertUsage("go together", base, "--remote-write", "http://c/api/v1/write", "--remote-write-basic-auth-user", "u");
-        assertUsage("is not a readable file", base, "--remote-write", "http://c/api/v1/write",
-                "--remote-write-bearer-token-file", state.resolve("absent").toString());
+        assertUsage(
+                "--remote-write-* options need --remote-write URL",
+                base,
+                "--remote-write-bearer-token-file",
+                token.toString());
+        assertUsage(
+                "choose one way to authenticate",
+                base,
+                "--remote-write",
+                "http://c/api/v1/write",
+                "--remote-write-bearer-token-file",
+                token.toString(),
+                "--remote-write-basic-auth-user",
+                "u",
+                "--remote-write-password-file",
+                token.toString());
+        assertUsage(
+                "go together", base, "--remote-write", "http://c/api/v1/write", "--remote-write-basic-auth-user", "u");
+        assertUsage(
+                "is not a readable file",
+                base,
+                "--remote-write",
+                "http://c/api/v1/write",
+                "--remote-write-bearer-token-file",
+                state.resolve("absent").toString());
         assertUsage("--host must be a host name", base, "--host", "gpu a");
         assertUsage("http:// or https://", base, "--remote-write", "central:8428");
     }
@@ -177,8 +223,8 @@ class EnvironmentManagerTest {
     @Test
     void noOption_takesASecretItself_onlyFilesThatHoldIt() {
         // the one exception predates remote write and is warned about (passwordOnCommandLine_...)
-        picocli.CommandLine.Model.CommandSpec spec = new picocli.CommandLine(
-                new EnvironmentManager(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())))
+        picocli.CommandLine.Model.CommandSpec spec = new picocli.CommandLine(new EnvironmentManager(
+                        Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())))
                 .getCommandSpec();
         for (picocli.CommandLine.Model.OptionSpec option : spec.options()) {
             String name = option.longestName();
@@ -191,8 +237,16 @@ class EnvironmentManagerTest {
     @Test
     void credentialsOverPlainHttp_toAnotherMachine_areWarnedAbout() throws IOException {
         java.nio.file.Path token = java.nio.file.Files.writeString(state.resolve("token"), "t");
-        Result r = run("--status", "--runtime", "local", "--state-dir", state.toString(),
-                "--remote-write", "http://central.example:8428/api/v1/write", "--remote-write-bearer-token-file", token.toString());
+        Result r = run(
+                "--status",
+                "--runtime",
+                "local",
+                "--state-dir",
+                state.toString(),
+                "--remote-write",
+                "http://central.example:8428/api/v1/write",
+                "--remote-write-bearer-token-file",
+                token.toString());
         assertTrue(r.err().contains("unencrypted; use https"), r.err());
     }
 
@@ -216,19 +270,30 @@ class EnvironmentManagerTest {
     @Test
     void centralRole_statusWithoutFlags_namesThePasswordFileTheStoreWasEnabledWith() {
         Path password = state.resolve("elsewhere/store-password");
-        new SettingsFile(state).write(StackSettings.NONE.withCentral(new StackSettings.Central("local", null, null, 18429,
-                "127.0.0.1", "30d", "lab", password.toString(), null, null)));
+        new SettingsFile(state)
+                .write(StackSettings.NONE.withCentral(new StackSettings.Central(
+                        "local", null, null, 18429, "127.0.0.1", "30d", "lab", password.toString(), null, null)));
         Result r = run("--status", "--state-dir", state.toString(), "--role", "central");
         assertEquals(3, r.code(), r.out() + r.err());
         assertTrue(r.out().startsWith("runtime: local"), "the remembered runtime:\n" + r.out());
         assertTrue(r.out().contains("http://127.0.0.1:18429/health"), r.out());
-        assertTrue(r.out().contains("--remote-write-basic-auth-user lab --remote-write-password-file " + password), r.out());
+        assertTrue(
+                r.out().contains("--remote-write-basic-auth-user lab --remote-write-password-file " + password),
+                r.out());
     }
 
     @Test
     void twoPartsGivenOnePort_areRefusedBeforeAnythingStarts() throws IOException {
-        Result r = run("--enable-monitoring", "--runtime", "local", "--state-dir", state.toString(),
-                "--prometheus-port", "19464", "--sidecar-port", "19464");
+        Result r = run(
+                "--enable-monitoring",
+                "--runtime",
+                "local",
+                "--state-dir",
+                state.toString(),
+                "--prometheus-port",
+                "19464",
+                "--sidecar-port",
+                "19464");
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("prometheus and sidecar are both given port 19464"), r.err());
         assertTrue(r.err().contains("--prometheus-port, --sidecar-port"), r.err());
@@ -237,17 +302,22 @@ class EnvironmentManagerTest {
             assertEquals(List.of(), left.toList(), "nothing started, nothing written");
         }
         // a port given to one part that another keeps by default is the same mistake
-        Result byDefault = run("--enable-monitoring", "--runtime", "local", "--state-dir", state.toString(),
-                "--jupyter-port", "9090");
+        Result byDefault = run(
+                "--enable-monitoring", "--runtime", "local", "--state-dir", state.toString(), "--jupyter-port", "9090");
         assertEquals(2, byDefault.code(), byDefault.out() + byDefault.err());
         assertTrue(byDefault.err().contains("prometheus and jupyter are both given port 9090"), byDefault.err());
     }
 
     @Test
     void withoutFlags_statusMeansTheRememberedStack_andShowsStoppedPartsAtTheirUrls() {
-        new SettingsFile(state).write(new StackSettings("local", null, null,
-                Map.of("prometheus", 19191, "sidecar", 19464), null, null, null));
-        Result r = run(Map.of("DOCKER_HOST", "unix://" + state.resolve("absent.sock")), "--status", "--state-dir", state.toString());
+        new SettingsFile(state)
+                .write(new StackSettings(
+                        "local", null, null, Map.of("prometheus", 19191, "sidecar", 19464), null, null, null));
+        Result r = run(
+                Map.of("DOCKER_HOST", "unix://" + state.resolve("absent.sock")),
+                "--status",
+                "--state-dir",
+                state.toString());
         assertEquals(3, r.code(), r.out() + r.err());
         assertTrue(r.out().startsWith("runtime: local"), "the remembered runtime, not auto's choice:\n" + r.out());
         assertTrue(r.out().contains("prometheus     stopped        http://127.0.0.1:19191/-/ready"), r.out());
@@ -259,9 +329,22 @@ class EnvironmentManagerTest {
     @Test
     void rememberedRemoteWrite_whoseTokenFileHasGone_stopsEnableBeforeAnythingStarts_butNotStatusOrDisable() {
         Path gone = state.resolve("gone.token");
-        new SettingsFile(state).write(new StackSettings("local", null, null, Map.of("prometheus", 19191), null,
-                new StackSettings.Shipping("gpu-a", List.of("https://central.lab:8428/api/v1/write"), gone.toString(),
-                        null, null, null, "5s"), null));
+        new SettingsFile(state)
+                .write(new StackSettings(
+                        "local",
+                        null,
+                        null,
+                        Map.of("prometheus", 19191),
+                        null,
+                        new StackSettings.Shipping(
+                                "gpu-a",
+                                List.of("https://central.lab:8428/api/v1/write"),
+                                gone.toString(),
+                                null,
+                                null,
+                                null,
+                                "5s"),
+                        null));
         Result enable = run("--enable-monitoring", "--state-dir", state.toString());
         assertEquals(1, enable.code(), enable.out() + enable.err());
         assertTrue(enable.err().contains(gone + " is not a readable file"), enable.err());
@@ -271,8 +354,12 @@ class EnvironmentManagerTest {
         assertEquals(3, run("--status", "--state-dir", state.toString()).code(), "status still answers");
         Result off = run("--no-monitoring", "--state-dir", state.toString());
         assertEquals(0, off.code(), off.out() + off.err());
-        assertUsage("contradict each other", new String[] {"--status", "--state-dir", state.toString()},
-                "--no-remote-write", "--remote-write", "https://c/api/v1/write");
+        assertUsage(
+                "contradict each other",
+                new String[] {"--status", "--state-dir", state.toString()},
+                "--no-remote-write",
+                "--remote-write",
+                "https://c/api/v1/write");
     }
 
     @Test

@@ -19,8 +19,14 @@ class SettingsFileTest {
     @TempDir
     Path state;
 
-    static final StackSettings.Shipping SHIPPING = new StackSettings.Shipping("gpu-a",
-            List.of("https://central.lab:8428/api/v1/write"), "/etc/research-monitor/token", null, null, null, "5s");
+    static final StackSettings.Shipping SHIPPING = new StackSettings.Shipping(
+            "gpu-a",
+            List.of("https://central.lab:8428/api/v1/write"),
+            "/etc/research-monitor/token",
+            null,
+            null,
+            null,
+            "5s");
 
     @Test
     void neverEnabled_remembersNothing() {
@@ -29,10 +35,24 @@ class SettingsFileTest {
 
     @Test
     void written_isReadBackTheSame_withEveryOption() {
-        StackSettings settings = new StackSettings("docker", "unix:///run/podman/podman.sock", "/srv/rm/docker/compose.yaml",
-                Map.of("prometheus", 19090, "jupyter", 18888), "lab-admin", SHIPPING,
-                new StackSettings.Central("local", null, null, 18428, "127.0.0.1", "30d", "lab", "/etc/rm/store-password",
-                        "/etc/rm/cert.pem", "/etc/rm/key.pem"));
+        StackSettings settings = new StackSettings(
+                "docker",
+                "unix:///run/podman/podman.sock",
+                "/srv/rm/docker/compose.yaml",
+                Map.of("prometheus", 19090, "jupyter", 18888),
+                "lab-admin",
+                SHIPPING,
+                new StackSettings.Central(
+                        "local",
+                        null,
+                        null,
+                        18428,
+                        "127.0.0.1",
+                        "30d",
+                        "lab",
+                        "/etc/rm/store-password",
+                        "/etc/rm/cert.pem",
+                        "/etc/rm/key.pem"));
         SettingsFile file = new SettingsFile(state);
         file.write(settings);
         assertEquals(settings, file.read().orElseThrow());
@@ -50,16 +70,39 @@ class SettingsFileTest {
         StackSettings read = new SettingsFile(state).read().orElseThrow();
         assertEquals(Map.of("prometheus", 19090), read.ports());
         assertNull(read.shipping());
-        assertNull(read.givenComposeFile(), "an older file named every compose file, given or not: this checkout's is used");
+        assertNull(
+                read.givenComposeFile(),
+                "an older file named every compose file, given or not: this checkout's is used");
     }
 
     @Test
     void noSecret_isWritten_onlyTheFilesThatHoldThem() throws IOException {
         SettingsFile file = new SettingsFile(state);
-        file.write(new StackSettings("local", null, "/c.yaml", Map.of(), "admin", new StackSettings.Shipping(null,
-                List.of("https://c/api/v1/write"), null, "host-a", "/etc/rm/password", "/etc/rm/ca.pem", null),
-                new StackSettings.Central("local", null, null, 8428, "0.0.0.0", "90d", "research", "/etc/rm/store-password",
-                        null, null)));
+        file.write(new StackSettings(
+                "local",
+                null,
+                "/c.yaml",
+                Map.of(),
+                "admin",
+                new StackSettings.Shipping(
+                        null,
+                        List.of("https://c/api/v1/write"),
+                        null,
+                        "host-a",
+                        "/etc/rm/password",
+                        "/etc/rm/ca.pem",
+                        null),
+                new StackSettings.Central(
+                        "local",
+                        null,
+                        null,
+                        8428,
+                        "0.0.0.0",
+                        "90d",
+                        "research",
+                        "/etc/rm/store-password",
+                        null,
+                        null)));
         String text = Files.readString(file.path());
         assertTrue(text.contains("\"passwordFile\" : \"/etc/rm/password\""), text);
         assertTrue(text.contains("\"passwordFile\" : \"/etc/rm/store-password\""), text);
@@ -87,15 +130,18 @@ class SettingsFileTest {
 
     @Test
     void givenHost_replacesTheRememberedOne_andKeepsTheRememberedRemoteWriteAndInterval() {
-        StackSettings.Shipping updated = SHIPPING.updatedWith(new StackSettings.Shipping("gpu-b", null, null, null, null, null, null), false);
-        assertEquals(new StackSettings.Shipping("gpu-b", SHIPPING.remoteWrite(), SHIPPING.bearerTokenFile(), null, null, null, "5s"),
+        StackSettings.Shipping updated =
+                SHIPPING.updatedWith(new StackSettings.Shipping("gpu-b", null, null, null, null, null, null), false);
+        assertEquals(
+                new StackSettings.Shipping(
+                        "gpu-b", SHIPPING.remoteWrite(), SHIPPING.bearerTokenFile(), null, null, null, "5s"),
                 updated);
     }
 
     @Test
     void givenRemoteWrite_replacesTheRememberedOneWhole_credentialsIncluded() {
-        StackSettings.Shipping given = new StackSettings.Shipping(null, List.of("https://other/api/v1/write"), null,
-                "host-a", "/etc/rm/password", null, null);
+        StackSettings.Shipping given = new StackSettings.Shipping(
+                null, List.of("https://other/api/v1/write"), null, "host-a", "/etc/rm/password", null, null);
         StackSettings.Shipping updated = SHIPPING.updatedWith(given, false);
         assertEquals(List.of("https://other/api/v1/write"), updated.remoteWrite());
         assertNull(updated.bearerTokenFile(), "the remembered store's token is not sent to another store");
@@ -108,6 +154,7 @@ class SettingsFileTest {
     void noRemoteWrite_forgetsOnlyTheRemoteWrite() {
         StackSettings.Shipping updated = SHIPPING.updatedWith(StackSettings.Shipping.NONE, true);
         assertEquals(new StackSettings.Shipping("gpu-a", null, null, null, null, null, "5s"), updated);
-        assertEquals(SHIPPING, SHIPPING.updatedWith(StackSettings.Shipping.NONE, false), "no option: all as remembered");
+        assertEquals(
+                SHIPPING, SHIPPING.updatedWith(StackSettings.Shipping.NONE, false), "no option: all as remembered");
     }
 }

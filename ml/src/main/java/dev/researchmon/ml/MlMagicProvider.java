@@ -3,7 +3,6 @@ package dev.researchmon.ml;
 import dev.researchmon.magics.api.Magic;
 import dev.researchmon.magics.api.MagicProvider;
 import dev.researchmon.ml.maven.MavenMagic;
-
 import java.util.List;
 
 /** Contributes {@code %maven} to the kernel; found through {@link java.util.ServiceLoader}. */

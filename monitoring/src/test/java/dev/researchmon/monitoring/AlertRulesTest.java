@@ -16,9 +16,16 @@ class AlertRulesTest {
 
     /** The situations the issue asks alerts for; each must have at least one alert. */
     private static final List<String> REQUIRED_ALERTS = List.of(
-            "TargetDown", "HostHighCpuUtilization", "HostMemoryHighUtilization", "HostMemoryFillingUp",
-            "HostFilesystemSpaceFillingUp", "GpuTemperatureHigh", "GpuMemoryNearlyFull",
-            "GpuUncorrectableEccErrors", "NotebookKernelSilent", "NotebookCellErrorBurst");
+            "TargetDown",
+            "HostHighCpuUtilization",
+            "HostMemoryHighUtilization",
+            "HostMemoryFillingUp",
+            "HostFilesystemSpaceFillingUp",
+            "GpuTemperatureHigh",
+            "GpuMemoryNearlyFull",
+            "GpuUncorrectableEccErrors",
+            "NotebookKernelSilent",
+            "NotebookCellErrorBurst");
 
     @Test
     void everyAlert_hasSeveritySummaryAndDescription() {
@@ -43,8 +50,12 @@ class AlertRulesTest {
         for (RuleFiles.Rule alert : RuleFiles.alertRules()) {
             assertTrue(names.add(alert.name()), "alert defined twice: " + alert.name());
         }
-        assertTrue(names.containsAll(REQUIRED_ALERTS), "missing alerts: "
-                + REQUIRED_ALERTS.stream().filter(n -> !names.contains(n)).toList());
+        assertTrue(
+                names.containsAll(REQUIRED_ALERTS),
+                "missing alerts: "
+                        + REQUIRED_ALERTS.stream()
+                                .filter(n -> !names.contains(n))
+                                .toList());
     }
 
     @Test
@@ -77,7 +88,8 @@ class AlertRulesTest {
         List<RuleFiles.Rule> rules = RuleFiles.recordingRules();
         assertFalse(rules.isEmpty());
         for (RuleFiles.Rule rule : rules) {
-            assertTrue(rule.name().matches("[a-z_]+:[a-z0-9_]+:[a-z0-9_]+"),
+            assertTrue(
+                    rule.name().matches("[a-z_]+:[a-z0-9_]+:[a-z0-9_]+"),
                     rule.name() + " is not named level:metric:operations");
         }
     }

@@ -27,12 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertmanagerIT {
     private static final Path CONFIG = MonitoringFiles.root().resolve("alertmanager/alertmanager.yml");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void config_passesAmtoolCheckConfig() throws Exception {
         Process amtool = new ProcessBuilder("/usr/bin/amtool", "check-config", CONFIG.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         try {
             String output = new String(amtool.getInputStream().readAllBytes());
             assertEquals(0, amtool.waitFor(), output);
@@ -45,10 +47,16 @@ class AlertmanagerIT {
     @Test
     void criticalGpuTemperature_suppressesTheWarningForTheSameGpuOnly(@TempDir Path work) throws Exception {
         int port = FreePort.loopback();
-        try (ManagedProcess alertmanager = ManagedProcess.start("alertmanager", List.of(
-                "/usr/bin/prometheus-alertmanager", "--config.file=" + CONFIG,
-                "--storage.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address="), Map.of(), Files.createDirectories(work.resolve("logs")))) {
+        try (ManagedProcess alertmanager = ManagedProcess.start(
+                "alertmanager",
+                List.of(
+                        "/usr/bin/prometheus-alertmanager",
+                        "--config.file=" + CONFIG,
+                        "--storage.path=" + work.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--cluster.listen-address="),
+                Map.of(),
+                Files.createDirectories(work.resolve("logs")))) {
             URI base = URI.create("http://127.0.0.1:" + port);
             awaitReady(base, alertmanager);
             post(base, """
@@ -62,8 +70,10 @@ class AlertmanagerIT {
                     "GpuTemperatureHigh/0", "suppressed",
                     "GpuTemperatureHigh/1", "active");
             for (Map.Entry<String, String> expected : states.entrySet()) {
-                assertEquals(expected.getValue(), stateOf(base, expected.getKey()), expected.getKey() + "\n"
-                        + alertmanager.logTail(20));
+                assertEquals(
+                        expected.getValue(),
+                        stateOf(base, expected.getKey()),
+                        expected.getKey() + "\n" + alertmanager.logTail(20));
             }
         }
     }
@@ -71,7 +81,8 @@ class AlertmanagerIT {
     private String stateOf(URI base, String alertAndGpu) throws Exception {
         JsonNode alerts = JSON.readTree(get(base.resolve("/api/v2/alerts")));
         for (JsonNode alert : alerts) {
-            String key = alert.path("labels").path("alertname").asText() + "/" + alert.path("labels").path("gpu").asText();
+            String key = alert.path("labels").path("alertname").asText() + "/"
+                    + alert.path("labels").path("gpu").asText();
             if (key.equals(alertAndGpu)) {
                 return alert.path("status").path("state").asText();
             }
@@ -83,8 +94,12 @@ class AlertmanagerIT {
         Instant deadline = Instant.now().plusSeconds(30);
         while (true) {
             try {
-                if (http.send(HttpRequest.newBuilder(base.resolve("/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(base.resolve("/-/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -98,16 +113,19 @@ class AlertmanagerIT {
     }
 
     private void post(URI base, String alerts) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/api/v2/alerts"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(alerts)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(base.resolve("/api/v2/alerts"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(alerts))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
     }
 
     private String get(URI uri) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         assertNotEquals(500, response.statusCode(), response.body());
         return response.body();
     }
-
 }

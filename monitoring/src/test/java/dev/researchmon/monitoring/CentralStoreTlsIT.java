@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +40,16 @@ class CentralStoreTlsIT {
             host.close();
         }
         if (central != null) {
-            ResearchHost.runManager(central, List.of("--no-monitoring", "--role", "central", "--store-bind", "127.0.0.1",
-                    "--store-port", String.valueOf(port)));
+            ResearchHost.runManager(
+                    central,
+                    List.of(
+                            "--no-monitoring",
+                            "--role",
+                            "central",
+                            "--store-bind",
+                            "127.0.0.1",
+                            "--store-port",
+                            String.valueOf(port)));
         }
     }
 
@@ -54,31 +61,69 @@ class CentralStoreTlsIT {
         Path cert = work.resolve("store.crt");
         Path key = work.resolve("store.key");
         // the docs' command: the certificate names the address the hosts use (here 127.0.0.1)
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                "-subj", "/CN=central.test", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", key.toString(), "-out", cert.toString());
+        openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=central.test",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString());
 
-        String enabled = ResearchHost.runManager(central, List.of("--enable-monitoring", "--role", "central",
-                "--store-bind", "127.0.0.1", "--store-port", String.valueOf(port),
-                "--store-tls-cert", cert.toString(), "--store-tls-key", key.toString()));
+        String enabled = ResearchHost.runManager(
+                central,
+                List.of(
+                        "--enable-monitoring",
+                        "--role",
+                        "central",
+                        "--store-bind",
+                        "127.0.0.1",
+                        "--store-port",
+                        String.valueOf(port),
+                        "--store-tls-cert",
+                        cert.toString(),
+                        "--store-tls-key",
+                        key.toString()));
         assertTrue(enabled.contains("monitoring is on"), enabled);
         String url = "https://127.0.0.1:" + port + "/api/v1/write";
         Path password = central.resolve("store-password");
-        assertTrue(enabled.contains("hosts ship with: --remote-write " + url + " --remote-write-basic-auth-user research "
-                + "--remote-write-password-file " + password + " --remote-write-ca-file " + cert), enabled);
+        assertTrue(
+                enabled.contains("hosts ship with: --remote-write " + url + " --remote-write-basic-auth-user research "
+                        + "--remote-write-password-file " + password + " --remote-write-ca-file " + cert),
+                enabled);
 
-        List<String> withoutCa = List.of("--scrape-interval", "1s", "--remote-write", url,
-                "--remote-write-basic-auth-user", "research", "--remote-write-password-file", password.toString());
-        IllegalStateException refused = assertThrows(IllegalStateException.class,
-                () -> ResearchHost.start("no-ca", work, withoutCa));
-        assertTrue(refused.getMessage().contains("certificate is not trusted")
-                && refused.getMessage().contains("--remote-write-ca-file"), refused.getMessage());
+        List<String> withoutCa = List.of(
+                "--scrape-interval",
+                "1s",
+                "--remote-write",
+                url,
+                "--remote-write-basic-auth-user",
+                "research",
+                "--remote-write-password-file",
+                password.toString());
+        IllegalStateException refused =
+                assertThrows(IllegalStateException.class, () -> ResearchHost.start("no-ca", work, withoutCa));
+        assertTrue(
+                refused.getMessage().contains("certificate is not trusted")
+                        && refused.getMessage().contains("--remote-write-ca-file"),
+                refused.getMessage());
 
         List<String> withCa = new java.util.ArrayList<>(withoutCa);
         withCa.addAll(List.of("--remote-write-ca-file", cert.toString()));
         host = ResearchHost.start("tls-host", work, withCa);
 
-        QueryApi store = new QueryApi(URI.create("https://127.0.0.1:" + port),
+        QueryApi store = new QueryApi(
+                URI.create("https://127.0.0.1:" + port),
                 HttpClient.newBuilder().sslContext(trusting(cert)).build(),
                 QueryApi.basicAuth("research", Files.readString(password)));
         Instant deadline = Instant.now().plusSeconds(90);
@@ -103,7 +148,8 @@ class CentralStoreTlsIT {
         KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
         trusted.load(null, null);
         try (InputStream in = Files.newInputStream(cert)) {
-            trusted.setCertificateEntry("store", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trusted.setCertificateEntry(
+                    "store", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trusted);

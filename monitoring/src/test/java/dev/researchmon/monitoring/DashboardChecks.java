@@ -21,8 +21,7 @@ final class DashboardChecks {
     static final Set<String> PANEL_TYPES = Set.of("timeseries", "stat");
     private static final int GRID_WIDTH = 24;
 
-    private DashboardChecks() {
-    }
+    private DashboardChecks() {}
 
     static List<String> problems(GrafanaDashboard dashboard, String datasourceUid) {
         List<String> problems = new ArrayList<>();
@@ -32,7 +31,8 @@ final class DashboardChecks {
             problems.add("dashboard has no uid (links to it would change on every import)");
         }
         for (JsonNode panel : dashboard.panels()) {
-            String name = "panel " + panel.path("id").asText("?") + " '" + panel.path("title").asText() + "'";
+            String name = "panel " + panel.path("id").asText("?") + " '"
+                    + panel.path("title").asText() + "'";
             if (!panel.path("id").canConvertToInt() || !ids.add(panel.path("id").asInt())) {
                 problems.add(name + ": id missing or used twice");
             }
@@ -66,23 +66,31 @@ final class DashboardChecks {
         }
         for (JsonNode variable : dashboard.root().path("templating").path("list")) {
             if ("query".equals(variable.path("type").asText())) {
-                checkDatasource(variable.path("datasource"), "variable $" + variable.path("name").asText(),
-                        datasourceUid, problems);
+                checkDatasource(
+                        variable.path("datasource"),
+                        "variable $" + variable.path("name").asText(),
+                        datasourceUid,
+                        problems);
             }
         }
         return problems;
     }
 
     private static void checkDatasource(JsonNode datasource, String owner, String uid, List<String> problems) {
-        if (!uid.equals(datasource.path("uid").asText()) || !"prometheus".equals(datasource.path("type").asText())) {
+        if (!uid.equals(datasource.path("uid").asText())
+                || !"prometheus".equals(datasource.path("type").asText())) {
             problems.add(owner + ": datasource " + datasource + " is not the provisioned Prometheus (uid " + uid + ")");
         }
     }
 
     /** Panels must fit the 24-column grid and not overlap (Grafana would shove them about). */
-    private static void checkPosition(JsonNode panel, String name, Map<String, String> occupied, List<String> problems) {
+    private static void checkPosition(
+            JsonNode panel, String name, Map<String, String> occupied, List<String> problems) {
         JsonNode pos = panel.path("gridPos");
-        int x = pos.path("x").asInt(-1), y = pos.path("y").asInt(-1), w = pos.path("w").asInt(0), h = pos.path("h").asInt(0);
+        int x = pos.path("x").asInt(-1),
+                y = pos.path("y").asInt(-1),
+                w = pos.path("w").asInt(0),
+                h = pos.path("h").asInt(0);
         if (x < 0 || y < 0 || w <= 0 || h <= 0 || x + w > GRID_WIDTH) {
             problems.add(name + ": gridPos " + pos + " is outside the 24-column grid");
             return;

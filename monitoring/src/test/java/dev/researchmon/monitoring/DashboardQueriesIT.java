@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DashboardQueriesIT {
     /** Short intervals so windows fill in seconds; panels use $__rate_interval = 4 scrapes, as Grafana does. */
     private static final String SCRAPE_INTERVAL = "1s";
+
     private static final String RATE_INTERVAL = "10s";
     private static final String RANGE = "5m";
     private static final Duration DATA_DEADLINE = Duration.ofSeconds(90);
@@ -91,10 +92,18 @@ class DashboardQueriesIT {
         kernelEnv.put("JPY_SESSION_NAME", NOTEBOOK);
         kernelEnv.put("RESEARCH_MONITOR_SIDECAR_URL", "http://127.0.0.1:" + sidecarPort);
         kernelEnv.put("RESEARCH_MONITOR_HOME", state.toString());
-        ManagedProcess notebook = start("notebook", List.of("/usr/bin/python3",
-                MonitoringFiles.root().resolve("src/test/python/monitored_kernel.py").toString(), KERNEL_NAME),
-                kernelEnv, logs);
-        kernelPid = Long.parseLong(notebook.awaitLine(Pattern.compile("pid (\\d+)"), Duration.ofSeconds(90)).group(1));
+        ManagedProcess notebook = start(
+                "notebook",
+                List.of(
+                        "/usr/bin/python3",
+                        MonitoringFiles.root()
+                                .resolve("src/test/python/monitored_kernel.py")
+                                .toString(),
+                        KERNEL_NAME),
+                kernelEnv,
+                logs);
+        kernelPid = Long.parseLong(notebook.awaitLine(Pattern.compile("pid (\\d+)"), Duration.ofSeconds(90))
+                .group(1));
 
         Map<String, String> sidecarEnv = new HashMap<>();
         sidecarEnv.put("RESEARCH_MONITOR_HOME", state.toString());
@@ -109,37 +118,77 @@ class DashboardQueriesIT {
         sidecarEnv.put("STUB_NVML_ENERGY_GROWS", "1");
         // One XID event, so the XID panel and GpuXidError's expression have a series to show.
         sidecarEnv.put("STUB_NVML_XID", "1:79");
-        start("sidecar", List.of(ManagedProcess.javaBinary(), "-jar", sidecarJar.toString(), "--port", String.valueOf(sidecarPort),
-                "--bind", "127.0.0.1", "--nvml-library", nvml.toString()), sidecarEnv, logs);
+        start(
+                "sidecar",
+                List.of(
+                        ManagedProcess.javaBinary(),
+                        "-jar",
+                        sidecarJar.toString(),
+                        "--port",
+                        String.valueOf(sidecarPort),
+                        "--bind",
+                        "127.0.0.1",
+                        "--nvml-library",
+                        nvml.toString()),
+                sidecarEnv,
+                logs);
         URI sidecarHealth = URI.create("http://127.0.0.1:" + sidecarPort + "/-/healthy");
         // Only once the sidecar answers: %monitoring on would otherwise start a sidecar of its own.
         waitFor("the sidecar", Duration.ofSeconds(30), () -> answers200(sidecarHealth));
         notebook.sendLine("go");
         notebook.awaitLine(Pattern.compile("monitoring on: ok"), Duration.ofSeconds(60));
 
-        start("node-exporter", List.of("/usr/bin/prometheus-node-exporter", "--no-collector.systemd",
-                "--web.listen-address=127.0.0.1:" + exporterPort), Map.of(), logs);
+        start(
+                "node-exporter",
+                List.of(
+                        "/usr/bin/prometheus-node-exporter",
+                        "--no-collector.systemd",
+                        "--web.listen-address=127.0.0.1:" + exporterPort),
+                Map.of(),
+                logs);
 
-        start("jupyter", List.of("/usr/bin/jupyter", "notebook", "--no-browser", "--allow-root",
-                "--ip=127.0.0.1", "--port=" + jupyterPort, "--port-retries=0",
-                "--NotebookApp.token=" + UUID.randomUUID(), "--NotebookApp.authenticate_prometheus=False",
-                "--notebook-dir=" + jupyterHome), jupyterEnv, logs);
+        start(
+                "jupyter",
+                List.of(
+                        "/usr/bin/jupyter",
+                        "notebook",
+                        "--no-browser",
+                        "--allow-root",
+                        "--ip=127.0.0.1",
+                        "--port=" + jupyterPort,
+                        "--port-retries=0",
+                        "--NotebookApp.token=" + UUID.randomUUID(),
+                        "--NotebookApp.authenticate_prometheus=False",
+                        "--notebook-dir=" + jupyterHome),
+                jupyterEnv,
+                logs);
 
-        start("alertmanager", List.of("/usr/bin/prometheus-alertmanager",
-                "--config.file=" + MonitoringFiles.root().resolve("alertmanager/alertmanager.yml"),
-                "--storage.path=" + work.resolve("alertmanager"), "--web.listen-address=127.0.0.1:" + alertmanagerPort,
-                "--cluster.listen-address="), Map.of(), logs);
+        start(
+                "alertmanager",
+                List.of(
+                        "/usr/bin/prometheus-alertmanager",
+                        "--config.file=" + MonitoringFiles.root().resolve("alertmanager/alertmanager.yml"),
+                        "--storage.path=" + work.resolve("alertmanager"),
+                        "--web.listen-address=127.0.0.1:" + alertmanagerPort,
+                        "--cluster.listen-address="),
+                Map.of(),
+                logs);
         alertmanagerUrl = "http://127.0.0.1:" + alertmanagerPort + "/api/v2/alerts";
 
-        Path config = new LoopbackPrometheusConfig(Map.of(
-                "localhost:9090", "127.0.0.1:" + prometheusPort,
-                "node-exporter:9100", "127.0.0.1:" + exporterPort,
-                "research:8888", "127.0.0.1:" + jupyterPort,
-                "research:9464", "127.0.0.1:" + sidecarPort,
-                "cadvisor:8080", "127.0.0.1:" + nobodyPort,
-                "alertmanager:9093", "127.0.0.1:" + alertmanagerPort), SCRAPE_INTERVAL)
+        Path config = new LoopbackPrometheusConfig(
+                        Map.of(
+                                "localhost:9090", "127.0.0.1:" + prometheusPort,
+                                "node-exporter:9100", "127.0.0.1:" + exporterPort,
+                                "research:8888", "127.0.0.1:" + jupyterPort,
+                                "research:9464", "127.0.0.1:" + sidecarPort,
+                                "cadvisor:8080", "127.0.0.1:" + nobodyPort,
+                                "alertmanager:9093", "127.0.0.1:" + alertmanagerPort),
+                        SCRAPE_INTERVAL)
                 .write(MonitoringFiles.prometheus().resolve("prometheus.yml"), work.resolve("prometheus.yml"));
-        prometheus = LocalPrometheus.start(work.resolve("prometheus"), prometheusPort, Files.readString(config),
+        prometheus = LocalPrometheus.start(
+                work.resolve("prometheus"),
+                prometheusPort,
+                Files.readString(config),
                 "--storage.tsdb.retention.time=15d");
         processes.add(prometheus.process());
 
@@ -166,8 +215,10 @@ class DashboardQueriesIT {
         QueryTemplate template = new QueryTemplate(variables, RATE_INTERVAL, RANGE);
         List<Check> checks = new ArrayList<>();
         for (GrafanaDashboard.Query query : dashboard.queries()) {
-            checks.add(new Check("panel '" + query.panelTitle() + "' " + query.refId(),
-                    template.expand(query.expr()), !query.readsCadvisor()));
+            checks.add(new Check(
+                    "panel '" + query.panelTitle() + "' " + query.refId(),
+                    template.expand(query.expr()),
+                    !query.readsCadvisor()));
         }
         assertAllAnswer(checks);
     }
@@ -184,16 +235,20 @@ class DashboardQueriesIT {
 
     @Test
     void everyRule_isLoadedAndEvaluatesWithoutError() throws Exception {
-        int expected = RuleFiles.recordingRules().size() + RuleFiles.alertRules().size();
+        int expected =
+                RuleFiles.recordingRules().size() + RuleFiles.alertRules().size();
         waitFor("every rule evaluated", DATA_DEADLINE, () -> {
             List<JsonNode> rules = loadedRules();
-            return rules.size() == expected && rules.stream().noneMatch(r -> "unknown".equals(r.path("health").asText()));
+            return rules.size() == expected
+                    && rules.stream()
+                            .noneMatch(r -> "unknown".equals(r.path("health").asText()));
         });
         List<String> unhealthy = new ArrayList<>();
         for (JsonNode rule : loadedRules()) {
             if (!"ok".equals(rule.path("health").asText())) {
-                unhealthy.add(rule.path("name").asText() + ": " + rule.path("health").asText() + " "
-                        + rule.path("lastError").asText());
+                unhealthy.add(
+                        rule.path("name").asText() + ": " + rule.path("health").asText() + " "
+                                + rule.path("lastError").asText());
             }
         }
         assertEquals(expected, loadedRules().size(), "Prometheus did not load every rule of rules/");
@@ -202,12 +257,23 @@ class DashboardQueriesIT {
 
     @Test
     void researchJob_scrapesTheJupyterServerAndTheSidecar_toldApartByComponent() throws Exception {
-        waitFor("research targets up", DATA_DEADLINE, () -> prometheus.query(
-                "count(up{job=\"research\"} == 1)").path("data").path("result").path(0).path("value").path(1)
-                .asText().equals("2"));
+        waitFor(
+                "research targets up",
+                DATA_DEADLINE,
+                () -> prometheus
+                        .query("count(up{job=\"research\"} == 1)")
+                        .path("data")
+                        .path("result")
+                        .path(0)
+                        .path("value")
+                        .path(1)
+                        .asText()
+                        .equals("2"));
         for (String component : List.of("jupyter-server", "sidecar")) {
-            JsonNode result = prometheus.query("up{job=\"research\", component=\"" + component + "\"}")
-                    .path("data").path("result");
+            JsonNode result = prometheus
+                    .query("up{job=\"research\", component=\"" + component + "\"}")
+                    .path("data")
+                    .path("result");
             assertEquals(1, result.size(), component + ": " + result);
             assertEquals("1", result.get(0).path("value").path(1).asText(), component + " is down: " + logs());
         }
@@ -215,8 +281,15 @@ class DashboardQueriesIT {
 
     @Test
     void alerts_goToTheConfiguredAlertmanager() throws Exception {
-        waitFor("Alertmanager discovered", DATA_DEADLINE, () -> prometheus.get("/api/v1/alertmanagers").path("data")
-                .path("activeAlertmanagers").findValuesAsText("url").contains(alertmanagerUrl));
+        waitFor(
+                "Alertmanager discovered",
+                DATA_DEADLINE,
+                () -> prometheus
+                        .get("/api/v1/alertmanagers")
+                        .path("data")
+                        .path("activeAlertmanagers")
+                        .findValuesAsText("url")
+                        .contains(alertmanagerUrl));
     }
 
     @Test
@@ -231,7 +304,10 @@ class DashboardQueriesIT {
     @Test
     void gpuActivityPerNotebook_isAttributedToTheReportingKernel_andTheRestToOther() throws Exception {
         String mine = "gpu_notebook_utilization_ratio{notebook=\"" + NOTEBOOK + "\"}";
-        waitFor("per-notebook GPU activity", DATA_DEADLINE, () -> !resultOf(mine).isEmpty());
+        waitFor(
+                "per-notebook GPU activity",
+                DATA_DEADLINE,
+                () -> !resultOf(mine).isEmpty());
         JsonNode series = resultOf(mine).get(0);
         assertEquals("0", series.path("metric").path("gpu").asText(), series.toString());
         assertEquals(0.35, series.path("value").path(1).asDouble(), 1e-9, series.toString());
@@ -242,20 +318,25 @@ class DashboardQueriesIT {
     @Test
     void gpuActivityPanel_showsSmActivityWhereGpmIs_andUtilizationElsewhere() throws Exception {
         GrafanaDashboard.Query activity = dashboard.queries().stream()
-                .filter(q -> q.panelTitle().equals("GPU activity") && q.refId().equals("A")).findFirst().orElseThrow();
-        String expr = new QueryTemplate(awaitVariableValues(), RATE_INTERVAL, RANGE)
-                .expand(activity.expr());
-        waitFor("GPM activity of GPU 0 and 2", DATA_DEADLINE, () -> resultOf(expr).size() == 3
-                && resultOf(expr).findValuesAsText("source").contains("SM active"));
+                .filter(q -> q.panelTitle().equals("GPU activity") && q.refId().equals("A"))
+                .findFirst()
+                .orElseThrow();
+        String expr = new QueryTemplate(awaitVariableValues(), RATE_INTERVAL, RANGE).expand(activity.expr());
+        waitFor(
+                "GPM activity of GPU 0 and 2",
+                DATA_DEADLINE,
+                () -> resultOf(expr).size() == 3
+                        && resultOf(expr).findValuesAsText("source").contains("SM active"));
         Map<String, String> sourceByGpu = new HashMap<>();
-        resultOf(expr).forEach(s -> sourceByGpu.put(s.path("metric").path("gpu").asText(),
-                s.path("metric").path("source").asText()));
+        resultOf(expr)
+                .forEach(s -> sourceByGpu.put(
+                        s.path("metric").path("gpu").asText(),
+                        s.path("metric").path("source").asText()));
         assertEquals(Map.of("0", "SM active", "1", "kernel running (no GPM)", "2", "SM active"), sourceByGpu);
     }
 
     /** A query, and whether it must return series (false: it only has to be valid PromQL). */
-    private record Check(String what, String expr, boolean needsData) {
-    }
+    private record Check(String what, String expr, boolean needsData) {}
 
     /** Polls until every check answers as required, then reports every one that never did. */
     private void assertAllAnswer(List<Check> checks) throws Exception {
@@ -266,8 +347,12 @@ class DashboardQueriesIT {
             for (Check check : checks) {
                 JsonNode answer = prometheus.query(check.expr());
                 if (!"success".equals(answer.path("status").asText())) {
-                    failing.put(check, "rejected: " + answer.path("errorType").asText() + " " + answer.path("error").asText());
-                } else if (check.needsData() && answer.path("data").path("result").isEmpty()) {
+                    failing.put(
+                            check,
+                            "rejected: " + answer.path("errorType").asText() + " "
+                                    + answer.path("error").asText());
+                } else if (check.needsData()
+                        && answer.path("data").path("result").isEmpty()) {
                     failing.put(check, "no data");
                 }
             }
@@ -280,8 +365,13 @@ class DashboardQueriesIT {
         } while (!failing.isEmpty() && Instant.now().isBefore(deadline));
         if (!failing.isEmpty()) {
             StringBuilder message = new StringBuilder(failing.size() + " of " + checks.size() + " queries failed:\n");
-            failing.forEach((check, reason) -> message.append("  ").append(check.what()).append(": ").append(reason)
-                    .append("\n    ").append(check.expr()).append('\n'));
+            failing.forEach((check, reason) -> message.append("  ")
+                    .append(check.what())
+                    .append(": ")
+                    .append(reason)
+                    .append("\n    ")
+                    .append(check.expr())
+                    .append('\n'));
             fail(message + logs());
         }
     }
@@ -293,7 +383,9 @@ class DashboardQueriesIT {
         for (GrafanaDashboard.Variable variable : dashboard.variables()) {
             Matcher m = labelValues.matcher(variable.query());
             assertTrue(m.matches(), "variable $" + variable.name() + ": unsupported query " + variable.query());
-            waitFor("values of $" + variable.name(), DATA_DEADLINE,
+            waitFor(
+                    "values of $" + variable.name(),
+                    DATA_DEADLINE,
                     () -> !labelValues(m.group(2), m.group(1)).isEmpty());
             values.put(variable.name(), labelValues(m.group(2), m.group(1)));
         }
@@ -355,9 +447,11 @@ class DashboardQueriesIT {
     private void installKernelspec(Path repo, Map<String, String> jupyterEnv, Path logs) throws Exception {
         Path kernelJar = repo.resolve("kernel/target/research-kernel.jar");
         assertTrue(Files.isRegularFile(kernelJar), "build the kernel first (mvn package): " + kernelJar);
-        try (ManagedProcess install = ManagedProcess.start("kernelspec-install", List.of(
-                repo.resolve("bin/research-kernel").toString(), "install", "--user", "--name", KERNEL_NAME),
-                jupyterEnv, logs)) {
+        try (ManagedProcess install = ManagedProcess.start(
+                "kernelspec-install",
+                List.of(repo.resolve("bin/research-kernel").toString(), "install", "--user", "--name", KERNEL_NAME),
+                jupyterEnv,
+                logs)) {
             install.awaitLine(Pattern.compile("Installed kernelspec .*"), Duration.ofSeconds(60));
         }
     }

@@ -15,11 +15,12 @@ import org.junit.jupiter.api.Test;
 
 /** The provisioned research-environment dashboard, checked for structure without Grafana. */
 class DashboardStructureTest {
-    static final Path DASHBOARD = MonitoringFiles.grafana()
-            .resolve("provisioning/dashboards/research-environment.json");
+    static final Path DASHBOARD =
+            MonitoringFiles.grafana().resolve("provisioning/dashboards/research-environment.json");
 
     private final GrafanaDashboard dashboard = GrafanaDashboard.load(DASHBOARD);
-    private final String datasourceUid = GrafanaProvisioningTest.provisionedDatasource().path("uid").asText();
+    private final String datasourceUid =
+            GrafanaProvisioningTest.provisionedDatasource().path("uid").asText();
 
     @Test
     void provisionedDashboard_hasNoStructuralProblems() {
@@ -30,7 +31,9 @@ class DashboardStructureTest {
 
     @Test
     void dashboard_hasHostInstanceGpuAndNotebookVariables() {
-        Set<String> names = dashboard.variables().stream().map(GrafanaDashboard.Variable::name).collect(Collectors.toSet());
+        Set<String> names = dashboard.variables().stream()
+                .map(GrafanaDashboard.Variable::name)
+                .collect(Collectors.toSet());
         assertEquals(Set.of("host", "instance", "gpu", "notebook"), names);
         for (GrafanaDashboard.Variable variable : dashboard.variables()) {
             assertTrue(variable.query().startsWith("label_values("), variable + " is not a label_values query");
@@ -51,21 +54,37 @@ class DashboardStructureTest {
     /** One page answers what Node Exporter Full, cAdvisor and DCGM dashboards answer. */
     @Test
     void dashboard_coversHostContainersGpusNotebooksAndSidecar() {
-        String all = dashboard.queries().stream().map(GrafanaDashboard.Query::expr).collect(Collectors.joining("\n"));
-        for (String metric : List.of("node_cpu_seconds_total", "node_memory_MemAvailable_bytes", "node_disk_read_bytes_total",
-                "node_filesystem_avail_bytes", "node_network_receive_bytes_total", "container_cpu_usage_seconds_total",
-                "container_memory_working_set_bytes", "gpu_utilization_ratio", "gpu_memory_used_bytes",
-                "gpu_temperature_celsius", "gpu_power_watts", "notebook:notebook_cells_executed:rate5m",
-                "notebook:notebook_cell_duration_seconds:p95_rate5m", "notebook_cells_executed_total",
-                "gpu_notebook_memory_used_bytes", "sidecar_collector_success", "gpu_sm_active_ratio",
-                "gpu_tensor_active_ratio", "gpu_notebook_utilization_ratio", "gpu_mig_sm_active_ratio")) {
+        String all =
+                dashboard.queries().stream().map(GrafanaDashboard.Query::expr).collect(Collectors.joining("\n"));
+        for (String metric : List.of(
+                "node_cpu_seconds_total",
+                "node_memory_MemAvailable_bytes",
+                "node_disk_read_bytes_total",
+                "node_filesystem_avail_bytes",
+                "node_network_receive_bytes_total",
+                "container_cpu_usage_seconds_total",
+                "container_memory_working_set_bytes",
+                "gpu_utilization_ratio",
+                "gpu_memory_used_bytes",
+                "gpu_temperature_celsius",
+                "gpu_power_watts",
+                "notebook:notebook_cells_executed:rate5m",
+                "notebook:notebook_cell_duration_seconds:p95_rate5m",
+                "notebook_cells_executed_total",
+                "gpu_notebook_memory_used_bytes",
+                "sidecar_collector_success",
+                "gpu_sm_active_ratio",
+                "gpu_tensor_active_ratio",
+                "gpu_notebook_utilization_ratio",
+                "gpu_mig_sm_active_ratio")) {
             assertTrue(all.contains(metric), "no panel reads " + metric);
         }
     }
 
     @Test
     void duplicatePanelId_isReported() {
-        GrafanaDashboard broken = GrafanaDashboard.parse("""
+        GrafanaDashboard broken =
+                GrafanaDashboard.parse("""
                 {"uid": "d", "panels": [
                   %s,
                   %s
@@ -81,8 +100,9 @@ class DashboardStructureTest {
 
     @Test
     void panelOnAnotherDatasource_isReported() {
-        ObjectNode root = (ObjectNode) GrafanaDashboard.parse(
-                "{\"uid\": \"d\", \"panels\": [" + panel(1, 0, "s") + "]}").root();
+        ObjectNode root =
+                (ObjectNode) GrafanaDashboard.parse("{\"uid\": \"d\", \"panels\": [" + panel(1, 0, "s") + "]}")
+                        .root();
         ((ObjectNode) root.path("panels").get(0).path("datasource")).put("uid", "someone-elses");
         assertProblem(new GrafanaDashboard(root), "is not the provisioned Prometheus");
     }

@@ -1,12 +1,11 @@
 package dev.researchmon.monitoring;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.researchmon.kernel.Main;
 import dev.researchmon.manager.EnvironmentManager;
 import dev.researchmon.sidecar.SidecarMain;
 import dev.researchmon.sidecar.gpu.GpuCollector;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,8 +20,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * README.md and docs/ cannot go stale unnoticed: every relative link (and its #anchor) resolves,
@@ -57,7 +56,8 @@ class DocsTest {
                 }
                 String file = target.contains("#") ? target.substring(0, target.indexOf('#')) : target;
                 String anchor = target.contains("#") ? target.substring(target.indexOf('#') + 1) : null;
-                Path resolved = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
+                Path resolved =
+                        file.isEmpty() ? page : page.getParent().resolve(file).normalize();
                 if (!Files.exists(resolved)) {
                     broken.add(REPO.relativize(page) + ": " + target + " (no " + REPO.relativize(resolved) + ")");
                 } else if (anchor != null && !anchors(resolved).contains(anchor)) {
@@ -72,7 +72,8 @@ class DocsTest {
     void everyOptionShownForALauncher_isOneItsCommandAccepts() throws Exception {
         Map<String, Set<String>> accepted = Map.of(
                 "environment-manager", options(new CommandLine(managerCommand())),
-                "research-kernel", options(new CommandLine(new Main()).getSubcommands().get("install")),
+                "research-kernel",
+                        options(new CommandLine(new Main()).getSubcommands().get("install")),
                 "metrics-sidecar", options(sidecarCommand()));
         List<String> unknown = new ArrayList<>();
         int checked = 0;
@@ -87,12 +88,14 @@ class DocsTest {
                 }
                 for (Map.Entry<String, Set<String>> command : accepted.entrySet()) {
                     // a command line shown in the text: the launcher's name, then its options on that line
-                    Matcher at = Pattern.compile("(?:bin/)?" + command.getKey() + "\\b( install)?([^`|]*)").matcher(line);
+                    Matcher at = Pattern.compile("(?:bin/)?" + command.getKey() + "\\b( install)?([^`|]*)")
+                            .matcher(line);
                     while (at.find()) {
                         for (String flag : flags(at.group(2))) {
                             checked++;
                             if (!command.getValue().contains(flag)) {
-                                unknown.add(REPO.relativize(page) + ": " + command.getKey() + " " + flag + "   in: " + line.strip());
+                                unknown.add(REPO.relativize(page) + ": " + command.getKey() + " " + flag + "   in: "
+                                        + line.strip());
                             }
                         }
                     }
@@ -109,7 +112,9 @@ class DocsTest {
             }
         }
         assertTrue(checked > 50, "only " + checked + " options found in the docs: has the pattern stopped matching?");
-        assertTrue(unknown.isEmpty(), "options the docs show that the command does not accept:\n" + String.join("\n", unknown));
+        assertTrue(
+                unknown.isEmpty(),
+                "options the docs show that the command does not accept:\n" + String.join("\n", unknown));
     }
 
     @Test
@@ -127,23 +132,27 @@ class DocsTest {
         GpuCollector.FAMILY_NAMES.forEach(registered::add);
         for (String module : List.of("sidecar", "magics", "ml")) {
             try (Stream<Path> sources = Files.walk(REPO.resolve(module).resolve("src/main/java"))) {
-                for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
-                    Matcher m = Pattern.compile("\"((?:sidecar|notebook|training)_[a-z0-9_]+)\"").matcher(Files.readString(source));
+                for (Path source :
+                        sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    Matcher m = Pattern.compile("\"((?:sidecar|notebook|training)_[a-z0-9_]+)\"")
+                            .matcher(Files.readString(source));
                     while (m.find()) {
                         registered.add(m.group(1));
                     }
                 }
             }
         }
-        Matcher rule = Pattern.compile("record:\\s*([a-z0-9_:]+)").matcher(
-                Files.readString(MonitoringFiles.prometheus().resolve("rules/recording.yml")));
+        Matcher rule = Pattern.compile("record:\\s*([a-z0-9_:]+)")
+                .matcher(Files.readString(MonitoringFiles.prometheus().resolve("rules/recording.yml")));
         while (rule.find()) {
             registered.add(rule.group(1));
         }
 
         List<String> missing = new ArrayList<>();
         for (String name : registered) {
-            if (!referenced.contains(name) && !referenced.contains(name + "_total") && !referenced.contains(name + "_info")) {
+            if (!referenced.contains(name)
+                    && !referenced.contains(name + "_total")
+                    && !referenced.contains(name + "_info")) {
                 missing.add(name);
             }
         }
@@ -155,7 +164,8 @@ class DocsTest {
             }
         }
         assertTrue(registered.size() > 60, "found only " + registered.size() + " registered names: " + registered);
-        assertTrue(missing.isEmpty(), "registered by the code but not in docs/sidecar.md's metrics reference: " + missing);
+        assertTrue(
+                missing.isEmpty(), "registered by the code but not in docs/sidecar.md's metrics reference: " + missing);
         assertTrue(stale.isEmpty(), "in the metrics reference but registered nowhere: " + stale);
     }
 
@@ -182,9 +192,11 @@ class DocsTest {
     }
 
     private static Object managerCommand() throws Exception {
-        var constructor = EnvironmentManager.class.getDeclaredConstructor(Map.class, PrintWriter.class, PrintWriter.class);
+        var constructor =
+                EnvironmentManager.class.getDeclaredConstructor(Map.class, PrintWriter.class, PrintWriter.class);
         constructor.setAccessible(true);
-        return constructor.newInstance(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        return constructor.newInstance(
+                Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
     }
 
     /** GitHub's anchors: headings lower-cased, punctuation dropped, spaces as hyphens. */

@@ -29,8 +29,7 @@ final class GrafanaDashboard {
     }
 
     /** A query template variable: its name and the query Grafana lists its values with. */
-    record Variable(String name, String query) {
-    }
+    record Variable(String name, String query) {}
 
     private final JsonNode root;
 
@@ -70,15 +69,20 @@ final class GrafanaDashboard {
 
     /** Panels that draw data (every panel but rows). */
     List<JsonNode> dataPanels() {
-        return panels().stream().filter(p -> !"row".equals(p.path("type").asText())).toList();
+        return panels().stream()
+                .filter(p -> !"row".equals(p.path("type").asText()))
+                .toList();
     }
 
     List<Query> queries() {
         List<Query> queries = new ArrayList<>();
         for (JsonNode panel : dataPanels()) {
             for (JsonNode target : panel.path("targets")) {
-                queries.add(new Query(panel.path("id").asInt(), panel.path("title").asText(),
-                        target.path("refId").asText(), target.path("expr").asText()));
+                queries.add(new Query(
+                        panel.path("id").asInt(),
+                        panel.path("title").asText(),
+                        target.path("refId").asText(),
+                        target.path("expr").asText()));
             }
         }
         return queries;
@@ -88,7 +92,8 @@ final class GrafanaDashboard {
         List<Variable> variables = new ArrayList<>();
         for (JsonNode variable : root.path("templating").path("list")) {
             JsonNode query = variable.path("query");
-            variables.add(new Variable(variable.path("name").asText(),
+            variables.add(new Variable(
+                    variable.path("name").asText(),
                     query.isObject() ? query.path("query").asText() : query.asText()));
         }
         return variables;

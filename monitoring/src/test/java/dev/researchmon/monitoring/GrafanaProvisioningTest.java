@@ -30,9 +30,13 @@ class GrafanaProvisioningTest {
         assertFalse(source.path("uid").asText().isBlank(), "the uid must be fixed so dashboards can name it");
         assertEquals("http://prometheus:9090", source.path("url").asText());
         String scrapeInterval = RuleFiles.read(MonitoringFiles.prometheus().resolve("prometheus.yml"))
-                .path("global").path("scrape_interval").asText();
+                .path("global")
+                .path("scrape_interval")
+                .asText();
         assertEquals("15s", scrapeInterval);
-        assertEquals(scrapeInterval, source.path("jsonData").path("timeInterval").asText(),
+        assertEquals(
+                scrapeInterval,
+                source.path("jsonData").path("timeInterval").asText(),
                 "timeInterval must equal Prometheus's scrape_interval for $__rate_interval to be right");
     }
 
@@ -46,7 +50,8 @@ class GrafanaProvisioningTest {
         // compose mounts monitoring/grafana/provisioning at /etc/grafana/provisioning
         String path = provider.path("options").path("path").asText();
         assertEquals("/etc/grafana/provisioning/dashboards", path);
-        assertTrue(Files.isRegularFile(MonitoringFiles.grafana().resolve("provisioning/dashboards/research-environment.json")));
+        assertTrue(Files.isRegularFile(
+                MonitoringFiles.grafana().resolve("provisioning/dashboards/research-environment.json")));
     }
 
     @Test
@@ -58,7 +63,8 @@ class GrafanaProvisioningTest {
         assertEquals("false", settings.get("auth.anonymous.enabled"));
         assertEquals("false", settings.get("users.allow_sign_up"));
         String text = Files.readString(ini);
-        assertTrue(text.contains("WARNING") && text.contains("--grafana-password"),
+        assertTrue(
+                text.contains("WARNING") && text.contains("--grafana-password"),
                 "the default password must be warned about where it is set");
     }
 
@@ -77,7 +83,9 @@ class GrafanaProvisioningTest {
             } else {
                 int eq = line.indexOf('=');
                 assertTrue(eq > 0, file + ": not a key = value line: " + raw);
-                settings.put(section + "." + line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+                settings.put(
+                        section + "." + line.substring(0, eq).strip(),
+                        line.substring(eq + 1).strip());
             }
         }
         return settings;

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,7 +32,8 @@ class KubernetesManifestsTest {
     private static List<JsonNode> load() {
         try {
             List<JsonNode> all = new ArrayList<>();
-            JsonNode kustomization = YAML.readTree(DIR.resolve("kustomization.yaml").toFile());
+            JsonNode kustomization =
+                    YAML.readTree(DIR.resolve("kustomization.yaml").toFile());
             for (JsonNode file : kustomization.path("resources")) {
                 all.addAll(documents(DIR.resolve(file.asText())));
             }
@@ -57,8 +57,10 @@ class KubernetesManifestsTest {
     }
 
     private JsonNode one(String kind, String name) {
-        return resources.stream().filter(r -> r.path("kind").asText().equals(kind)
-                && r.at("/metadata/name").asText().equals(name)).findFirst()
+        return resources.stream()
+                .filter(r -> r.path("kind").asText().equals(kind)
+                        && r.at("/metadata/name").asText().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in the kustomization"));
     }
 
@@ -76,7 +78,9 @@ class KubernetesManifestsTest {
 
     private static Set<String> containerPortNames(JsonNode podSpec) {
         Set<String> names = new HashSet<>();
-        podSpec.path("containers").forEach(c -> c.path("ports").forEach(p -> names.add(p.path("name").asText())));
+        podSpec.path("containers")
+                .forEach(c ->
+                        c.path("ports").forEach(p -> names.add(p.path("name").asText())));
         return names;
     }
 
@@ -94,18 +98,31 @@ class KubernetesManifestsTest {
     void daemonSet_runsNodeExporterAndTheSidecar_onGpuNodes_asNonRoot() {
         JsonNode ds = one("DaemonSet", "gpu-node-monitor");
         JsonNode pod = ds.at("/spec/template");
-        assertTrue(selects(ds.at("/spec/selector/matchLabels"), pod.at("/metadata/labels")), "the DaemonSet selects its own pods");
-        assertEquals("true", pod.at("/spec/nodeSelector").path("nvidia.com/gpu.present").asText(), "GPU nodes only");
+        assertTrue(
+                selects(ds.at("/spec/selector/matchLabels"), pod.at("/metadata/labels")),
+                "the DaemonSet selects its own pods");
+        assertEquals(
+                "true",
+                pod.at("/spec/nodeSelector").path("nvidia.com/gpu.present").asText(),
+                "GPU nodes only");
         Map<String, Integer> ports = new java.util.HashMap<>();
-        pod.at("/spec/containers").forEach(c -> c.path("ports").forEach(p ->
-                ports.put(p.path("name").asText(), p.path("containerPort").asInt())));
+        pod.at("/spec/containers")
+                .forEach(c -> c.path("ports")
+                        .forEach(p -> ports.put(
+                                p.path("name").asText(), p.path("containerPort").asInt())));
         assertEquals(Map.of("node-metrics", 9100, "gpu-metrics", 9464), ports);
         assertTrue(pod.at("/spec/securityContext/runAsNonRoot").asBoolean());
         for (JsonNode c : pod.at("/spec/containers")) {
-            assertFalse(c.at("/securityContext/privileged").asBoolean(false), c.path("name").asText());
-            assertFalse(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true), c.path("name").asText());
+            assertFalse(
+                    c.at("/securityContext/privileged").asBoolean(false),
+                    c.path("name").asText());
+            assertFalse(
+                    c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true),
+                    c.path("name").asText());
             assertTrue(c.at("/resources/limits").has("memory"), c.path("name") + " has no memory limit");
-            assertFalse(c.at("/resources/limits").has("nvidia.com/gpu"), "the monitor must not take a GPU from the researchers");
+            assertFalse(
+                    c.at("/resources/limits").has("nvidia.com/gpu"),
+                    "the monitor must not take a GPU from the researchers");
         }
         assertFalse(pod.at("/spec/automountServiceAccountToken").asBoolean(true), "it reads nothing from the API");
     }
@@ -114,16 +131,22 @@ class KubernetesManifestsTest {
     void serviceMonitor_selectsTheDaemonSetsService_byLabelAndPortName() {
         JsonNode service = one("Service", "gpu-node-monitor");
         JsonNode pod = one("DaemonSet", "gpu-node-monitor").at("/spec/template");
-        assertTrue(selects(service.at("/spec/selector"), pod.at("/metadata/labels")), "the Service selects the DaemonSet's pods");
+        assertTrue(
+                selects(service.at("/spec/selector"), pod.at("/metadata/labels")),
+                "the Service selects the DaemonSet's pods");
         Set<String> podPorts = containerPortNames(pod.path("spec"));
         Set<String> servicePorts = new HashSet<>();
         for (JsonNode port : service.at("/spec/ports")) {
             servicePorts.add(port.path("name").asText());
-            assertTrue(podPorts.contains(port.path("targetPort").asText()), "targetPort " + port + " is no container port");
+            assertTrue(
+                    podPorts.contains(port.path("targetPort").asText()),
+                    "targetPort " + port + " is no container port");
         }
         JsonNode monitor = one("ServiceMonitor", "gpu-node-monitor");
         assertEquals("monitoring.coreos.com/v1", monitor.path("apiVersion").asText());
-        assertTrue(selects(monitor.at("/spec/selector/matchLabels"), service.at("/metadata/labels")), "the ServiceMonitor selects the Service");
+        assertTrue(
+                selects(monitor.at("/spec/selector/matchLabels"), service.at("/metadata/labels")),
+                "the ServiceMonitor selects the Service");
         assertEquals(2, monitor.at("/spec/endpoints").size());
         for (JsonNode endpoint : monitor.at("/spec/endpoints")) {
             assertTrue(servicePorts.contains(endpoint.path("port").asText()), endpoint + " names no Service port");
@@ -135,11 +158,14 @@ class KubernetesManifestsTest {
     void podMonitor_selectsAResearchPods_sidecarAndJupyter_asJobResearch() throws IOException {
         JsonNode monitor = one("PodMonitor", "research");
         JsonNode pod = documents(DIR.resolve("examples/research-pod.yaml")).get(0);
-        assertTrue(selects(monitor.at("/spec/selector/matchLabels"), pod.at("/metadata/labels")), "the PodMonitor selects a research pod");
+        assertTrue(
+                selects(monitor.at("/spec/selector/matchLabels"), pod.at("/metadata/labels")),
+                "the PodMonitor selects a research pod");
         Set<String> podPorts = containerPortNames(pod.path("spec"));
         Set<String> components = new HashSet<>();
         for (JsonNode endpoint : monitor.at("/spec/podMetricsEndpoints")) {
-            assertTrue(podPorts.contains(endpoint.path("port").asText()), endpoint + " names no port of the research pod");
+            assertTrue(
+                    podPorts.contains(endpoint.path("port").asText()), endpoint + " names no port of the research pod");
             assertSetsHostFromNode(endpoint);
             for (JsonNode relabel : endpoint.path("relabelings")) {
                 if (relabel.path("targetLabel").asText().equals("job")) {
@@ -171,15 +197,20 @@ class KubernetesManifestsTest {
             if (r.path("kind").asText().endsWith("Role")) {
                 for (JsonNode rule : r.path("rules")) {
                     rules++;
-                    rule.path("verbs").forEach(v -> assertTrue(reads.contains(v.asText()),
-                            r.at("/metadata/name").asText() + " may " + v.asText()));
-                    rule.path("resources").forEach(res -> assertFalse(res.asText().equals("secrets"), "no need to read secrets"));
+                    rule.path("verbs")
+                            .forEach(v -> assertTrue(
+                                    reads.contains(v.asText()),
+                                    r.at("/metadata/name").asText() + " may " + v.asText()));
+                    rule.path("resources")
+                            .forEach(res -> assertFalse(res.asText().equals("secrets"), "no need to read secrets"));
                 }
             }
         }
         assertTrue(rules > 0, "Prometheus needs to discover the pods");
         JsonNode binding = one("RoleBinding", "prometheus-discovery");
-        assertEquals(one("Role", "prometheus-discovery").at("/metadata/name").asText(), binding.at("/roleRef/name").asText());
+        assertEquals(
+                one("Role", "prometheus-discovery").at("/metadata/name").asText(),
+                binding.at("/roleRef/name").asText());
     }
 
     /**
@@ -191,7 +222,10 @@ class KubernetesManifestsTest {
     void nothing_isReachableFromOutsideTheCluster() {
         for (JsonNode r : resources) {
             String what = r.path("kind").asText() + " " + r.at("/metadata/name").asText();
-            assertFalse(Set.of("Ingress", "Route", "Gateway", "HTTPRoute").contains(r.path("kind").asText()), what);
+            assertFalse(
+                    Set.of("Ingress", "Route", "Gateway", "HTTPRoute")
+                            .contains(r.path("kind").asText()),
+                    what);
             if (r.path("kind").asText().equals("Service")) {
                 String type = r.at("/spec/type").asText("ClusterIP");
                 assertEquals("ClusterIP", type, what + " is published outside the cluster");
@@ -200,8 +234,11 @@ class KubernetesManifestsTest {
             JsonNode pod = r.at("/spec/template/spec");
             if (!pod.isMissingNode()) {
                 assertFalse(pod.path("hostNetwork").asBoolean(false), what + " listens on the node's network");
-                pod.path("containers").forEach(c -> c.path("ports").forEach(port ->
-                        assertTrue(port.path("hostPort").isMissingNode(), what + " publishes a host port: " + port)));
+                pod.path("containers")
+                        .forEach(c -> c.path("ports")
+                                .forEach(port -> assertTrue(
+                                        port.path("hostPort").isMissingNode(),
+                                        what + " publishes a host port: " + port)));
             }
         }
     }

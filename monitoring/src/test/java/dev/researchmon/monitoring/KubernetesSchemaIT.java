@@ -26,12 +26,23 @@ class KubernetesSchemaIT {
     @Test
     void everyManifest_andTheExampleResearchPod_matchTheirSchemas() throws Exception {
         List<String> files = new ArrayList<>();
-        JsonNode kustomization = new ObjectMapper(new YAMLFactory()).readTree(KubernetesManifestsTest.DIR.resolve("kustomization.yaml").toFile());
-        kustomization.path("resources").forEach(r -> files.add(KubernetesManifestsTest.DIR.resolve(r.asText()).toString()));
-        files.add(KubernetesManifestsTest.DIR.resolve("examples/research-pod.yaml").toString());
+        JsonNode kustomization = new ObjectMapper(new YAMLFactory())
+                .readTree(KubernetesManifestsTest.DIR
+                        .resolve("kustomization.yaml")
+                        .toFile());
+        kustomization
+                .path("resources")
+                .forEach(r -> files.add(
+                        KubernetesManifestsTest.DIR.resolve(r.asText()).toString()));
+        files.add(KubernetesManifestsTest.DIR
+                .resolve("examples/research-pod.yaml")
+                .toString());
         Result r = validate(files);
         assertEquals(0, r.code(), r.output());
-        assertEquals(9, r.output().lines().filter(l -> l.startsWith("ok ")).count(), "one line per resource:\n" + r.output());
+        assertEquals(
+                9,
+                r.output().lines().filter(l -> l.startsWith("ok ")).count(),
+                "one line per resource:\n" + r.output());
     }
 
     @Test
@@ -44,13 +55,14 @@ class KubernetesSchemaIT {
         assertTrue(r.output().contains("endpoints/0/port must be string"), r.output());
     }
 
-    record Result(int code, String output) {
-    }
+    record Result(int code, String output) {}
 
     private static Result validate(List<String> files) throws Exception {
-        assertTrue(Files.isDirectory(VALIDATE.resolve("node_modules/kubernetes-models")),
+        assertTrue(
+                Files.isDirectory(VALIDATE.resolve("node_modules/kubernetes-models")),
                 "the schemas are missing: run bin/setup (npm ci in " + VALIDATE + ")");
-        List<String> command = new ArrayList<>(List.of("node", VALIDATE.resolve("validate.mjs").toString()));
+        List<String> command =
+                new ArrayList<>(List.of("node", VALIDATE.resolve("validate.mjs").toString()));
         command.addAll(files);
         Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

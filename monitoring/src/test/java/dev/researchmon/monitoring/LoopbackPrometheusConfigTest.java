@@ -27,12 +27,21 @@ class LoopbackPrometheusConfigTest {
         JsonNode original = RuleFiles.read(SOURCE);
         JsonNode config = RuleFiles.read(written);
         assertEquals("1s", config.path("global").path("scrape_interval").asText());
-        assertEquals(original.path("scrape_configs").findValuesAsText("job_name"),
+        assertEquals(
+                original.path("scrape_configs").findValuesAsText("job_name"),
                 config.path("scrape_configs").findValuesAsText("job_name"));
         JsonNode research = config.path("scrape_configs").get(2);
         assertEquals("research", research.path("job_name").asText());
-        assertEquals("127.0.0.1:4", research.path("static_configs").get(1).path("targets").get(0).asText());
-        assertEquals("sidecar", research.path("static_configs").get(1).path("labels").path("component").asText());
+        assertEquals(
+                "127.0.0.1:4",
+                research.path("static_configs").get(1).path("targets").get(0).asText());
+        assertEquals(
+                "sidecar",
+                research.path("static_configs")
+                        .get(1)
+                        .path("labels")
+                        .path("component")
+                        .asText());
         String rules = config.path("rule_files").get(0).asText();
         assertTrue(Path.of(rules).isAbsolute() && rules.endsWith("rules/*.yml"), rules);
     }
@@ -41,7 +50,8 @@ class LoopbackPrometheusConfigTest {
     void unmappedTarget_failsNamingIt(@TempDir Path dir) {
         Map<String, String> withoutCadvisor = new HashMap<>(ALL_TARGETS);
         withoutCadvisor.remove("cadvisor:8080");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new LoopbackPrometheusConfig(withoutCadvisor, "1s").write(SOURCE, dir.resolve("p.yml")));
         assertTrue(e.getMessage().contains("cadvisor:8080"), e.getMessage());
     }

@@ -47,6 +47,7 @@ class ManyHostsIT {
     static final List<String> HOSTS = List.of("gpu-a", "gpu-b");
     /** Short, so rate windows fill in seconds; the manager lets an operator choose it too. */
     static final String SCRAPE_INTERVAL = "1s";
+
     static final Duration DEADLINE = Duration.ofSeconds(120);
     static final Duration OUTAGE = Duration.ofSeconds(60);
     static final Path VICTORIA_METRICS = Path.of("/usr/bin/victoria-metrics");
@@ -70,11 +71,17 @@ class ManyHostsIT {
         startVictoriaMetrics();
         startCentralPrometheus();
         // as the store told: the same credentials go to every store given (the central Prometheus ignores them)
-        List<String> options = List.of("--scrape-interval", SCRAPE_INTERVAL,
-                "--remote-write", "http://127.0.0.1:" + victoriaMetricsPort + "/api/v1/write",
-                "--remote-write", "http://127.0.0.1:" + centralPrometheusPort + "/api/v1/write",
-                "--remote-write-basic-auth-user", "research",
-                "--remote-write-password-file", passwordFile().toString());
+        List<String> options = List.of(
+                "--scrape-interval",
+                SCRAPE_INTERVAL,
+                "--remote-write",
+                "http://127.0.0.1:" + victoriaMetricsPort + "/api/v1/write",
+                "--remote-write",
+                "http://127.0.0.1:" + centralPrometheusPort + "/api/v1/write",
+                "--remote-write-basic-auth-user",
+                "research",
+                "--remote-write-password-file",
+                passwordFile().toString());
         // side by side, as two machines would come up
         ExecutorService pool = Executors.newFixedThreadPool(HOSTS.size());
         try {
@@ -97,15 +104,20 @@ class ManyHostsIT {
         if (centralPrometheus != null) {
             centralPrometheus.close();
         }
-        System.out.println("ManyHostsIT: wall time " + Duration.between(started, Instant.now()).toSeconds() + " s");
+        System.out.println("ManyHostsIT: wall time "
+                + Duration.between(started, Instant.now()).toSeconds() + " s");
     }
 
     /** The store as a user brings it up: {@code environment-manager --enable-monitoring --role central}. */
     private void startVictoriaMetrics() throws IOException, InterruptedException {
         String output = ResearchHost.runManager(centralState, central("--enable-monitoring"));
-        assertTrue(output.contains("monitoring is on"), output + log(centralState.resolve("logs/victoria-metrics.log")));
-        assertTrue(output.contains("hosts ship with: --remote-write http://127.0.0.1:" + victoriaMetricsPort + "/api/v1/write"
-                + " --remote-write-basic-auth-user research --remote-write-password-file " + passwordFile()), output);
+        assertTrue(
+                output.contains("monitoring is on"), output + log(centralState.resolve("logs/victoria-metrics.log")));
+        assertTrue(
+                output.contains("hosts ship with: --remote-write http://127.0.0.1:" + victoriaMetricsPort
+                        + "/api/v1/write" + " --remote-write-basic-auth-user research --remote-write-password-file "
+                        + passwordFile()),
+                output);
     }
 
     /** Made by the first enable, mode 600, and kept across the outage's restart. */
@@ -122,14 +134,24 @@ class ManyHostsIT {
     }
 
     private List<String> central(String action) {
-        return List.of(action, "--role", "central", "--store-port", String.valueOf(victoriaMetricsPort),
-                "--store-bind", "127.0.0.1");
+        return List.of(
+                action,
+                "--role",
+                "central",
+                "--store-port",
+                String.valueOf(victoriaMetricsPort),
+                "--store-bind",
+                "127.0.0.1");
     }
 
     private void startCentralPrometheus() throws IOException, InterruptedException {
         // it scrapes nothing itself: everything it holds arrives by remote write
-        centralPrometheus = LocalPrometheus.start(work.resolve("central-prometheus"), centralPrometheusPort,
-                "global:\n  scrape_interval: 15s\n", "--web.enable-remote-write-receiver", "--storage.tsdb.retention.time=1d");
+        centralPrometheus = LocalPrometheus.start(
+                work.resolve("central-prometheus"),
+                centralPrometheusPort,
+                "global:\n  scrape_interval: 15s\n",
+                "--web.enable-remote-write-receiver",
+                "--storage.tsdb.retention.time=1d");
     }
 
     /** Both stores, by name. */
@@ -140,9 +162,14 @@ class ManyHostsIT {
         } catch (IOException e) {
             throw new IllegalStateException("the store's password file is gone", e);
         }
-        return Map.of("victoria-metrics", new QueryApi(URI.create("http://127.0.0.1:" + victoriaMetricsPort),
-                        java.net.http.HttpClient.newHttpClient(), QueryApi.basicAuth("research", password)),
-                "central prometheus", new QueryApi(centralPrometheus.url()));
+        return Map.of(
+                "victoria-metrics",
+                new QueryApi(
+                        URI.create("http://127.0.0.1:" + victoriaMetricsPort),
+                        java.net.http.HttpClient.newHttpClient(),
+                        QueryApi.basicAuth("research", password)),
+                "central prometheus",
+                new QueryApi(centralPrometheus.url()));
     }
 
     @Test
@@ -157,11 +184,15 @@ class ManyHostsIT {
             for (String host : HOSTS) {
                 for (Map.Entry<String, String> kind : kinds.entrySet()) {
                     String selector = kind.getValue() + "{host=\"" + host + "\"}";
-                    waitFor(kind.getKey() + " series of " + host + " in " + store.getKey() + " (" + selector + ")", DEADLINE,
+                    waitFor(
+                            kind.getKey() + " series of " + host + " in " + store.getKey() + " (" + selector + ")",
+                            DEADLINE,
                             () -> !store.getValue().result(selector).isEmpty());
                 }
             }
-            assertEquals(new TreeSet<>(HOSTS), new TreeSet<>(store.getValue().labelValues("host", "up")),
+            assertEquals(
+                    new TreeSet<>(HOSTS),
+                    new TreeSet<>(store.getValue().labelValues("host", "up")),
                     store.getKey() + ": the hosts are exactly the two that ship to it");
         }
     }
@@ -184,16 +215,34 @@ class ManyHostsIT {
                 for (GrafanaDashboard.Query query : dashboard.queries()) {
                     String what = store.getKey() + ": " + query.panelTitle() + " " + query.refId();
                     for (String host : HOSTS) {
-                        check(problems, store.getValue(), what, query.expr(), List.of(host), mustHaveData(query.expr()));
+                        check(
+                                problems,
+                                store.getValue(),
+                                what,
+                                query.expr(),
+                                List.of(host),
+                                mustHaveData(query.expr()));
                     }
-                    check(problems, store.getValue(), what + " (all hosts)", query.expr(), HOSTS, mustHaveData(query.expr()));
+                    check(
+                            problems,
+                            store.getValue(),
+                            what + " (all hosts)",
+                            query.expr(),
+                            HOSTS,
+                            mustHaveData(query.expr()));
                 }
                 for (RuleFiles.Rule rule : RuleFiles.recordingRules()) {
                     boolean needed = rule.name().startsWith("instance:node_");
                     String what = store.getKey() + ": rule " + rule.name();
                     check(problems, store.getValue(), what + " (expr)", rule.expr(), HOSTS, needed);
                     for (String host : HOSTS) {
-                        check(problems, store.getValue(), what + " (recorded)", rule.name() + "{host=~\"$host\"}", List.of(host), needed);
+                        check(
+                                problems,
+                                store.getValue(),
+                                what + " (recorded)",
+                                rule.name() + "{host=~\"$host\"}",
+                                List.of(host),
+                                needed);
                     }
                 }
             }
@@ -206,12 +255,22 @@ class ManyHostsIT {
 
     /** Panels of what each host runs here; GPU, notebook, training and container panels may be empty. */
     private static boolean mustHaveData(String expr) {
-        return expr.contains("node_") || expr.startsWith("up") || expr.contains("sidecar_")
-                || expr.contains("scrape_duration") || expr.contains("process_resident") || expr.contains("jvm_");
+        return expr.contains("node_")
+                || expr.startsWith("up")
+                || expr.contains("sidecar_")
+                || expr.contains("scrape_duration")
+                || expr.contains("process_resident")
+                || expr.contains("jvm_");
     }
 
-    private static void check(List<String> problems, QueryApi store, String what, String expr, List<String> selectedHosts,
-                              boolean needsData) throws Exception {
+    private static void check(
+            List<String> problems,
+            QueryApi store,
+            String what,
+            String expr,
+            List<String> selectedHosts,
+            boolean needsData)
+            throws Exception {
         Map<String, List<String>> values = new LinkedHashMap<>();
         values.put("host", selectedHosts);
         values.put("instance", List.of(".*"));
@@ -228,7 +287,8 @@ class ManyHostsIT {
         for (JsonNode series : answer.path("data").path("result")) {
             String host = series.path("metric").path("host").asText("");
             if (!selectedHosts.contains(host)) {
-                problems.add(what + ": a series without one of the chosen hosts " + selectedHosts + ": " + series.path("metric"));
+                problems.add(what + ": a series without one of the chosen hosts " + selectedHosts + ": "
+                        + series.path("metric"));
                 return;
             }
             seen.add(host);
@@ -261,8 +321,12 @@ class ManyHostsIT {
             String selector = "up{job=\"prometheus\", host=\"" + host + "\"}";
             waitFor("the present", Duration.ofSeconds(30), () -> Instant.now().isAfter(end.plusSeconds(1)));
             List<Long> kept = hosts.get(host).prometheus().sampleTimes(selector, end, window);
-            long inOutage = kept.stream().filter(t -> t > down.toEpochMilli() + 2000 && t < up.toEpochMilli()).count();
-            assertTrue(inOutage >= OUTAGE.toSeconds() / 2, host + " scraped only " + inOutage + " times during the outage");
+            long inOutage = kept.stream()
+                    .filter(t -> t > down.toEpochMilli() + 2000 && t < up.toEpochMilli())
+                    .count();
+            assertTrue(
+                    inOutage >= OUTAGE.toSeconds() / 2,
+                    host + " scraped only " + inOutage + " times during the outage");
             for (Map.Entry<String, QueryApi> store : stores().entrySet()) {
                 List<Long> shipped = new ArrayList<>();
                 waitFor(host + "'s backlog in " + store.getKey(), DEADLINE, () -> {
@@ -270,7 +334,8 @@ class ManyHostsIT {
                     shipped.addAll(store.getValue().sampleTimes(selector, end, window));
                     return shipped.size() >= kept.size();
                 });
-                assertEquals(kept, shipped, host + ": " + store.getKey() + " differs from what the host's Prometheus kept");
+                assertEquals(
+                        kept, shipped, host + ": " + store.getKey() + " differs from what the host's Prometheus kept");
             }
         }
     }
@@ -284,14 +349,21 @@ class ManyHostsIT {
         // the 5 s from 5 s after gpu-b went, asked once each store shows that time (VictoriaMetrics
         // hides the last 10 s, its -search.latencyOffset)
         Instant at = stopped.plusSeconds(10);
-        waitFor("the stores to show 10 s after gpu-b stopped", Duration.ofSeconds(60),
+        waitFor(
+                "the stores to show 10 s after gpu-b stopped",
+                Duration.ofSeconds(60),
                 () -> Instant.now().isAfter(at.plusSeconds(11)));
         for (Map.Entry<String, QueryApi> store : stores().entrySet()) {
-            JsonNode a = store.getValue().query("count_over_time(up{job=\"prometheus\", host=\"gpu-a\"}[5s])", at)
-                    .path("data").path("result");
-            JsonNode b = store.getValue().query("count_over_time(up{job=\"prometheus\", host=\"gpu-b\"}[5s])", at)
-                    .path("data").path("result");
-            assertTrue(a.path(0).path("value").path(1).asDouble() >= 3, store.getKey() + ": gpu-a stopped flowing: " + a);
+            JsonNode a = store.getValue()
+                    .query("count_over_time(up{job=\"prometheus\", host=\"gpu-a\"}[5s])", at)
+                    .path("data")
+                    .path("result");
+            JsonNode b = store.getValue()
+                    .query("count_over_time(up{job=\"prometheus\", host=\"gpu-b\"}[5s])", at)
+                    .path("data")
+                    .path("result");
+            assertTrue(
+                    a.path(0).path("value").path(1).asDouble() >= 3, store.getKey() + ": gpu-a stopped flowing: " + a);
             assertTrue(b.isEmpty(), store.getKey() + ": gpu-b is stopped, yet new samples arrive: " + b);
         }
     }
@@ -316,7 +388,8 @@ class ManyHostsIT {
     private static String log(Path file) {
         try {
             List<String> lines = Files.readAllLines(file);
-            return "\n--- " + file + "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+            return "\n--- " + file + "\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
         } catch (IOException e) {
             return "";
         }

@@ -13,8 +13,7 @@ import java.nio.file.Path;
  * }</pre>
  */
 final class MonitoringFiles {
-    private MonitoringFiles() {
-    }
+    private MonitoringFiles() {}
 
     static Path root() {
         String configured = System.getProperty("monitoring.dir");

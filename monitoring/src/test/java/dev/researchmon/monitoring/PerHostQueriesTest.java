@@ -15,16 +15,19 @@ import org.junit.jupiter.api.Test;
  * proof that they return data per host is MultiHostIT.
  */
 class PerHostQueriesTest {
-    private static final Pattern AGGREGATION =
-            Pattern.compile("\\b(sum|avg|max|min|count|stddev|stdvar|group)\\s*(?:(by|without)\\s*\\(([^)]*)\\))?\\s*\\(");
+    private static final Pattern AGGREGATION = Pattern.compile(
+            "\\b(sum|avg|max|min|count|stddev|stdvar|group)\\s*(?:(by|without)\\s*\\(([^)]*)\\))?\\s*\\(");
     private static final Pattern SELECTOR = Pattern.compile("(?<![\\w:])([a-zA-Z_:][\\w:]*)\\s*\\{([^}]*)}");
 
     /** Why an expression would add series of several hosts together, or null when it keeps them apart. */
     static String collapsesHosts(String expr) {
         Matcher m = AGGREGATION.matcher(expr);
         while (m.find()) {
-            List<String> labels = m.group(3) == null ? List.of()
-                    : List.of(m.group(3).split("\\s*,\\s*")).stream().map(String::trim).toList();
+            List<String> labels = m.group(3) == null
+                    ? List.of()
+                    : List.of(m.group(3).split("\\s*,\\s*")).stream()
+                            .map(String::trim)
+                            .toList();
             if (m.group(2) == null) {
                 return "'" + m.group(1) + "(' without 'by (host, ...)' adds up every host";
             }
@@ -41,7 +44,8 @@ class PerHostQueriesTest {
     @Test
     void everyPanelQuery_selectsTheChosenHosts() {
         List<String> problems = new ArrayList<>();
-        for (GrafanaDashboard.Query query : GrafanaDashboard.load(DashboardStructureTest.DASHBOARD).queries()) {
+        for (GrafanaDashboard.Query query :
+                GrafanaDashboard.load(DashboardStructureTest.DASHBOARD).queries()) {
             Matcher m = SELECTOR.matcher(query.expr());
             boolean any = false;
             while (m.find()) {
@@ -51,7 +55,8 @@ class PerHostQueriesTest {
                 }
             }
             if (!any) {
-                problems.add(query.panelTitle() + " " + query.refId() + ": no selector with host=~\"$host\": " + query.expr());
+                problems.add(query.panelTitle() + " " + query.refId() + ": no selector with host=~\"$host\": "
+                        + query.expr());
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
@@ -60,7 +65,8 @@ class PerHostQueriesTest {
     @Test
     void noPanelQuery_addsHostsTogether() {
         List<String> problems = new ArrayList<>();
-        for (GrafanaDashboard.Query query : GrafanaDashboard.load(DashboardStructureTest.DASHBOARD).queries()) {
+        for (GrafanaDashboard.Query query :
+                GrafanaDashboard.load(DashboardStructureTest.DASHBOARD).queries()) {
             String why = collapsesHosts(query.expr());
             if (why != null) {
                 problems.add(query.panelTitle() + " " + query.refId() + ": " + why);
@@ -85,7 +91,11 @@ class PerHostQueriesTest {
 
     @Test
     void hostVariable_listsTheHostsAndMatchesSeriesWithoutHostWhenAllIsChosen() {
-        var host = GrafanaDashboard.load(DashboardStructureTest.DASHBOARD).root().path("templating").path("list").get(0);
+        var host = GrafanaDashboard.load(DashboardStructureTest.DASHBOARD)
+                .root()
+                .path("templating")
+                .path("list")
+                .get(0);
         assertEquals("host", host.path("name").asText(), "$host comes first: it narrows every other variable's choice");
         assertEquals("label_values(up, host)", host.path("query").path("query").asText());
         assertTrue(host.path("includeAll").asBoolean() && host.path("multi").asBoolean());

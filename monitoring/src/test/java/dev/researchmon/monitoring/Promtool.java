@@ -20,11 +20,9 @@ final class Promtool {
     private static final long TIMEOUT_SECONDS = 60;
 
     /** promtool's exit status and its stdout and stderr together. */
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
-    private Promtool() {
-    }
+    private Promtool() {}
 
     /** Runs promtool with {@code args} in {@code workingDir}, killing it if it hangs. */
     static Result run(Path workingDir, String... args) throws IOException, InterruptedException {
@@ -40,8 +38,8 @@ final class Promtool {
             // promtool's output is small; reading it to the end also waits for the exit.
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("promtool " + String.join(" ", args) + " did not finish in "
-                        + TIMEOUT_SECONDS + " s");
+                throw new IllegalStateException(
+                        "promtool " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
             }
             return new Result(process.exitValue(), output);
         } finally {

@@ -57,9 +57,16 @@ class PromtoolIT {
         StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
         int n = 0;
         for (GrafanaDashboard.Query query : dashboard.queries()) {
-            rules.append("      - record: dashboard:panel_").append(query.panelId()).append(':')
-                    .append(query.refId().toLowerCase()).append("_").append(n++).append('\n')
-                    .append("        expr: ").append(JSON.writeValueAsString(template.expand(query.expr()))).append('\n');
+            rules.append("      - record: dashboard:panel_")
+                    .append(query.panelId())
+                    .append(':')
+                    .append(query.refId().toLowerCase())
+                    .append("_")
+                    .append(n++)
+                    .append('\n')
+                    .append("        expr: ")
+                    .append(JSON.writeValueAsString(template.expand(query.expr())))
+                    .append('\n');
         }
         Files.writeString(dir.resolve("dashboard.yml"), rules);
         Promtool.Result result = Promtool.run(dir, "check", "rules", "dashboard.yml");
@@ -106,8 +113,7 @@ class PromtoolIT {
 
     private List<String> relativeYamlFiles(String folder) throws IOException {
         try (Stream<Path> files = Files.list(prometheus.resolve(folder))) {
-            List<String> names = files
-                    .filter(p -> p.getFileName().toString().endsWith(".yml"))
+            List<String> names = files.filter(p -> p.getFileName().toString().endsWith(".yml"))
                     .map(p -> prometheus.relativize(p).toString())
                     .sorted()
                     .toList();

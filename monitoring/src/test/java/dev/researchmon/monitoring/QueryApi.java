@@ -25,7 +25,8 @@ import java.util.List;
  */
 final class QueryApi {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final URI base;
     private final HttpClient http;
@@ -45,7 +46,9 @@ final class QueryApi {
 
     /** The header value of HTTP basic auth. */
     static String basicAuth(String user, String password) {
-        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     URI base() {
@@ -53,7 +56,8 @@ final class QueryApi {
     }
 
     JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(20));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(20));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -61,7 +65,8 @@ final class QueryApi {
         try {
             return JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new IOException(base + pathAndQuery + " answered " + response.statusCode() + ": " + response.body(), e);
+            throw new IOException(
+                    base + pathAndQuery + " answered " + response.statusCode() + ": " + response.body(), e);
         }
     }
 
@@ -82,14 +87,17 @@ final class QueryApi {
     /** What Grafana's {@code label_values(metric, label)} lists. */
     List<String> labelValues(String label, String match) throws IOException, InterruptedException {
         List<String> values = new ArrayList<>();
-        get("/api/v1/label/" + encode(label) + "/values?match[]=" + encode(match)).path("data")
+        get("/api/v1/label/" + encode(label) + "/values?match[]=" + encode(match))
+                .path("data")
                 .forEach(v -> values.add(v.asText()));
         return values;
     }
 
     /** The raw sample times (ms) of one series selector over {@code window} before {@code end}. */
     List<Long> sampleTimes(String selector, Instant end, Duration window) throws IOException, InterruptedException {
-        JsonNode result = query(selector + "[" + window.toSeconds() + "s]", end).path("data").path("result");
+        JsonNode result = query(selector + "[" + window.toSeconds() + "s]", end)
+                .path("data")
+                .path("result");
         List<Long> times = new ArrayList<>();
         if (result.size() > 1) {
             throw new IllegalStateException(selector + " selects " + result.size() + " series: " + result);

@@ -20,8 +20,7 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 final class QueryTemplate {
-    private static final Pattern VARIABLE =
-            Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\[\\[(\\w+)]]|\\$(\\w+)");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\[\\[(\\w+)]]|\\$(\\w+)");
     // RE2 metacharacters; Prometheus label regexes are RE2 and fully anchored.
     private static final Pattern REGEX_META = Pattern.compile("[\\\\.+*?()|\\[\\]{}^$]");
 

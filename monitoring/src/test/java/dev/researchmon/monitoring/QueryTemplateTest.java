@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class QueryTemplateTest {
     private final QueryTemplate template = new QueryTemplate(
             Map.of("gpu", List.of("0", "1"), "notebook", List.of("train.ipynb"), "instance", List.of("127.0.0.1:9100")),
-            "30s", "10m");
+            "30s",
+            "10m");
 
     @Test
     void multiValuedVariable_becomesAnAlternation() {
@@ -26,7 +27,8 @@ class QueryTemplateTest {
 
     @Test
     void grafanaIntervalVariables_becomeFixedDurations() {
-        assertEquals("rate(x[30s]) + increase(x[10m]) + 600",
+        assertEquals(
+                "rate(x[30s]) + increase(x[10m]) + 600",
                 template.expand("rate(x[$__rate_interval]) + increase(x[$__range]) + $__range_s"));
     }
 
@@ -37,23 +39,23 @@ class QueryTemplateTest {
 
     @Test
     void unknownVariable_failsNamingIt() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> template.expand("up{job=\"$jobb\"}"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> template.expand("up{job=\"$jobb\"}"));
         assertTrue(e.getMessage().contains("$jobb"), e.getMessage());
     }
 
     @Test
     void variableWithoutValues_failsNamingIt() {
         QueryTemplate empty = new QueryTemplate(Map.of("gpu", List.of()), "30s", "10m");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> empty.expand("gpu_temperature_celsius{gpu=~\"$gpu\"}"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> empty.expand("gpu_temperature_celsius{gpu=~\"$gpu\"}"));
         assertTrue(e.getMessage().contains("$gpu has no value"), e.getMessage());
     }
 
     @Test
     void malformedDuration_isRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new QueryTemplate(Map.of(), "soon", "10m"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new QueryTemplate(Map.of(), "soon", "10m"));
         assertTrue(e.getMessage().contains("soon"), e.getMessage());
     }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -51,7 +50,8 @@ final class ResearchHost implements AutoCloseable {
             portArgs.addAll(List.of("--" + part + "-port", String.valueOf(port)));
             prometheusPort = part.equals("prometheus") ? port : prometheusPort;
         }
-        ResearchHost host = new ResearchHost(name, Files.createDirectories(work.resolve(name)), portArgs, prometheusPort);
+        ResearchHost host =
+                new ResearchHost(name, Files.createDirectories(work.resolve(name)), portArgs, prometheusPort);
         List<String> args = new ArrayList<>(List.of("--enable-monitoring", "--host", name));
         args.addAll(options);
         String output = host.manager(args);
@@ -84,8 +84,14 @@ final class ResearchHost implements AutoCloseable {
 
     /** {@code bin/environment-manager --runtime local --state-dir STATE ARGS}; what it printed. */
     static String runManager(Path state, List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(MonitoringFiles.repoRoot().resolve("bin/environment-manager").toString(),
-                "--runtime", "local", "--state-dir", state.toString(), "--timeout", "150"));
+        List<String> command = new ArrayList<>(List.of(
+                MonitoringFiles.repoRoot().resolve("bin/environment-manager").toString(),
+                "--runtime",
+                "local",
+                "--state-dir",
+                state.toString(),
+                "--timeout",
+                "150"));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // each host its own sidecar token and kernel state, as on two machines
@@ -104,8 +110,13 @@ final class ResearchHost implements AutoCloseable {
         try (Stream<Path> logs = Files.list(state.resolve("logs"))) {
             for (Path log : logs.sorted().toList()) {
                 List<String> lines = Files.readAllLines(log);
-                all.append("--- ").append(name).append(' ').append(log.getFileName()).append('\n')
-                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 8), lines.size()))).append('\n');
+                all.append("--- ")
+                        .append(name)
+                        .append(' ')
+                        .append(log.getFileName())
+                        .append('\n')
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 8), lines.size())))
+                        .append('\n');
             }
         } catch (IOException e) {
             all.append("(no logs: ").append(e.getMessage()).append(")\n");
@@ -115,7 +126,9 @@ final class ResearchHost implements AutoCloseable {
 
     /** The pid of a part the manager started, from its pid record. */
     long pid(String part) throws IOException {
-        return JSON.readTree(state.resolve("run/" + part + ".json").toFile()).path("pid").asLong();
+        return JSON.readTree(state.resolve("run/" + part + ".json").toFile())
+                .path("pid")
+                .asLong();
     }
 
     /** Stops the host's stack the way a user does. */

@@ -23,11 +23,9 @@ final class RuleFiles {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** One rule: {@code name} is the alert name or the recorded series' name. */
-    record Rule(String file, String name, String expr, JsonNode node) {
-    }
+    record Rule(String file, String name, String expr, JsonNode node) {}
 
-    private RuleFiles() {
-    }
+    private RuleFiles() {}
 
     static List<Rule> alertRules() {
         return rules("alert");
@@ -39,7 +37,9 @@ final class RuleFiles {
 
     /** Every promtool test file under {@code prometheus/tests}, parsed. */
     static List<JsonNode> ruleTests() {
-        return yamlFiles(MonitoringFiles.prometheus().resolve("tests")).stream().map(RuleFiles::read).toList();
+        return yamlFiles(MonitoringFiles.prometheus().resolve("tests")).stream()
+                .map(RuleFiles::read)
+                .toList();
     }
 
     static JsonNode read(Path file) {
@@ -56,8 +56,11 @@ final class RuleFiles {
             for (JsonNode group : read(file).path("groups")) {
                 for (JsonNode rule : group.path("rules")) {
                     if (rule.has(kind)) {
-                        rules.add(new Rule(file.getFileName().toString(), rule.get(kind).asText(),
-                                rule.path("expr").asText(), rule));
+                        rules.add(new Rule(
+                                file.getFileName().toString(),
+                                rule.get(kind).asText(),
+                                rule.path("expr").asText(),
+                                rule));
                     }
                 }
             }
@@ -67,7 +70,9 @@ final class RuleFiles {
 
     private static List<Path> yamlFiles(Path folder) {
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".yml")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + folder, e);
         }

@@ -38,25 +38,32 @@ class CellFootersIT {
     void cellsOn_everyLaterCellHasAFooter_andA100MbCellShowsItsAllocation() throws Exception {
         try (TestStack stack = TestStack.kernelAndSidecar(dir)) {
             Path out = Repo.root().resolve("notebooks/target/executed-notebooks");
-            var nb = Nbconvert.execute(Repo.root().resolve("notebooks/src/test/resources/cell-costs.ipynb"), out,
+            var nb = Nbconvert.execute(
+                    Repo.root().resolve("notebooks/src/test/resources/cell-costs.ipynb"),
+                    out,
                     stack.kernelEnvironment());
 
-            assertEquals("Cell footers on: ", output(nb, 1, "text/plain").substring(0, 17),
+            assertEquals(
+                    "Cell footers on: ",
+                    output(nb, 1, "text/plain").substring(0, 17),
                     "the cell that turns footers on has none of its own");
             for (int cell = 2; cell <= 5; cell++) {
                 String plain = output(nb, cell, "text/plain");
-                assertTrue(plain.matches("(?s).*cell \\d+: wall .+ \\| cpu .+ \\| allocated .+ \\| gc .+ \\| peak heap .+"),
+                assertTrue(
+                        plain.matches(
+                                "(?s).*cell \\d+: wall .+ \\| cpu .+ \\| allocated .+ \\| gc .+ \\| peak heap .+"),
                         "cell " + cell + ": " + plain);
                 assertTrue(output(nb, cell, "text/html").contains("research-cell-cost"), "cell " + cell);
             }
             String big = output(nb, 3, "text/plain");
             Matcher m = ALLOCATED.matcher(big);
             assertTrue(m.find(), big);
-            double mb = Double.parseDouble(m.group(1)) * switch (m.group(2)) {
-                case "kB" -> 1e-3;
-                case "GB" -> 1e3;
-                default -> 1;
-            };
+            double mb = Double.parseDouble(m.group(1))
+                    * switch (m.group(2)) {
+                        case "kB" -> 1e-3;
+                        case "GB" -> 1e3;
+                        default -> 1;
+                    };
             assertTrue(mb >= 100, "a 100 MB array shows at least 100 MB allocated: " + big);
             String table = output(nb, 5, "text/plain");
             assertTrue(table.contains("cell") && table.contains("peak heap") && table.contains("ok"), table);

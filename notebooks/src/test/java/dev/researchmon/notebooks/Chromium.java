@@ -1,7 +1,6 @@
 package dev.researchmon.notebooks;
 
 import dev.researchmon.testkit.ManagedProcess;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,21 +17,29 @@ import java.util.concurrent.TimeUnit;
 final class Chromium {
     static final Path BINARY = Path.of("/usr/bin/chromium");
 
-    private Chromium() {
-    }
+    private Chromium() {}
 
     /**
      * Opens {@code page} in a {@code width} x {@code height} px window, saves a PNG of it, and
      * returns the DOM as the browser serialises it after parsing and laying the page out. One
      * browser start for both: it is the slow part.
      */
-    static String open(Path page, Path png, int width, int height, Path workDir) throws IOException, InterruptedException {
+    static String open(Path page, Path png, int width, int height, Path workDir)
+            throws IOException, InterruptedException {
         Path dom = workDir.resolve("dom.html");
         Files.deleteIfExists(png);
-        run(List.of("--window-size=" + width + "," + height, "--hide-scrollbars", "--screenshot=" + png, "--dump-dom",
-                page.toUri().toString()), workDir, dom);
+        run(
+                List.of(
+                        "--window-size=" + width + "," + height,
+                        "--hide-scrollbars",
+                        "--screenshot=" + png,
+                        "--dump-dom",
+                        page.toUri().toString()),
+                workDir,
+                dom);
         if (!Files.isRegularFile(png)) {
-            throw new IOException("chromium wrote no screenshot of " + page + ":\n" + Files.readString(workDir.resolve("chromium.log")));
+            throw new IOException("chromium wrote no screenshot of " + page + ":\n"
+                    + Files.readString(workDir.resolve("chromium.log")));
         }
         return Files.readString(dom, StandardCharsets.UTF_8);
     }
@@ -42,12 +49,23 @@ final class Chromium {
             throw new IllegalStateException(BINARY + " is missing: bin/setup installs Debian's chromium");
         }
         Path profile = Files.createTempDirectory(workDir, "chromium-profile");
-        List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile));
+        List<String> command = new ArrayList<>(List.of(
+                BINARY.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile));
         command.addAll(args);
         Path log = workDir.resolve("chromium.log");
-        Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectOutput(stdout.toFile())
+                .redirectError(log.toFile())
+                .start();
         try {
             if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 throw new IOException("chromium " + args + " failed:\n" + Files.readString(log));

@@ -1,21 +1,20 @@
 package dev.researchmon.notebooks;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code %dashboard} as a reader sees it: a notebook turns monitoring on, does some work (two
@@ -52,9 +51,11 @@ class DashboardNotebookIT {
             String dom = Chromium.open(html, out.resolve("dashboard.png"), 1280, 3400, dir);
             Files.writeString(out.resolve("dashboard-dom.html"), dom);
             // the same page in JupyterLab's dark theme, for a person to look at: the charts follow it
-            Path dark = Nbconvert.exportHtml(out.resolve(NOTEBOOK), Files.createDirectories(out.resolve("dark")), "dark");
+            Path dark =
+                    Nbconvert.exportHtml(out.resolve(NOTEBOOK), Files.createDirectories(out.resolve("dark")), "dark");
             Chromium.open(dark, out.resolve("dashboard-dark.png"), 1280, 3400, dir);
-            System.out.printf("DashboardNotebookIT: notebook %d s, export and browser %d s%n",
+            System.out.printf(
+                    "DashboardNotebookIT: notebook %d s, export and browser %d s%n",
                     (t0 - started) / 1_000_000_000, (System.nanoTime() - t0) / 1_000_000_000);
 
             List<String> problems = new ArrayList<>();
@@ -66,16 +67,30 @@ class DashboardNotebookIT {
                 String body = figure.group(4);
                 panels.add(title);
                 if (!figure.group(3).equals("data") || body.contains("No data")) {
-                    problems.add(title + ": no data drawn: " + body.replaceAll("<[^>]+>", " ").strip());
+                    problems.add(title + ": no data drawn: "
+                            + body.replaceAll("<[^>]+>", " ").strip());
                 } else if (type.equals("timeseries") && !hasLineOfPoints(body)) {
                     problems.add(title + ": no line with two points or more");
                 } else if (type.equals("stat") && !body.contains("class=\"rm-num\"")) {
                     problems.add(title + ": no number");
                 }
             }
-            assertEquals(List.of("Cells per second", "Failing cells", "Cell errors in range", "Kernel CPU (cores)",
-                    "Kernel memory", "GPU activity", "GPU memory", "GPU temperature", "GPU power",
-                    "CPU usage by mode", "Memory", "Filesystem used"), panels, "the default panels, in order");
+            assertEquals(
+                    List.of(
+                            "Cells per second",
+                            "Failing cells",
+                            "Cell errors in range",
+                            "Kernel CPU (cores)",
+                            "Kernel memory",
+                            "GPU activity",
+                            "GPU memory",
+                            "GPU temperature",
+                            "GPU power",
+                            "CPU usage by mode",
+                            "Memory",
+                            "Filesystem used"),
+                    panels,
+                    "the default panels, in order");
             assertTrue(problems.isEmpty(), String.join("\n", problems) + "\nsee " + out);
             assertFalse(dom.contains("Traceback"), "an error in the exported page; see " + out);
         }
@@ -134,8 +149,10 @@ class DashboardNotebookIT {
         code(cells, "Integer.parseInt(\"forty-two\")", true);
         code(cells, "Thread.sleep(1500)", false);
         code(cells, "Integer.parseInt(\"forty-three\")", true);
-        code(cells, "byte[][] held = new byte[64][];\nfor (int i = 0; i < held.length; i++) held[i] = new byte[1 << 20];\n"
-                + "for (int i = 0; i < 6; i++) { long s = 0; for (int j = 0; j < 5_000_000; j++) s += j % 3; Thread.sleep(1000); }",
+        code(
+                cells,
+                "byte[][] held = new byte[64][];\nfor (int i = 0; i < held.length; i++) held[i] = new byte[1 << 20];\n"
+                        + "for (int i = 0; i < 6; i++) { long s = 0; for (int j = 0; j < 5_000_000; j++) s += j % 3; Thread.sleep(1000); }",
                 false);
         code(cells, WAIT_FOR_PROMETHEUS, false);
         code(cells, "%dashboard --range 2m", false);

@@ -1,15 +1,14 @@
 package dev.researchmon.notebooks;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each example notebook runs top to bottom through {@code jupyter nbconvert --execute} with the real
@@ -22,6 +21,7 @@ class ExampleNotebooksIT {
 
     @TempDir
     static Path dir;
+
     static TestStack stack;
 
     @BeforeAll
@@ -63,7 +63,8 @@ class ExampleNotebooksIT {
         assertTrue(gpuMemoryMb >= 1024 && gpuMemoryMb < 1536, "gpu_memory_used_mb = " + gpuMemoryMb);
 
         String metrics = nb.outputOf("%metrics", "text/plain");
-        assertTrue(metrics.contains("ml_batches_processed_total") && metrics.contains("notebook_cell_duration_seconds"),
+        assertTrue(
+                metrics.contains("ml_batches_processed_total") && metrics.contains("notebook_cell_duration_seconds"),
                 metrics);
         String gpu = nb.outputOf("%gpu", "text/plain");
         assertTrue(gpu.contains("GPU") && gpu.contains("MiB"), "the stub NVML's one GPU as a table: " + gpu);
@@ -75,12 +76,14 @@ class ExampleNotebooksIT {
         var nb = run("training.ipynb");
 
         assertEquals(15 * 20_000, reached("training_samples_total{notebook=\"training.ipynb\",phase=\"train\"}"));
-        assertEquals(15 * 79, reached("training_batch_duration_seconds_count{notebook=\"training.ipynb\",phase=\"train\"}"));
+        assertEquals(
+                15 * 79, reached("training_batch_duration_seconds_count{notebook=\"training.ipynb\",phase=\"train\"}"));
         assertEquals(15, reached("training_epochs_total{notebook=\"training.ipynb\"}"));
         double loss = stack.prometheus.awaitValue(
                 "last_over_time(training_loss{notebook=\"training.ipynb\",phase=\"train\"}[10m])", WAIT);
         assertTrue(loss > 0 && loss < 0.3, "the model learns: loss " + loss);
-        assertTrue(nb.outputOf("int correct", "text/plain").contains("training accuracy 0.9"),
+        assertTrue(
+                nb.outputOf("int correct", "text/plain").contains("training accuracy 0.9"),
                 nb.outputOf("int correct", "text/plain"));
     }
 
@@ -90,8 +93,13 @@ class ExampleNotebooksIT {
 
         assertEquals("3.0", nb.outputOf("reruns.inc(2)", "text/plain"), "the second run's counter: 1 + 2");
         String reported = nb.outputOf("%metrics", "text/plain");
-        assertEquals(1, java.util.regex.Pattern.compile("(?m)^rerun_cells_total +counter +3$").matcher(reported)
-                .results().count(), "what the kernel reports is the second run's counter, once: " + reported);
+        assertEquals(
+                1,
+                java.util.regex.Pattern.compile("(?m)^rerun_cells_total +counter +3$")
+                        .matcher(reported)
+                        .results()
+                        .count(),
+                "what the kernel reports is the second run's counter, once: " + reported);
     }
 
     @Test
@@ -110,7 +118,8 @@ class ExampleNotebooksIT {
         assertTrue(dashboard.contains("notebook querying.ipynb, last 1h"), dashboard);
         assertTrue(dashboard.contains("\nKernel memory:\n  resident  last "), dashboard);
         // no node-exporter in this stack: the host's panels say so
-        assertTrue(dashboard.contains("\nCPU usage by mode: No data: Prometheus has no target of job \"node-exporter\""),
+        assertTrue(
+                dashboard.contains("\nCPU usage by mode: No data: Prometheus has no target of job \"node-exporter\""),
                 dashboard);
     }
 }

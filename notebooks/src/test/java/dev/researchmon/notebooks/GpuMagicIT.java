@@ -1,14 +1,14 @@
 package dev.researchmon.notebooks;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.researchmon.magics.TestContext;
 import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.command.GpuMagic;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,9 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code %gpu} against the real sidecar reading a stub NVML: two GPUs, and GPU memory held by this
@@ -32,11 +31,13 @@ class GpuMagicIT {
     @Test
     void gpu_showsEachGpuAndTheNotebookHoldingMemory() throws Exception {
         long pid = ProcessHandle.current().pid();
-        try (TestStack stack = TestStack.sidecarOnly(dir, Map.of("STUB_NVML_GPUS", "2",
-                "STUB_NVML_PROCESSES", "1:" + pid + ":536870912"))) {
-            MonitoringSession session = new MonitoringSession(Map.of(
-                    "RESEARCH_MONITOR_SIDECAR_URL", stack.sidecarUrl.toString(),
-                    "RESEARCH_MONITOR_HOME", stack.home.toString()), new PrometheusRegistry());
+        try (TestStack stack = TestStack.sidecarOnly(
+                dir, Map.of("STUB_NVML_GPUS", "2", "STUB_NVML_PROCESSES", "1:" + pid + ":536870912"))) {
+            MonitoringSession session = new MonitoringSession(
+                    Map.of(
+                            "RESEARCH_MONITOR_SIDECAR_URL", stack.sidecarUrl.toString(),
+                            "RESEARCH_MONITOR_HOME", stack.home.toString()),
+                    new PrometheusRegistry());
             TestContext ctx = new TestContext("gpu-kernel", "vision.ipynb");
             session.on(ctx);
             try {
@@ -59,30 +60,46 @@ class GpuMagicIT {
     @Test
     void gpuAndCellFooters_showThisNotebooksEnergyAndGpuTime() throws Exception {
         long pid = ProcessHandle.current().pid();
-        try (TestStack stack = TestStack.sidecarOnly(dir, Map.of("STUB_NVML_PROCESSES", "0:" + pid + ":536870912",
-                "STUB_NVML_PROCESS_UTIL", "0:" + pid + ":40:5", "STUB_NVML_ENERGY_GROWS", "1"))) {
-            MonitoringSession session = new MonitoringSession(Map.of(
-                    "RESEARCH_MONITOR_SIDECAR_URL", stack.sidecarUrl.toString(),
-                    "RESEARCH_MONITOR_HOME", stack.home.toString()), new PrometheusRegistry());
+        try (TestStack stack = TestStack.sidecarOnly(
+                dir,
+                Map.of(
+                        "STUB_NVML_PROCESSES",
+                        "0:" + pid + ":536870912",
+                        "STUB_NVML_PROCESS_UTIL",
+                        "0:" + pid + ":40:5",
+                        "STUB_NVML_ENERGY_GROWS",
+                        "1"))) {
+            MonitoringSession session = new MonitoringSession(
+                    Map.of(
+                            "RESEARCH_MONITOR_SIDECAR_URL", stack.sidecarUrl.toString(),
+                            "RESEARCH_MONITOR_HOME", stack.home.toString()),
+                    new PrometheusRegistry());
             TestContext ctx = new TestContext("energy-kernel", "train.ipynb");
             session.on(ctx);
             try {
-                awaitSidecarShows(stack.sidecarUrl, "gpu_notebook_energy_joules_total{gpu=\"0\",kernel_id=\"energy-kernel\"");
+                awaitSidecarShows(
+                        stack.sidecarUrl, "gpu_notebook_energy_joules_total{gpu=\"0\",kernel_id=\"energy-kernel\"");
                 session.cells(true, ctx);
                 // a cell of 2.5 s, long enough for the sidecar's refreshes to share energy to it
                 ctx.listeners.forEach(l -> l.cellStarted(7));
                 Thread.sleep(2500);
-                ctx.listeners.forEach(l -> l.cellFinished(7, dev.researchmon.magics.api.CellOutcome.OK,
+                ctx.listeners.forEach(l -> l.cellFinished(
+                        7,
+                        dev.researchmon.magics.api.CellOutcome.OK,
                         dev.researchmon.magics.api.CellUsage.wallOnly(Duration.ofMillis(2500))));
-                String footer = ctx.displayed.get(ctx.displayed.size() - 1).data().get("text/plain");
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("gpu 0: ([0-9.]+) (ms|s), ([0-9.]+) J").matcher(footer);
+                String footer =
+                        ctx.displayed.get(ctx.displayed.size() - 1).data().get("text/plain");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("gpu 0: ([0-9.]+) (ms|s), ([0-9.]+) J")
+                        .matcher(footer);
                 assertTrue(m.find(), footer);
                 // the stub: 250 W, this process ~40 % of the GPU: ~100 J per second of cell
                 double joules = Double.parseDouble(m.group(3));
                 assertTrue(joules > 40 && joules < 600, footer);
 
-                String text = new GpuMagic(session).execute(new MagicCall("gpu", "", List.of(), null), ctx)
-                        .data().get("text/plain");
+                String text = new GpuMagic(session)
+                        .execute(new MagicCall("gpu", "", List.of(), null), ctx)
+                        .data()
+                        .get("text/plain");
                 assertTrue(text.contains("This notebook since the sidecar first saw its kernel"), text);
                 assertTrue(text.matches("(?s).*\n0 +[0-9.]+ s +[0-9.]+ J \\([0-9.]+ kWh\\).*"), text);
             } finally {
@@ -94,10 +111,10 @@ class GpuMagicIT {
     @Test
     void gpu_withoutNvml_isOneClearLine() throws Exception {
         try (TestStack stack = TestStack.sidecarOnly(dir, Map.of("STUB_NVML_INIT", "9"))) {
-            MonitoringSession session = new MonitoringSession(Map.of(
-                    "RESEARCH_MONITOR_SIDECAR_URL", stack.sidecarUrl.toString()), new PrometheusRegistry());
-            Display d = new GpuMagic(session).execute(new MagicCall("gpu", "", List.of(), null),
-                    new TestContext("k", ""));
+            MonitoringSession session = new MonitoringSession(
+                    Map.of("RESEARCH_MONITOR_SIDECAR_URL", stack.sidecarUrl.toString()), new PrometheusRegistry());
+            Display d =
+                    new GpuMagic(session).execute(new MagicCall("gpu", "", List.of(), null), new TestContext("k", ""));
             assertEquals(Map.of("text/plain", "No GPU: the sidecar sees no NVIDIA GPU on this machine."), d.data());
         }
     }
@@ -107,8 +124,11 @@ class GpuMagicIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         String body = "";
         while (System.nanoTime() < deadline) {
-            body = http.send(HttpRequest.newBuilder(URI.create(sidecar + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            body = http.send(
+                            HttpRequest.newBuilder(URI.create(sidecar + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             if (body.contains(text)) {
                 return;
             }

@@ -1,11 +1,8 @@
 package dev.researchmon.notebooks;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A notebook opened the way a user opens it: Debian's Jupyter Notebook server starts the kernel for
@@ -28,6 +27,7 @@ class JupyterServerNotebookLabelIT {
 
     @TempDir
     static Path dir;
+
     static TestStack stack;
     static NotebookServer server;
 
@@ -63,14 +63,16 @@ class JupyterServerNotebookLabelIT {
                     Counter probes = Counter.builder().name("label_probes").help("cells that probe the label").register();
                     probes.inc(2);""");
 
-            String before = "label_probes_total{kernel_id=\"" + kernelId + "\",notebook=\"my runs/first try.ipynb\"} 2.0";
+            String before =
+                    "label_probes_total{kernel_id=\"" + kernelId + "\",notebook=\"my runs/first try.ipynb\"} 2.0";
             awaitSidecar(before);
             stack.prometheus.awaitSeries("label_probes_total{notebook=\"my runs/first try.ipynb\"} == 2", WAIT);
 
             server.rename(session, FOLDER + "/renamed run.ipynb");
             kernel.execute("probes.inc();");
 
-            String after = "label_probes_total{kernel_id=\"" + kernelId + "\",notebook=\"my runs/renamed run.ipynb\"} 3.0";
+            String after =
+                    "label_probes_total{kernel_id=\"" + kernelId + "\",notebook=\"my runs/renamed run.ipynb\"} 3.0";
             awaitSidecar(after);
             stack.prometheus.awaitSeries("label_probes_total{notebook=\"my runs/renamed run.ipynb\"} == 3", WAIT);
             assertTrue(!metrics().contains("first try.ipynb"), "the kernel reports under its new name only");
@@ -80,8 +82,12 @@ class JupyterServerNotebookLabelIT {
     }
 
     private String metrics() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.sidecarUrl + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(stack.sidecarUrl + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private void awaitSidecar(String line) throws Exception {
@@ -94,7 +100,7 @@ class JupyterServerNotebookLabelIT {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("the sidecar never showed " + line + "\n" + body.lines()
-                .filter(l -> l.startsWith("label_probes")).toList() + "\n" + server.logTail());
+        throw new AssertionError("the sidecar never showed " + line + "\n"
+                + body.lines().filter(l -> l.startsWith("label_probes")).toList() + "\n" + server.logTail());
     }
 }

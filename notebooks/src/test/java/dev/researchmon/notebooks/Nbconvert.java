@@ -3,7 +3,6 @@ package dev.researchmon.notebooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.researchmon.testkit.ManagedProcess;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class Nbconvert {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Nbconvert() {
-    }
+    private Nbconvert() {}
 
     /**
      * The executed notebook; fails with nbconvert's output when a cell raised (untagged) or it timed
@@ -32,34 +30,54 @@ final class Nbconvert {
             throws IOException, InterruptedException {
         Files.createDirectories(outDir);
         Path log = outDir.resolve(notebook.getFileName() + ".log");
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute",
-                "--ExecutePreprocessor.timeout=120", "--ExecutePreprocessor.startup_timeout=60",
-                "--output-dir", outDir.toString(), notebook.getFileName().toString())
+        ProcessBuilder pb = new ProcessBuilder(
+                        "/usr/bin/jupyter",
+                        "nbconvert",
+                        "--to",
+                        "notebook",
+                        "--execute",
+                        "--ExecutePreprocessor.timeout=120",
+                        "--ExecutePreprocessor.startup_timeout=60",
+                        "--output-dir",
+                        outDir.toString(),
+                        notebook.getFileName().toString())
                 .directory(notebook.toAbsolutePath().getParent().toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
         Process p = pb.start();
         try {
             if (!p.waitFor(4, TimeUnit.MINUTES)) {
-                throw new AssertionError("nbconvert did not finish " + notebook + " in 4 minutes:\n" + Files.readString(log));
+                throw new AssertionError(
+                        "nbconvert did not finish " + notebook + " in 4 minutes:\n" + Files.readString(log));
             }
             if (p.exitValue() != 0) {
-                throw new AssertionError("nbconvert failed on " + notebook + ":\n"
-                        + Files.readString(log, StandardCharsets.UTF_8));
+                throw new AssertionError(
+                        "nbconvert failed on " + notebook + ":\n" + Files.readString(log, StandardCharsets.UTF_8));
             }
         } finally {
             ManagedProcess.stop(p.toHandle());
         }
-        return new ExecutedNotebook(JSON.readTree(outDir.resolve(notebook.getFileName()).toFile()));
+        return new ExecutedNotebook(
+                JSON.readTree(outDir.resolve(notebook.getFileName()).toFile()));
     }
 
     /** Exports an executed notebook to HTML (the lab template, JupyterLab's {@code light} or {@code dark} theme). */
     static Path exportHtml(Path notebook, Path outDir, String theme) throws IOException, InterruptedException {
         Path log = outDir.resolve(notebook.getFileName() + ".html.log");
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/jupyter", "nbconvert", "--to", "html", "--theme", theme,
-                "--output-dir", outDir.toString(), notebook.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        "/usr/bin/jupyter",
+                        "nbconvert",
+                        "--to",
+                        "html",
+                        "--theme",
+                        theme,
+                        "--output-dir",
+                        outDir.toString(),
+                        notebook.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Process p = pb.start();
         try {
             if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
@@ -80,7 +98,9 @@ final class Nbconvert {
             List<String> out = new ArrayList<>();
             for (JsonNode cell : json.path("cells")) {
                 for (JsonNode o : cell.path("outputs")) {
-                    JsonNode data = mime.equals("stream") ? o.path("text") : o.path("data").path(mime);
+                    JsonNode data = mime.equals("stream")
+                            ? o.path("text")
+                            : o.path("data").path(mime);
                     if (!data.isMissingNode()) {
                         out.add(joined(data));
                     }
@@ -92,11 +112,13 @@ final class Nbconvert {
         /** The outputs of the code cell whose source starts with {@code sourcePrefix}. */
         String outputOf(String sourcePrefix, String mime) {
             for (JsonNode cell : json.path("cells")) {
-                if ("code".equals(cell.path("cell_type").asText()) && joined(cell.path("source")).startsWith(sourcePrefix)) {
+                if ("code".equals(cell.path("cell_type").asText())
+                        && joined(cell.path("source")).startsWith(sourcePrefix)) {
                     StringBuilder sb = new StringBuilder();
                     for (JsonNode o : cell.path("outputs")) {
                         JsonNode data = "error".equals(o.path("output_type").asText())
-                                ? o.path("evalue") : o.path("data").path(mime);
+                                ? o.path("evalue")
+                                : o.path("data").path(mime);
                         if (!data.isMissingNode()) {
                             sb.append(joined(data));
                         }

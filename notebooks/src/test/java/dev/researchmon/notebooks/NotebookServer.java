@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.researchmon.testkit.JupyterServer;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -57,8 +56,14 @@ final class NotebookServer implements AutoCloseable {
     /** Renames as the notebook page does: the file through the contents API, then its session. */
     void rename(JsonNode session, String newPath) throws Exception {
         String oldPath = session.path("path").asText();
-        request("PATCH", "api/contents/" + encodePath(oldPath), JSON.createObjectNode().put("path", newPath));
-        request("PATCH", "api/sessions/" + session.path("id").asText(), JSON.createObjectNode().put("path", newPath));
+        request(
+                "PATCH",
+                "api/contents/" + encodePath(oldPath),
+                JSON.createObjectNode().put("path", newPath));
+        request(
+                "PATCH",
+                "api/sessions/" + session.path("id").asText(),
+                JSON.createObjectNode().put("path", newPath));
     }
 
     void closeSession(JsonNode session) throws Exception {
@@ -70,20 +75,26 @@ final class NotebookServer implements AutoCloseable {
         URI ws = URI.create("ws://" + base.getAuthority() + "/api/kernels/" + kernelId + "/channels?session_id="
                 + UUID.randomUUID());
         KernelChannels channels = new KernelChannels();
-        channels.socket = http.newWebSocketBuilder().header("Authorization", "token " + token)
-                .buildAsync(ws, channels).get(30, TimeUnit.SECONDS);
+        channels.socket = http.newWebSocketBuilder()
+                .header("Authorization", "token " + token)
+                .buildAsync(ws, channels)
+                .get(30, TimeUnit.SECONDS);
         return channels;
     }
 
     private JsonNode request(String method, String path, JsonNode body) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder r = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(60))
                 .header("Authorization", "token " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         HttpResponse<String> response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
-            throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": "
-                    + response.body() + "\nserver log:\n" + server.logTail(30));
+            throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": " + response.body()
+                    + "\nserver log:\n" + server.logTail(30));
         }
         return response.body().isBlank() ? null : JSON.readTree(response.body());
     }
@@ -91,7 +102,8 @@ final class NotebookServer implements AutoCloseable {
     private static String encodePath(String path) {
         StringBuilder sb = new StringBuilder();
         for (String part : path.split("/")) {
-            sb.append(sb.length() == 0 ? "" : "/").append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"));
+            sb.append(sb.length() == 0 ? "" : "/")
+                    .append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"));
         }
         return sb.toString();
     }
@@ -131,12 +143,21 @@ final class NotebookServer implements AutoCloseable {
         JsonNode execute(String code) throws Exception {
             String msgId = UUID.randomUUID().toString();
             ObjectNode msg = JSON.createObjectNode();
-            msg.putObject("header").put("msg_id", msgId).put("msg_type", "execute_request").put("username", "it")
-                    .put("session", session).put("version", "5.3").put("date", Instant.now().toString());
+            msg.putObject("header")
+                    .put("msg_id", msgId)
+                    .put("msg_type", "execute_request")
+                    .put("username", "it")
+                    .put("session", session)
+                    .put("version", "5.3")
+                    .put("date", Instant.now().toString());
             msg.putObject("parent_header");
             msg.putObject("metadata");
-            ObjectNode content = msg.putObject("content").put("code", code).put("silent", false)
-                    .put("store_history", true).put("allow_stdin", false).put("stop_on_error", true);
+            ObjectNode content = msg.putObject("content")
+                    .put("code", code)
+                    .put("silent", false)
+                    .put("store_history", true)
+                    .put("allow_stdin", false)
+                    .put("stop_on_error", true);
             content.putObject("user_expressions");
             msg.put("channel", "shell");
             socket.sendText(JSON.writeValueAsString(msg), true).get(10, TimeUnit.SECONDS);
@@ -144,10 +165,14 @@ final class NotebookServer implements AutoCloseable {
             StringBuilder seen = new StringBuilder();
             while (System.nanoTime() < deadline) {
                 JsonNode m = messages.poll(1, TimeUnit.SECONDS);
-                if (m == null || !msgId.equals(m.path("parent_header").path("msg_id").asText())) {
+                if (m == null
+                        || !msgId.equals(m.path("parent_header").path("msg_id").asText())) {
                     continue;
                 }
-                seen.append(m.path("msg_type").asText()).append(' ').append(m.path("content")).append('\n');
+                seen.append(m.path("msg_type").asText())
+                        .append(' ')
+                        .append(m.path("content"))
+                        .append('\n');
                 if (m.path("msg_type").asText().equals("execute_reply")) {
                     if (!m.path("content").path("status").asText().equals("ok")) {
                         throw new AssertionError("cell failed: " + code + "\n" + seen);

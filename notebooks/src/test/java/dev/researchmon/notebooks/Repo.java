@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Paths in this repository, from the {@code repo.root} property the pom sets. */
 final class Repo {
-    private Repo() {
-    }
+    private Repo() {}
 
     static Path root() {
         return Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();

@@ -4,7 +4,6 @@ import dev.researchmon.testkit.FreePort;
 import dev.researchmon.testkit.LocalPrometheus;
 import dev.researchmon.testkit.ManagedProcess;
 import dev.researchmon.testkit.StubNvml;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,19 +60,28 @@ final class TestStack implements AutoCloseable {
             stack.installKernelspec();
             stack.startSidecar(Map.of("STUB_NVML_GPUS", "1"));
             int port = FreePort.loopback();
-            Map<String, List<String>> jobs = new HashMap<>(Map.of("prometheus", List.of("127.0.0.1:" + port),
-                    "research", List.of(stack.sidecarUrl.getAuthority())));
+            Map<String, List<String>> jobs = new HashMap<>(Map.of(
+                    "prometheus", List.of("127.0.0.1:" + port), "research", List.of(stack.sidecarUrl.getAuthority())));
             String rules = "";
             if (host) {
                 int exporterPort = FreePort.loopback();
-                stack.nodeExporter = ManagedProcess.start("node-exporter", List.of("/usr/bin/prometheus-node-exporter",
-                        "--no-collector.systemd", "--web.listen-address=127.0.0.1:" + exporterPort), Map.of(), dir);
+                stack.nodeExporter = ManagedProcess.start(
+                        "node-exporter",
+                        List.of(
+                                "/usr/bin/prometheus-node-exporter",
+                                "--no-collector.systemd",
+                                "--web.listen-address=127.0.0.1:" + exporterPort),
+                        Map.of(),
+                        dir);
                 jobs.put("node-exporter", List.of("127.0.0.1:" + exporterPort));
                 rules = "rule_files:\n  - " + Repo.root().resolve("monitoring/prometheus/rules/recording.yml") + "\n";
             }
             // node-exporter needs more than 200 ms per scrape on a busy machine: 1 s, where it is scraped
-            stack.prometheus = LocalPrometheus.start(dir.resolve("prometheus"), port,
-                    LocalPrometheus.scrapeConfig(host ? "1s" : "200ms", jobs) + rules, "--log.level=warn");
+            stack.prometheus = LocalPrometheus.start(
+                    dir.resolve("prometheus"),
+                    port,
+                    LocalPrometheus.scrapeConfig(host ? "1s" : "200ms", jobs) + rules,
+                    "--log.level=warn");
             stack.prometheus.awaitSeries("up{job=\"research\"} == 1", Duration.ofSeconds(30));
             if (host) {
                 stack.prometheus.awaitSeries("up{job=\"node-exporter\"} == 1", Duration.ofSeconds(30));
@@ -131,7 +139,10 @@ final class TestStack implements AutoCloseable {
 
     private void installKernelspec() throws IOException, InterruptedException {
         Map<String, String> env = Map.of("JUPYTER_DATA_DIR", jupyterData.toString());
-        run(List.of(ManagedProcess.javaBinary(), "-jar", Repo.kernelJar().toString(), "install", "--user"), env, dir.resolve("install.log"));
+        run(
+                List.of(ManagedProcess.javaBinary(), "-jar", Repo.kernelJar().toString(), "install", "--user"),
+                env,
+                dir.resolve("install.log"));
     }
 
     private void startSidecar(Map<String, String> stubNvml) throws IOException, InterruptedException {
@@ -139,9 +150,21 @@ final class TestStack implements AutoCloseable {
         Files.createDirectories(home);
         Map<String, String> env = new HashMap<>(stubNvml);
         env.put("RESEARCH_MONITOR_HOME", home.toString());
-        sidecar = ManagedProcess.start("sidecar", List.of(ManagedProcess.javaBinary(), "-Xmx128m", "-jar",
-                Repo.sidecarJar().toString(), "--port", Integer.toString(sidecarUrl.getPort()), "--bind", "127.0.0.1",
-                "--nvml-library", nvml.toString()), env, dir);
+        sidecar = ManagedProcess.start(
+                "sidecar",
+                List.of(
+                        ManagedProcess.javaBinary(),
+                        "-Xmx128m",
+                        "-jar",
+                        Repo.sidecarJar().toString(),
+                        "--port",
+                        Integer.toString(sidecarUrl.getPort()),
+                        "--bind",
+                        "127.0.0.1",
+                        "--nvml-library",
+                        nvml.toString()),
+                env,
+                dir);
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
@@ -149,8 +172,12 @@ final class TestStack implements AutoCloseable {
                 throw new IOException("sidecar exited: " + sidecar.output());
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(sidecarUrl + "/-/healthy")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create(sidecarUrl + "/-/healthy"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -163,13 +190,14 @@ final class TestStack implements AutoCloseable {
 
     /** Runs a command to completion (at most 2 minutes), failing with its output. */
     static void run(List<String> command, Map<String, String> env, Path log) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         try {
             if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " failed:\n"
-                        + Files.readString(log, StandardCharsets.UTF_8));
+                throw new IOException(
+                        String.join(" ", command) + " failed:\n" + Files.readString(log, StandardCharsets.UTF_8));
             }
         } finally {
             ManagedProcess.stop(p.toHandle());

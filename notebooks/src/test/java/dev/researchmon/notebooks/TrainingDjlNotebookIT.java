@@ -1,9 +1,8 @@
 package dev.researchmon.notebooks;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,10 +10,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code notebooks/training-djl.ipynb} runs through nbconvert with monitoring on: {@code %maven}
@@ -27,18 +26,22 @@ class TrainingDjlNotebookIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** What the notebook trains: 1024 training and 256 validation points, batches of 32, 5 epochs. */
     private static final int EPOCHS = 5;
+
     private static final int TRAIN_BATCHES = EPOCHS * 1024 / 32;
     private static final int VALIDATION_BATCHES = EPOCHS * 256 / 32;
     private static final Pattern LOGGED = Pattern.compile("(\\w+)=([0-9.E-]+)");
 
     @TempDir
     static Path dir;
+
     static TestStack stack;
 
     @BeforeAll
     static void startStack() throws Exception {
         // the notebook asks for PyTorch's linux-x86_64 native jar; say so plainly elsewhere
-        assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"),
+        assumeTrue(
+                System.getProperty("os.name").equals("Linux")
+                        && System.getProperty("os.arch").equals("amd64"),
                 "PyTorch's CPU engine is resolved for linux-x86_64; this machine is "
                         + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
                         + " (the plain-Java training API is proven by ml's TrainingSeriesInPrometheusIT)");
@@ -54,11 +57,12 @@ class TrainingDjlNotebookIT {
 
     @Test
     void djlTraining_reportsItsSeriesWithTheValuesDjlLogged() throws Exception {
-        Nbconvert.ExecutedNotebook nb = Nbconvert.execute(Repo.notebook(NOTEBOOK), dir.resolve("out"),
-                stack.kernelEnvironment());
+        Nbconvert.ExecutedNotebook nb =
+                Nbconvert.execute(Repo.notebook(NOTEBOOK), dir.resolve("out"), stack.kernelEnvironment());
 
         String maven = nb.outputOf("%maven", "text/plain");
-        assertTrue(maven.contains("pytorch-native-cpu-2.7.1-linux-x86_64.jar") && maven.contains("-djl.jar"),
+        assertTrue(
+                maven.contains("pytorch-native-cpu-2.7.1-linux-x86_64.jar") && maven.contains("-djl.jar"),
                 "DJL, its native jar and the listener jar are added: " + maven);
         Map<String, Double> logged = logged(nb.outputOf("\"logged epochs=", "text/plain"));
 
@@ -71,7 +75,8 @@ class TrainingDjlNotebookIT {
         assertClose(logged.get("train_loss"), last("training_loss{phase=\"train\"}"));
         assertClose(logged.get("validate_loss"), last("training_loss{phase=\"validation\"}"));
         assertClose(logged.get("train_accuracy"), last("training_metric{evaluator=\"Accuracy\",phase=\"train\"}"));
-        assertClose(logged.get("validate_accuracy"), last("training_metric{evaluator=\"Accuracy\",phase=\"validation\"}"));
+        assertClose(
+                logged.get("validate_accuracy"), last("training_metric{evaluator=\"Accuracy\",phase=\"validation\"}"));
         assertClose(0.1, last("training_learning_rate"));
         assertTrue(last("training_samples_per_second") > 0);
     }
@@ -79,9 +84,8 @@ class TrainingDjlNotebookIT {
     /** The series' last value, selected by this notebook's label. */
     private static double last(String series) throws Exception {
         String selector = "notebook=\"" + NOTEBOOK + "\"";
-        String labelled = series.contains("{")
-                ? series.replace("{", "{" + selector + ",")
-                : series + "{" + selector + "}";
+        String labelled =
+                series.contains("{") ? series.replace("{", "{" + selector + ",") : series + "{" + selector + "}";
         return stack.prometheus.awaitValue("last_over_time(" + labelled + "[10m])", WAIT);
     }
 
@@ -98,6 +102,7 @@ class TrainingDjlNotebookIT {
 
     /** DJL logs floats; Prometheus holds the same float widened to a double. */
     private static void assertClose(double expected, double actual) {
-        assertEquals(expected, actual, 1e-6 * Math.max(1, Math.abs(expected)), "expected " + expected + ", got " + actual);
+        assertEquals(
+                expected, actual, 1e-6 * Math.max(1, Math.abs(expected)), "expected " + expected + ", got " + actual);
     }
 }

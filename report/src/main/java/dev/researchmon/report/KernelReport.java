@@ -24,13 +24,13 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record KernelReport(
-    @JsonProperty("kernel_id") String kernelId,
-    @JsonProperty("notebook") String notebook,
-    @JsonProperty("pid") Long pid,
-    @JsonProperty("sequence") long sequence,
-    @JsonProperty("metrics") List<MetricFamily> metrics) {
+        @JsonProperty("kernel_id") String kernelId,
+        @JsonProperty("notebook") String notebook,
+        @JsonProperty("pid") Long pid,
+        @JsonProperty("sequence") long sequence,
+        @JsonProperty("metrics") List<MetricFamily> metrics) {
 
-  public KernelReport {
-    metrics = metrics == null ? null : List.copyOf(metrics);
-  }
+    public KernelReport {
+        metrics = metrics == null ? null : List.copyOf(metrics);
+    }
 }

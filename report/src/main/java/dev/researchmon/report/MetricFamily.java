@@ -18,13 +18,13 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MetricFamily(
-    @JsonProperty("name") String name,
-    @JsonProperty("help") String help,
-    @JsonProperty("unit") String unit,
-    @JsonProperty("type") MetricType type,
-    @JsonProperty("points") List<MetricPoint> points) {
+        @JsonProperty("name") String name,
+        @JsonProperty("help") String help,
+        @JsonProperty("unit") String unit,
+        @JsonProperty("type") MetricType type,
+        @JsonProperty("points") List<MetricPoint> points) {
 
-  public MetricFamily {
-    points = points == null ? null : List.copyOf(points);
-  }
+    public MetricFamily {
+        points = points == null ? null : List.copyOf(points);
+    }
 }

@@ -20,44 +20,47 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MetricPoint(
-    @JsonProperty("labels") Map<String, String> labels,
-    @JsonProperty("value") Double value,
-    @JsonProperty("buckets") List<Bucket> buckets,
-    @JsonProperty("quantiles") List<QuantileValue> quantiles,
-    @JsonProperty("count") Long count,
-    @JsonProperty("sum") Double sum) {
+        @JsonProperty("labels") Map<String, String> labels,
+        @JsonProperty("value") Double value,
+        @JsonProperty("buckets") List<Bucket> buckets,
+        @JsonProperty("quantiles") List<QuantileValue> quantiles,
+        @JsonProperty("count") Long count,
+        @JsonProperty("sum") Double sum) {
 
-  public MetricPoint {
-    labels = labels == null ? Map.of() : Map.copyOf(labels);
-    buckets = buckets == null ? null : List.copyOf(buckets);
-    quantiles = quantiles == null ? null : List.copyOf(quantiles);
-  }
+    public MetricPoint {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        buckets = buckets == null ? null : List.copyOf(buckets);
+        quantiles = quantiles == null ? null : List.copyOf(quantiles);
+    }
 
-  /** A counter, gauge or unknown series. */
-  public static MetricPoint ofValue(Map<String, String> labels, double value) {
-    return new MetricPoint(labels, value, null, null, null, null);
-  }
+    /** A counter, gauge or unknown series. */
+    public static MetricPoint ofValue(Map<String, String> labels, double value) {
+        return new MetricPoint(labels, value, null, null, null, null);
+    }
 
-  /** A histogram series; {@code buckets} cumulative, finite bounds only. */
-  public static MetricPoint ofHistogram(
-      Map<String, String> labels, List<Bucket> buckets, long count, double sum) {
-    return new MetricPoint(labels, null, buckets, null, count, sum);
-  }
+    /** A histogram series; {@code buckets} cumulative, finite bounds only. */
+    public static MetricPoint ofHistogram(Map<String, String> labels, List<Bucket> buckets, long count, double sum) {
+        return new MetricPoint(labels, null, buckets, null, count, sum);
+    }
 
-  /** A summary series. */
-  public static MetricPoint ofSummary(
-      Map<String, String> labels, List<QuantileValue> quantiles, long count, double sum) {
-    return new MetricPoint(labels, null, null, quantiles, count, sum);
-  }
+    /** A summary series. */
+    public static MetricPoint ofSummary(
+            Map<String, String> labels, List<QuantileValue> quantiles, long count, double sum) {
+        return new MetricPoint(labels, null, null, quantiles, count, sum);
+    }
 
-  /** An info series: labels only. */
-  public static MetricPoint ofInfo(Map<String, String> labels) {
-    return new MetricPoint(labels, null, null, null, null, null);
-  }
+    /** An info series: labels only. */
+    public static MetricPoint ofInfo(Map<String, String> labels) {
+        return new MetricPoint(labels, null, null, null, null, null);
+    }
 
-  /** A histogram bucket: how many observations were at most {@code le} (cumulative). */
-  public record Bucket(@JsonProperty("le") double le, @JsonProperty("count") long count) {}
+    /** A histogram bucket: how many observations were at most {@code le} (cumulative). */
+    public record Bucket(
+            @JsonProperty("le") double le,
+            @JsonProperty("count") long count) {}
 
-  /** A summary quantile: rank {@code q} in 0..1 and its value. */
-  public record QuantileValue(@JsonProperty("q") double q, @JsonProperty("value") double value) {}
+    /** A summary quantile: rank {@code q} in 0..1 and its value. */
+    public record QuantileValue(
+            @JsonProperty("q") double q,
+            @JsonProperty("value") double value) {}
 }

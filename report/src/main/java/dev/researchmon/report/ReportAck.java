@@ -2,7 +2,6 @@ package dev.researchmon.report;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.List;
 
 /**
@@ -18,8 +17,10 @@ import java.util.List;
  * @param drops one entry per reason ({@code reserved_name}, {@code series_per_kernel}, ...); empty
  *              when nothing was dropped or the sidecar predates it
  */
-public record ReportAck(@JsonProperty("accepted") int accepted, @JsonProperty("dropped") int dropped,
-                        @JsonProperty("drops") List<Drop> drops) {
+public record ReportAck(
+        @JsonProperty("accepted") int accepted,
+        @JsonProperty("dropped") int dropped,
+        @JsonProperty("drops") List<Drop> drops) {
 
     /** At most this many example names per reason travel back: enough to find the metric. */
     public static final int MAX_EXAMPLES = 3;
@@ -41,8 +42,10 @@ public record ReportAck(@JsonProperty("accepted") int accepted, @JsonProperty("d
      * @param series   how many series of this report it dropped for it
      * @param examples up to {@link #MAX_EXAMPLES} names of the families concerned, where there is one
      */
-    public record Drop(@JsonProperty("reason") String reason, @JsonProperty("series") int series,
-                       @JsonProperty("examples") List<String> examples) {
+    public record Drop(
+            @JsonProperty("reason") String reason,
+            @JsonProperty("series") int series,
+            @JsonProperty("examples") List<String> examples) {
         @JsonCreator
         public Drop {
             examples = examples == null ? List.of() : List.copyOf(examples);

@@ -13,31 +13,31 @@ package dev.researchmon.report;
  * }</pre>
  */
 public class ReportException extends Exception {
-  /** What went wrong. */
-  public enum Kind {
-    /** The sidecar could not be reached, or did not answer in time. */
-    DOWN,
-    /** The sidecar refused the token (401), even after re-reading the token file. */
-    UNAUTHORIZED,
-    /** The sidecar refused the request (400, 413, 415, ...); the message has its reason. */
-    REJECTED
-  }
+    /** What went wrong. */
+    public enum Kind {
+        /** The sidecar could not be reached, or did not answer in time. */
+        DOWN,
+        /** The sidecar refused the token (401), even after re-reading the token file. */
+        UNAUTHORIZED,
+        /** The sidecar refused the request (400, 413, 415, ...); the message has its reason. */
+        REJECTED
+    }
 
-  private final Kind kind;
-  private final int status;
+    private final Kind kind;
+    private final int status;
 
-  public ReportException(Kind kind, int status, String message, Throwable cause) {
-    super(message, cause);
-    this.kind = kind;
-    this.status = status;
-  }
+    public ReportException(Kind kind, int status, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.status = status;
+    }
 
-  public Kind kind() {
-    return kind;
-  }
+    public Kind kind() {
+        return kind;
+    }
 
-  /** The HTTP status, or 0 when there was no answer. */
-  public int status() {
-    return status;
-  }
+    /** The HTTP status, or 0 when there was no answer. */
+    public int status() {
+        return status;
+    }
 }

@@ -5,11 +5,11 @@ package dev.researchmon.report;
  * is the reason the sidecar sends back with its 400, so it names the field at fault.
  */
 public class ReportFormatException extends Exception {
-  public ReportFormatException(String reason) {
-    super(reason);
-  }
+    public ReportFormatException(String reason) {
+        super(reason);
+    }
 
-  public ReportFormatException(String reason, Throwable cause) {
-    super(reason, cause);
-  }
+    public ReportFormatException(String reason, Throwable cause) {
+        super(reason, cause);
+    }
 }

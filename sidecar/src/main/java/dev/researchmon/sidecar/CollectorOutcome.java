@@ -5,6 +5,6 @@ package dev.researchmon.sidecar;
  * {@code sidecar_collector_duration_seconds} show it.
  */
 public record CollectorOutcome(boolean success, double durationSeconds) {
-  /** Before a source's first collection. */
-  public static final CollectorOutcome NOT_YET = new CollectorOutcome(false, 0);
+    /** Before a source's first collection. */
+    public static final CollectorOutcome NOT_YET = new CollectorOutcome(false, 0);
 }

@@ -10,8 +10,8 @@ package dev.researchmon.sidecar;
  * }</pre>
  */
 public interface MonitoredSource {
-  /** The {@code collector} label value, as in {@link SourceCollector#label()}. */
-  String collectorName();
+    /** The {@code collector} label value, as in {@link SourceCollector#label()}. */
+    String collectorName();
 
-  CollectorOutcome lastOutcome();
+    CollectorOutcome lastOutcome();
 }

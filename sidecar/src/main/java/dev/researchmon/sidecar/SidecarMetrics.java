@@ -15,52 +15,59 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * }</pre>
  */
 public final class SidecarMetrics implements DropRecorder {
-  /** The {@code outcome} label of {@code sidecar_report_requests_total}. */
-  public enum RequestOutcome {
-    ACCEPTED, FORGOTTEN, MALFORMED, UNAUTHORIZED, FORBIDDEN, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE,
-    NOT_FOUND, METHOD_NOT_ALLOWED;
+    /** The {@code outcome} label of {@code sidecar_report_requests_total}. */
+    public enum RequestOutcome {
+        ACCEPTED,
+        FORGOTTEN,
+        MALFORMED,
+        UNAUTHORIZED,
+        FORBIDDEN,
+        TOO_LARGE,
+        UNSUPPORTED_MEDIA_TYPE,
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED;
 
-    public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
-  }
 
-  private final Counter requests;
-  private final Counter dropped;
+    private final Counter requests;
+    private final Counter dropped;
 
-  private SidecarMetrics(Counter requests, Counter dropped) {
-    this.requests = requests;
-    this.dropped = dropped;
-  }
-
-  public static SidecarMetrics register(PrometheusRegistry registry) {
-    Counter requests = Counter.builder()
-        .name("sidecar_report_requests_total")
-        .help("Requests to the kernel report endpoint, by outcome.")
-        .labelNames("outcome")
-        .register(registry);
-    Counter dropped = Counter.builder()
-        .name("sidecar_report_series_dropped_total")
-        .help("Reported series not kept because they were over a bound or invalid, by reason.")
-        .labelNames("reason")
-        .register(registry);
-    for (RequestOutcome o : RequestOutcome.values()) {
-      requests.initLabelValues(o.label());
+    private SidecarMetrics(Counter requests, Counter dropped) {
+        this.requests = requests;
+        this.dropped = dropped;
     }
-    for (DropReason r : DropReason.values()) {
-      dropped.initLabelValues(r.label());
-    }
-    return new SidecarMetrics(requests, dropped);
-  }
 
-  public void request(RequestOutcome outcome) {
-    requests.labelValues(outcome.label()).inc();
-  }
-
-  @Override
-  public void dropped(DropReason reason, int series) {
-    if (series > 0) {
-      dropped.labelValues(reason.label()).inc(series);
+    public static SidecarMetrics register(PrometheusRegistry registry) {
+        Counter requests = Counter.builder()
+                .name("sidecar_report_requests_total")
+                .help("Requests to the kernel report endpoint, by outcome.")
+                .labelNames("outcome")
+                .register(registry);
+        Counter dropped = Counter.builder()
+                .name("sidecar_report_series_dropped_total")
+                .help("Reported series not kept because they were over a bound or invalid, by reason.")
+                .labelNames("reason")
+                .register(registry);
+        for (RequestOutcome o : RequestOutcome.values()) {
+            requests.initLabelValues(o.label());
+        }
+        for (DropReason r : DropReason.values()) {
+            dropped.initLabelValues(r.label());
+        }
+        return new SidecarMetrics(requests, dropped);
     }
-  }
+
+    public void request(RequestOutcome outcome) {
+        requests.labelValues(outcome.label()).inc();
+    }
+
+    @Override
+    public void dropped(DropReason reason, int series) {
+        if (series > 0) {
+            dropped.labelValues(reason.label()).inc(series);
+        }
+    }
 }

@@ -22,31 +22,47 @@ import java.util.Optional;
  * @param gpuInterval delay between two GPU refreshes
  * @param limits bounds on reports
  */
-public record SidecarOptions(int port, String bind, Optional<Path> nvmlLibrary, Path tokenFile,
-    boolean gpu, boolean notebook, boolean jvm, Duration gpuInterval, ReportLimits limits) {
+public record SidecarOptions(
+        int port,
+        String bind,
+        Optional<Path> nvmlLibrary,
+        Path tokenFile,
+        boolean gpu,
+        boolean notebook,
+        boolean jvm,
+        Duration gpuInterval,
+        ReportLimits limits) {
 
-  public static SidecarOptions defaults(Path tokenFile) {
-    return new SidecarOptions(9464, "127.0.0.1", Optional.empty(), tokenFile, true, true, true,
-        Duration.ofSeconds(2), ReportLimits.DEFAULTS);
-  }
+    public static SidecarOptions defaults(Path tokenFile) {
+        return new SidecarOptions(
+                9464,
+                "127.0.0.1",
+                Optional.empty(),
+                tokenFile,
+                true,
+                true,
+                true,
+                Duration.ofSeconds(2),
+                ReportLimits.DEFAULTS);
+    }
 
-  public SidecarOptions withPort(int p) {
-    return new SidecarOptions(p, bind, nvmlLibrary, tokenFile, gpu, notebook, jvm, gpuInterval, limits);
-  }
+    public SidecarOptions withPort(int p) {
+        return new SidecarOptions(p, bind, nvmlLibrary, tokenFile, gpu, notebook, jvm, gpuInterval, limits);
+    }
 
-  public SidecarOptions withNvmlLibrary(Path library) {
-    return new SidecarOptions(port, bind, Optional.of(library), tokenFile, gpu, notebook, jvm, gpuInterval, limits);
-  }
+    public SidecarOptions withNvmlLibrary(Path library) {
+        return new SidecarOptions(port, bind, Optional.of(library), tokenFile, gpu, notebook, jvm, gpuInterval, limits);
+    }
 
-  public SidecarOptions withJvm(boolean on) {
-    return new SidecarOptions(port, bind, nvmlLibrary, tokenFile, gpu, notebook, on, gpuInterval, limits);
-  }
+    public SidecarOptions withJvm(boolean on) {
+        return new SidecarOptions(port, bind, nvmlLibrary, tokenFile, gpu, notebook, on, gpuInterval, limits);
+    }
 
-  public SidecarOptions withGpu(boolean on) {
-    return new SidecarOptions(port, bind, nvmlLibrary, tokenFile, on, notebook, jvm, gpuInterval, limits);
-  }
+    public SidecarOptions withGpu(boolean on) {
+        return new SidecarOptions(port, bind, nvmlLibrary, tokenFile, on, notebook, jvm, gpuInterval, limits);
+    }
 
-  public SidecarOptions withLimits(ReportLimits l) {
-    return new SidecarOptions(port, bind, nvmlLibrary, tokenFile, gpu, notebook, jvm, gpuInterval, l);
-  }
+    public SidecarOptions withLimits(ReportLimits l) {
+        return new SidecarOptions(port, bind, nvmlLibrary, tokenFile, gpu, notebook, jvm, gpuInterval, l);
+    }
 }

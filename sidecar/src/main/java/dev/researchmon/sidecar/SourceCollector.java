@@ -12,33 +12,33 @@ import java.util.List;
  * }</pre>
  */
 public enum SourceCollector {
-  GPU("gpu", "Do not read GPUs."),
-  NOTEBOOK("notebook", "Do not accept kernel reports (the report endpoint answers 404)."),
-  JVM("jvm", "Do not expose the sidecar's JVM and process metrics.");
+    GPU("gpu", "Do not read GPUs."),
+    NOTEBOOK("notebook", "Do not accept kernel reports (the report endpoint answers 404)."),
+    JVM("jvm", "Do not expose the sidecar's JVM and process metrics.");
 
-  private final String label;
-  private final String offDescription;
+    private final String label;
+    private final String offDescription;
 
-  SourceCollector(String label, String offDescription) {
-    this.label = label;
-    this.offDescription = offDescription;
-  }
+    SourceCollector(String label, String offDescription) {
+        this.label = label;
+        this.offDescription = offDescription;
+    }
 
-  /** The {@code collector} label value and the {@code X} of {@code --no-collector.X}. */
-  public String label() {
-    return label;
-  }
+    /** The {@code collector} label value and the {@code X} of {@code --no-collector.X}. */
+    public String label() {
+        return label;
+    }
 
-  /** The switch that turns it off: {@code --no-collector.gpu}. */
-  public String offSwitch() {
-    return "--no-collector." + label;
-  }
+    /** The switch that turns it off: {@code --no-collector.gpu}. */
+    public String offSwitch() {
+        return "--no-collector." + label;
+    }
 
-  public String offDescription() {
-    return offDescription;
-  }
+    public String offDescription() {
+        return offDescription;
+    }
 
-  public static List<SourceCollector> all() {
-    return List.of(values());
-  }
+    public static List<SourceCollector> all() {
+        return List.of(values());
+    }
 }

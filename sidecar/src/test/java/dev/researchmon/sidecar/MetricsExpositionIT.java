@@ -27,91 +27,105 @@ import org.junit.jupiter.api.io.TempDir;
  * kernel), content negotiation, and promtool's lint on a real scrape.
  */
 class MetricsExpositionIT {
-  private static final Path GOLDEN = Path.of("src/test/resources/golden/metrics.txt");
-  @TempDir static Path tmp;
-  private static Sidecar sidecar;
+    private static final Path GOLDEN = Path.of("src/test/resources/golden/metrics.txt");
 
-  @BeforeAll
-  static void start() throws Exception {
-    long pid = ProcessHandle.current().pid();
-    Path lib = StubNvml.configured(tmp.resolve("nvml"), Map.of(
-        "STUB_NVML_GPUS", "2",
-        "STUB_NVML_UNSUPPORTED", "1:fan,1:power,1:gpm",
-        "STUB_NVML_PROCESSES", "0:" + pid + ":1073741824,1:" + pid + ":2147483648,1:999999999:5",
-        "STUB_NVML_PROCESS_UTIL", "0:" + pid + ":30:10,0:999999999:5:1"));
-    Path token = tmp.resolve("state/sidecar.token");
-    sidecar = Sidecar.start(SidecarOptions.defaults(token).withPort(0).withNvmlLibrary(lib).withJvm(false));
-    ReportClient client = new ReportClient(URI.create("http://127.0.0.1:" + sidecar.port()), token);
-    client.report(Reports.report("k-golden", "work/golden.ipynb", pid, 1, 4));
-  }
+    @TempDir
+    static Path tmp;
 
-  @AfterAll
-  static void stop() {
-    if (sidecar != null) {
-      sidecar.close();
+    private static Sidecar sidecar;
+
+    @BeforeAll
+    static void start() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        Path lib = StubNvml.configured(
+                tmp.resolve("nvml"),
+                Map.of(
+                        "STUB_NVML_GPUS",
+                        "2",
+                        "STUB_NVML_UNSUPPORTED",
+                        "1:fan,1:power,1:gpm",
+                        "STUB_NVML_PROCESSES",
+                        "0:" + pid + ":1073741824,1:" + pid + ":2147483648,1:999999999:5",
+                        "STUB_NVML_PROCESS_UTIL",
+                        "0:" + pid + ":30:10,0:999999999:5:1"));
+        Path token = tmp.resolve("state/sidecar.token");
+        sidecar = Sidecar.start(
+                SidecarOptions.defaults(token).withPort(0).withNvmlLibrary(lib).withJvm(false));
+        ReportClient client = new ReportClient(URI.create("http://127.0.0.1:" + sidecar.port()), token);
+        client.report(Reports.report("k-golden", "work/golden.ipynb", pid, 1, 4));
     }
-  }
 
-  /** Values that change from run to run (timings) are replaced by placeholders. */
-  static String normalized(String exposition) {
-    return exposition
-        .replaceAll("(?m)^(sidecar_collector_duration_seconds\\{[^}]*}) .*$", "$1 <duration>")
-        .replaceAll("(?m)^(sidecar_gpu_snapshot_age_seconds) .*$", "$1 <age>");
-  }
-
-  @Test
-  void textExposition_matchesGoldenFile() throws Exception {
-    // GPM activity needs two refreshes (a sample each): wait for it rather than for a time.
-    String actual = normalized(Http.awaitMetrics(sidecar.port(),
-        m -> m.contains("gpu_sm_active_ratio{"), Duration.ofSeconds(30)));
-    Path written = Path.of("target/golden-actual/metrics.txt");
-    Files.createDirectories(written.getParent());
-    Files.writeString(written, actual);
-    assertEquals(Files.readString(GOLDEN), actual,
-        "exposition differs from " + GOLDEN + " (actual in " + written + ")");
-  }
-
-  @Test
-  void acceptHeader_choosesOpenMetricsOrProtobuf() throws Exception {
-    String base = "http://127.0.0.1:" + sidecar.port() + "/metrics";
-    HttpResponse<String> om = Http.get(base, "application/openmetrics-text; version=1.0.0; charset=utf-8");
-    assertTrue(om.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"));
-    assertTrue(om.body().contains("# UNIT gpu_energy_joules joules\n"), om.body());
-    assertTrue(om.body().endsWith("# EOF\n"));
-    HttpResponse<String> pb = Http.get(base,
-        "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited");
-    assertTrue(pb.headers().firstValue("Content-Type").orElse("").startsWith("application/vnd.google.protobuf"));
-  }
-
-  @Test
-  void healthEndpoint_answers() throws Exception {
-    HttpResponse<String> r = Http.get("http://127.0.0.1:" + sidecar.port() + "/-/healthy", null);
-    assertEquals(200, r.statusCode());
-  }
-
-  @Test
-  void promtool_acceptsARealScrapeIncludingJvmMetrics() throws Exception {
-    Path token = tmp.resolve("promtool/sidecar.token");
-    Path lib = StubNvml.configured(tmp.resolve("nvml-promtool"), Map.of("STUB_NVML_GPUS", "1"));
-    try (Sidecar withJvm = Sidecar.start(SidecarOptions.defaults(token).withPort(0).withNvmlLibrary(lib))) {
-      new ReportClient(URI.create("http://127.0.0.1:" + withJvm.port()), token)
-          .report(Reports.report("k-lint", "lint.ipynb", ProcessHandle.current().pid(), 1, 3));
-      String scrape = Http.metrics(withJvm.port());
-      assertTrue(scrape.contains("jvm_memory_used_bytes"), "JVM metrics expected in this scrape");
-      assertPromtoolAccepts(scrape);
+    @AfterAll
+    static void stop() {
+        if (sidecar != null) {
+            sidecar.close();
+        }
     }
-  }
 
-  static void assertPromtoolAccepts(String scrape) throws IOException, InterruptedException {
-    Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-    try {
-      promtool.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
-      promtool.getOutputStream().close();
-      String out = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(promtool.waitFor(30, TimeUnit.SECONDS), "promtool did not finish");
-      assertEquals(0, promtool.exitValue(), "promtool check metrics:\n" + out);
-    } finally {
-      promtool.destroyForcibly();
+    /** Values that change from run to run (timings) are replaced by placeholders. */
+    static String normalized(String exposition) {
+        return exposition
+                .replaceAll("(?m)^(sidecar_collector_duration_seconds\\{[^}]*}) .*$", "$1 <duration>")
+                .replaceAll("(?m)^(sidecar_gpu_snapshot_age_seconds) .*$", "$1 <age>");
     }
-  }
+
+    @Test
+    void textExposition_matchesGoldenFile() throws Exception {
+        // GPM activity needs two refreshes (a sample each): wait for it rather than for a time.
+        String actual = normalized(
+                Http.awaitMetrics(sidecar.port(), m -> m.contains("gpu_sm_active_ratio{"), Duration.ofSeconds(30)));
+        Path written = Path.of("target/golden-actual/metrics.txt");
+        Files.createDirectories(written.getParent());
+        Files.writeString(written, actual);
+        assertEquals(
+                Files.readString(GOLDEN), actual, "exposition differs from " + GOLDEN + " (actual in " + written + ")");
+    }
+
+    @Test
+    void acceptHeader_choosesOpenMetricsOrProtobuf() throws Exception {
+        String base = "http://127.0.0.1:" + sidecar.port() + "/metrics";
+        HttpResponse<String> om = Http.get(base, "application/openmetrics-text; version=1.0.0; charset=utf-8");
+        assertTrue(om.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"));
+        assertTrue(om.body().contains("# UNIT gpu_energy_joules joules\n"), om.body());
+        assertTrue(om.body().endsWith("# EOF\n"));
+        HttpResponse<String> pb = Http.get(
+                base, "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited");
+        assertTrue(pb.headers().firstValue("Content-Type").orElse("").startsWith("application/vnd.google.protobuf"));
+    }
+
+    @Test
+    void healthEndpoint_answers() throws Exception {
+        HttpResponse<String> r = Http.get("http://127.0.0.1:" + sidecar.port() + "/-/healthy", null);
+        assertEquals(200, r.statusCode());
+    }
+
+    @Test
+    void promtool_acceptsARealScrapeIncludingJvmMetrics() throws Exception {
+        Path token = tmp.resolve("promtool/sidecar.token");
+        Path lib = StubNvml.configured(tmp.resolve("nvml-promtool"), Map.of("STUB_NVML_GPUS", "1"));
+        try (Sidecar withJvm =
+                Sidecar.start(SidecarOptions.defaults(token).withPort(0).withNvmlLibrary(lib))) {
+            new ReportClient(URI.create("http://127.0.0.1:" + withJvm.port()), token)
+                    .report(Reports.report(
+                            "k-lint", "lint.ipynb", ProcessHandle.current().pid(), 1, 3));
+            String scrape = Http.metrics(withJvm.port());
+            assertTrue(scrape.contains("jvm_memory_used_bytes"), "JVM metrics expected in this scrape");
+            assertPromtoolAccepts(scrape);
+        }
+    }
+
+    static void assertPromtoolAccepts(String scrape) throws IOException, InterruptedException {
+        Process promtool = new ProcessBuilder("promtool", "check", "metrics")
+                .redirectErrorStream(true)
+                .start();
+        try {
+            promtool.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
+            promtool.getOutputStream().close();
+            String out = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(promtool.waitFor(30, TimeUnit.SECONDS), "promtool did not finish");
+            assertEquals(0, promtool.exitValue(), "promtool check metrics:\n" + out);
+        } finally {
+            promtool.destroyForcibly();
+        }
+    }
 }

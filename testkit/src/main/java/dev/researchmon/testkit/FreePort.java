@@ -23,10 +23,10 @@ public final class FreePort {
      * alertmanager and node-exporter given one port. Remembering them makes each ask distinct.
      */
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     private static final int TRIES = 1000;
 
-    private FreePort() {
-    }
+    private FreePort() {}
 
     /** A port on 127.0.0.1 the kernel just handed out and this JVM has not; servers in tests bind loopback only. */
     public static int loopback() {
@@ -36,7 +36,8 @@ public final class FreePort {
                 return port;
             }
         }
-        throw new IllegalStateException("no loopback port this JVM has not already handed out, after " + TRIES + " tries");
+        throw new IllegalStateException(
+                "no loopback port this JVM has not already handed out, after " + TRIES + " tries");
     }
 
     private static int askTheKernel() {

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class HttpWait {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final long POLL_MILLIS = 250;
 
     /** What to add to a failure message: a log tail, a container's log. */
@@ -28,8 +29,7 @@ public final class HttpWait {
         String describe() throws Exception;
     }
 
-    private HttpWait() {
-    }
+    private HttpWait() {}
 
     /** Waits for {@code url} to answer 200; fails with {@code context} after {@code timeout}. */
     public static void awaitOk(URI url, Duration timeout, Context context) throws IOException, InterruptedException {
@@ -37,7 +37,8 @@ public final class HttpWait {
     }
 
     /** Waits for {@code url} to answer 200 while {@code process} runs; fails with its log's tail. */
-    public static void awaitOk(URI url, Duration timeout, ManagedProcess process) throws IOException, InterruptedException {
+    public static void awaitOk(URI url, Duration timeout, ManagedProcess process)
+            throws IOException, InterruptedException {
         await(url, timeout, process::isAlive, () -> process.logTail(30));
     }
 
@@ -49,8 +50,13 @@ public final class HttpWait {
     /** Whether {@code url} answers 200 now. */
     public static boolean isOk(URI url) throws InterruptedException {
         try {
-            return HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return HTTP.send(
+                                    HttpRequest.newBuilder(url)
+                                            .timeout(Duration.ofSeconds(5))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException notYet) {
             return false;
         }
@@ -65,7 +71,8 @@ public final class HttpWait {
                 return;
             }
             if (!running || System.nanoTime() > deadline) {
-                String why = running ? " did not answer 200 within " + timeout.toSeconds() + " s"
+                String why = running
+                        ? " did not answer 200 within " + timeout.toSeconds() + " s"
                         : " never answered 200: its server exited";
                 throw new IOException(url + why + describe(context));
             }

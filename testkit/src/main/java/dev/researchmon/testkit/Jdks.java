@@ -47,8 +47,7 @@ public final class Jdks {
         }
     }
 
-    private Jdks() {
-    }
+    private Jdks() {}
 
     /**
      * The supported JDKs this machine has, one per release, oldest first: those listed in
@@ -60,8 +59,11 @@ public final class Jdks {
             List<Jdk> jdks = new ArrayList<>();
             for (String home : listed.split(",")) {
                 Path h = Path.of(home.strip());
-                jdks.add(new Jdk(feature(h).orElseThrow(() -> new IllegalArgumentException(
-                        "-D" + PROPERTY + " names " + h + ", which is not a JDK (no bin/java and release file)")), h));
+                jdks.add(new Jdk(
+                        feature(h)
+                                .orElseThrow(() -> new IllegalArgumentException("-D" + PROPERTY + " names " + h
+                                        + ", which is not a JDK (no bin/java and release file)")),
+                        h));
             }
             return jdks;
         }
@@ -95,10 +97,11 @@ public final class Jdks {
             }
         }
         for (Path home : candidates) {
-            feature(home).filter(SUPPORTED::contains)
-                    .ifPresent(f -> byFeature.putIfAbsent(f, new Jdk(f, home)));
+            feature(home).filter(SUPPORTED::contains).ifPresent(f -> byFeature.putIfAbsent(f, new Jdk(f, home)));
         }
-        return byFeature.values().stream().sorted(Comparator.comparingInt(Jdk::feature)).toList();
+        return byFeature.values().stream()
+                .sorted(Comparator.comparingInt(Jdk::feature))
+                .toList();
     }
 
     /**
@@ -107,7 +110,8 @@ public final class Jdks {
      */
     static java.util.Optional<Integer> feature(Path home) {
         Path release = home.resolve("release");
-        if (!Files.isExecutable(home.resolve("bin/java")) || !Files.isExecutable(home.resolve("bin/javac"))
+        if (!Files.isExecutable(home.resolve("bin/java"))
+                || !Files.isExecutable(home.resolve("bin/javac"))
                 || !Files.isRegularFile(release)) {
             return java.util.Optional.empty();
         }

@@ -49,8 +49,15 @@ public final class JupyterServer implements AutoCloseable {
         Map<String, String> serverEnv = new HashMap<>(env);
         serverEnv.put("JUPYTER_TOKEN", token);
         // --allow-root: CI machines run the tests as root
-        List<String> command = new ArrayList<>(List.of(JUPYTER.toString(), "notebook", "--no-browser", "--allow-root",
-                "--ip=127.0.0.1", "--port=" + port, "--port-retries=0", "--notebook-dir=" + root));
+        List<String> command = new ArrayList<>(List.of(
+                JUPYTER.toString(),
+                "notebook",
+                "--no-browser",
+                "--allow-root",
+                "--ip=127.0.0.1",
+                "--port=" + port,
+                "--port-retries=0",
+                "--notebook-dir=" + root));
         command.addAll(List.of(extraArgs));
         ManagedProcess process = ManagedProcess.start("jupyter", command, serverEnv, logDir);
         try {

@@ -36,11 +36,13 @@ public final class LocalPrometheus implements AutoCloseable {
     public static final Path BINARY = Path.of("/usr/bin/prometheus");
     /** Readiness, not health: /-/healthy answers before the TSDB is open, and queries need it open. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ManagedProcess process;
     private final URI url;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private LocalPrometheus(ManagedProcess process, URI url) {
         this.process = process;
@@ -57,13 +59,14 @@ public final class LocalPrometheus implements AutoCloseable {
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path config = Files.writeString(dir.resolve("prometheus.yml"), configYaml);
-        List<String> command = new ArrayList<>(List.of(BINARY.toString(),
+        List<String> command = new ArrayList<>(List.of(
+                BINARY.toString(),
                 "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port));
         command.addAll(List.of(flags));
-        LocalPrometheus prometheus = new LocalPrometheus(ManagedProcess.start("prometheus", command, Map.of(), dir),
-                URI.create("http://127.0.0.1:" + port));
+        LocalPrometheus prometheus = new LocalPrometheus(
+                ManagedProcess.start("prometheus", command, Map.of(), dir), URI.create("http://127.0.0.1:" + port));
         try {
             prometheus.awaitReady();
         } catch (IOException | RuntimeException | InterruptedException | Error e) {
@@ -89,7 +92,9 @@ public final class LocalPrometheus implements AutoCloseable {
                   - job_name: %s
                     static_configs:
                       - targets: [%s]
-                """.formatted(job, String.join(", ", targets.stream().map(t -> "\"" + t + "\"").toList()))));
+                """.formatted(
+                job,
+                String.join(", ", targets.stream().map(t -> "\"" + t + "\"").toList()))));
         return config.toString();
     }
 
@@ -106,8 +111,8 @@ public final class LocalPrometheus implements AutoCloseable {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (!ready()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IOException("Prometheus not ready at " + url + " within " + READY_TIMEOUT + "\n"
-                        + process.logTail(30));
+                throw new IOException(
+                        "Prometheus not ready at " + url + " within " + READY_TIMEOUT + "\n" + process.logTail(30));
             }
             Thread.sleep(100);
         }
@@ -116,8 +121,13 @@ public final class LocalPrometheus implements AutoCloseable {
     /** Whether {@code /-/ready} answers 200. */
     public boolean ready() throws InterruptedException {
         try {
-            return http.send(HttpRequest.newBuilder(url.resolve("/-/ready")).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return http.send(
+                                    HttpRequest.newBuilder(url.resolve("/-/ready"))
+                                            .timeout(Duration.ofSeconds(2))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException notYet) {
             return false;
         }
@@ -129,11 +139,14 @@ public final class LocalPrometheus implements AutoCloseable {
      * status is an IOException.
      */
     public JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + pathAndQuery))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(url + pathAndQuery))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200 && response.statusCode() != 400 && response.statusCode() != 422) {
-            throw new IOException("Prometheus answered " + response.statusCode() + " to " + pathAndQuery + ": "
-                    + response.body());
+            throw new IOException(
+                    "Prometheus answered " + response.statusCode() + " to " + pathAndQuery + ": " + response.body());
         }
         return JSON.readTree(response.body());
     }
@@ -146,8 +159,8 @@ public final class LocalPrometheus implements AutoCloseable {
     /** A range query from {@code start} to {@code end} every {@code step}; the whole answer. */
     public JsonNode queryRange(String promql, Instant start, Instant end, Duration step)
             throws IOException, InterruptedException {
-        return get("/api/v1/query_range?query=" + encode(promql) + "&start=" + start.getEpochSecond()
-                + "&end=" + end.getEpochSecond() + "&step=" + step.toMillis() / 1000.0);
+        return get("/api/v1/query_range?query=" + encode(promql) + "&start=" + start.getEpochSecond() + "&end="
+                + end.getEpochSecond() + "&step=" + step.toMillis() / 1000.0);
     }
 
     /** The first series' value of an instant query, empty when it returns none. */
@@ -156,7 +169,8 @@ public final class LocalPrometheus implements AutoCloseable {
         if (result.isEmpty()) {
             return OptionalDouble.empty();
         }
-        return OptionalDouble.of(Double.parseDouble(result.get(0).path("value").path(1).asText()));
+        return OptionalDouble.of(
+                Double.parseDouble(result.get(0).path("value").path(1).asText()));
     }
 
     /**
@@ -183,7 +197,8 @@ public final class LocalPrometheus implements AutoCloseable {
 
     /** Polls an instant query until it returns a series; the first series' value. */
     public double awaitValue(String promql, Duration timeout) throws IOException, InterruptedException {
-        return Double.parseDouble(awaitSeries(promql, timeout).get(0).path("value").path(1).asText());
+        return Double.parseDouble(
+                awaitSeries(promql, timeout).get(0).path("value").path(1).asText());
     }
 
     @Override

@@ -15,8 +15,7 @@ import java.util.List;
  * }</pre>
  */
 public final class LogTail {
-    private LogTail() {
-    }
+    private LogTail() {}
 
     /** The last {@code lines} lines of {@code text}. */
     public static String of(String text, int lines) {

@@ -115,7 +115,9 @@ public final class ManagedProcess implements AutoCloseable {
     private List<String> lines() {
         try {
             // Lenient decoding: a child may write a partial UTF-8 sequence at the moment we read.
-            return new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+            return new String(Files.readAllBytes(log), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -41,8 +41,7 @@ public final class StubNvml {
 
     private static final Map<Build, Path> COMPILED = new HashMap<>();
 
-    private StubNvml() {
-    }
+    private StubNvml() {}
 
     /**
      * The C source in this checkout: under {@code repo.root} (set by the poms' failsafe
@@ -50,7 +49,8 @@ public final class StubNvml {
      */
     public static Path source() {
         return Path.of(System.getProperty("repo.root", ".."), "sidecar/src/test/c/nvml_stub.c")
-                .toAbsolutePath().normalize();
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** The compiled stub; built on first use, with warnings as errors so the stub stays honest C. */
@@ -64,8 +64,10 @@ public final class StubNvml {
         if (done != null) {
             return done;
         }
-        Path out = Path.of(build == Build.CURRENT ? "target/nvml-stub" : "target/nvml-stub-" + build.folder,
-                "libnvidia-ml.so.1").toAbsolutePath();
+        Path out = Path.of(
+                        build == Build.CURRENT ? "target/nvml-stub" : "target/nvml-stub-" + build.folder,
+                        "libnvidia-ml.so.1")
+                .toAbsolutePath();
         Files.createDirectories(out.getParent());
         List<String> command = new ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Werror"));
         command.addAll(build.defines);

@@ -17,8 +17,7 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class TempDirs {
-    private TempDirs() {
-    }
+    private TempDirs() {}
 
     /** A new folder under the system's temporary folder, its name starting with {@code prefix}. */
     public static Path create(String prefix) throws IOException {

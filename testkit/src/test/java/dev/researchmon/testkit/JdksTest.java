@@ -1,19 +1,19 @@
 package dev.researchmon.testkit;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JdksTest {
     @Test
-    void discover_findsOneJdkPerSupportedRelease_preferringTheRunningOne_andSkipsJresAndOthers(@TempDir Path jvm) throws Exception {
+    void discover_findsOneJdkPerSupportedRelease_preferringTheRunningOne_andSkipsJresAndOthers(@TempDir Path jvm)
+            throws Exception {
         Path running = fakeJdk(jvm.resolve("zz-running-17"), "17.0.9", true);
         fakeJdk(jvm.resolve("java-17-openjdk-amd64"), "17.0.15", true);
         fakeJdk(jvm.resolve("temurin-25-jdk-amd64"), "25.0.3", true);
@@ -31,14 +31,16 @@ class JdksTest {
     void feature_readsTheReleaseFile_withoutStartingAJvm(@TempDir Path dir) throws Exception {
         assertEquals(21, Jdks.feature(fakeJdk(dir.resolve("a"), "21", true)).orElseThrow());
         assertEquals(25, Jdks.feature(fakeJdk(dir.resolve("b"), "25-ea", true)).orElseThrow());
-        assertEquals(8, Jdks.feature(fakeJdk(dir.resolve("c"), "1.8.0_392", true)).orElseThrow());
+        assertEquals(
+                8, Jdks.feature(fakeJdk(dir.resolve("c"), "1.8.0_392", true)).orElseThrow());
         assertTrue(Jdks.feature(dir.resolve("none")).isEmpty());
     }
 
     @Test
     void onHost_includesTheJdkRunningTheTests() {
         int running = Runtime.version().feature();
-        if (Jdks.SUPPORTED.contains(running) && System.getProperty(Jdks.PROPERTY, "").isBlank()) {
+        if (Jdks.SUPPORTED.contains(running)
+                && System.getProperty(Jdks.PROPERTY, "").isBlank()) {
             assertTrue(Jdks.onHost(running).isPresent(), Jdks.onHost().toString());
         }
     }

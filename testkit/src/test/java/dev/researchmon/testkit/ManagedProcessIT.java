@@ -21,12 +21,19 @@ class ManagedProcessIT {
     @Test
     void awaitLine_returnsTheWholeLineMatch_andCloseStopsTheProcessAndItsChildren() throws Exception {
         // sleep is a child of the shell: stopping the shell alone would leave it running.
-        ManagedProcess shell = ManagedProcess.start("shell", List.of("/bin/sh", "-c",
-                "sleep 300 & echo \"child $!\"; echo \"value $GREETING\"; wait"), Map.of("GREETING", "hello"), logs);
+        ManagedProcess shell = ManagedProcess.start(
+                "shell",
+                List.of("/bin/sh", "-c", "sleep 300 & echo \"child $!\"; echo \"value $GREETING\"; wait"),
+                Map.of("GREETING", "hello"),
+                logs);
         long child;
         try {
-            child = Long.parseLong(shell.awaitLine(Pattern.compile("child (\\d+)"), Duration.ofSeconds(10)).group(1));
-            assertEquals("hello", shell.awaitLine(Pattern.compile("value (\\w+)"), Duration.ofSeconds(10)).group(1));
+            child = Long.parseLong(shell.awaitLine(Pattern.compile("child (\\d+)"), Duration.ofSeconds(10))
+                    .group(1));
+            assertEquals(
+                    "hello",
+                    shell.awaitLine(Pattern.compile("value (\\w+)"), Duration.ofSeconds(10))
+                            .group(1));
             assertTrue(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false));
         } finally {
             shell.close();
@@ -37,9 +44,10 @@ class ManagedProcessIT {
 
     @Test
     void awaitLine_failsWithTheLogWhenTheProcessExitsWithoutTheLine() throws Exception {
-        try (ManagedProcess echo = ManagedProcess.start("echo", List.of("/bin/echo", "something else"), Map.of(), logs)) {
-            AssertionError e = assertThrows(AssertionError.class,
-                    () -> echo.awaitLine(Pattern.compile("ready"), Duration.ofSeconds(30)));
+        try (ManagedProcess echo =
+                ManagedProcess.start("echo", List.of("/bin/echo", "something else"), Map.of(), logs)) {
+            AssertionError e = assertThrows(
+                    AssertionError.class, () -> echo.awaitLine(Pattern.compile("ready"), Duration.ofSeconds(30)));
             assertTrue(e.getMessage().contains("something else"), e.getMessage());
         }
     }

@@ -1,16 +1,15 @@
 package dev.researchmon.kernel.eval;
 
-import jdk.jshell.execution.DirectExecutionControl;
-import jdk.jshell.spi.ExecutionControl;
-import jdk.jshell.spi.ExecutionControlProvider;
-import jdk.jshell.spi.ExecutionEnv;
-
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import jdk.jshell.execution.DirectExecutionControl;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
 
 /**
  * Runs snippets in this JVM (so cells share the kernel's classes and its Prometheus registry), each
@@ -49,10 +48,12 @@ public final class CellExecutionControl extends DirectExecutionControl {
     private volatile Thread running;
     /** From {@link #cellStarted()} to {@link #cellEnded()}: one cell, one or more snippets. */
     private volatile boolean inCell;
+
     private volatile boolean stopped;
     private volatile long stopAskedAt;
     private volatile Object lastValue;
     private boolean warnedUninstrumented;
+
     public CellExecutionControl(PrintStream log) {
         this.log = log;
     }
@@ -113,15 +114,18 @@ public final class CellExecutionControl extends DirectExecutionControl {
         }
         AtomicReference<Object> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread cell = new Thread(CELLS, () -> {
-            try {
-                result.set(doit.invoke(null));
-            } catch (Throwable t) {
-                failure.set(t);
-            } finally {
-                CellThreadUsage.addCurrentThread(); // this thread's totals are the snippet's: it is new
-            }
-        }, "notebook-cell");
+        Thread cell = new Thread(
+                CELLS,
+                () -> {
+                    try {
+                        result.set(doit.invoke(null));
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    } finally {
+                        CellThreadUsage.addCurrentThread(); // this thread's totals are the snippet's: it is new
+                    }
+                },
+                "notebook-cell");
         cell.setContextClassLoader(doit.getDeclaringClass().getClassLoader());
         running = cell;
         if (stopped) {
@@ -190,8 +194,7 @@ public final class CellExecutionControl extends DirectExecutionControl {
     }
 
     @Override
-    protected void clientCodeLeave() {
-    }
+    protected void clientCodeLeave() {}
 
     /** Hands this very instance to JShell. */
     public ExecutionControlProvider provider() {

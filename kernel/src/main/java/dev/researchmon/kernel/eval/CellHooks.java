@@ -18,11 +18,11 @@ import java.util.concurrent.ForkJoinWorkerThread;
 public final class CellHooks {
     /** Read at every check; false almost always, so a check costs one load the JIT keeps cheap. */
     private static volatile boolean armed;
+
     private static volatile boolean stopEveryCellThread;
     private static final Set<Thread> doomed = ConcurrentHashMap.newKeySet();
 
-    private CellHooks() {
-    }
+    private CellHooks() {}
 
     /** Called at method entry and before every backward branch of cell code. */
     public static void checkStop() {

@@ -11,8 +11,7 @@ import jdk.jshell.SourceCodeAnalysis;
  * }</pre>
  */
 record CellSegment(String text, int offset) {
-    private record Segment(String text, int offset) {
-    }
+    private record Segment(String text, int offset) {}
 
     static CellSegment at(SourceCodeAnalysis analysis, String code, int cursor) {
         int offset = 0;

@@ -24,8 +24,7 @@ public final class CellThreadUsage {
     private static final AtomicLong cpuNanos = new AtomicLong();
     private static final AtomicLong allocatedBytes = new AtomicLong();
 
-    private CellThreadUsage() {
-    }
+    private CellThreadUsage() {}
 
     public static void reset() {
         cpuNanos.set(0);

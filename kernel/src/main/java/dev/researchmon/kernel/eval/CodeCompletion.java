@@ -1,13 +1,12 @@
 package dev.researchmon.kernel.eval;
 
-import jdk.jshell.SourceCodeAnalysis;
-import jdk.jshell.SourceCodeAnalysis.Completeness;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.SourceCodeAnalysis.Completeness;
 
 /**
  * What the notebook asks while the user types, answered by JShell's source analysis: whether a cell
@@ -21,12 +20,13 @@ import java.util.Set;
 public final class CodeCompletion {
     /** The status of a cell for {@code is_complete_request}. */
     public enum Completion {
-        COMPLETE, INCOMPLETE, INVALID
+        COMPLETE,
+        INCOMPLETE,
+        INVALID
     }
 
     /** Completion matches for the text between {@code start} and the cursor. */
-    public record Completions(List<String> matches, int start, int end) {
-    }
+    public record Completions(List<String> matches, int start, int end) {}
 
     private final SourceCodeAnalysis analysis;
     private final SyntaxChecker syntax = new SyntaxChecker();

@@ -1,9 +1,8 @@
 package dev.researchmon.kernel.eval;
 
-import jdk.jshell.SourceCodeAnalysis;
-
 import java.util.List;
 import java.util.Optional;
+import jdk.jshell.SourceCodeAnalysis;
 
 /**
  * Documentation of the name at the cursor ({@code inspect_request}, and {@code name?} in a cell), as
@@ -16,8 +15,7 @@ import java.util.Optional;
  */
 public final class CodeInspection {
     /** What is known about the name at the cursor: signatures, and javadoc where the JDK has it. */
-    public record Inspection(String text) {
-    }
+    public record Inspection(String text) {}
 
     private final SourceCodeAnalysis analysis;
 

@@ -1,17 +1,16 @@
 package dev.researchmon.kernel.eval;
 
-import jdk.jshell.Diag;
-import jdk.jshell.EvalException;
-import jdk.jshell.JShellException;
-import jdk.jshell.Snippet;
-import jdk.jshell.UnresolvedReferenceException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShellException;
+import jdk.jshell.Snippet;
+import jdk.jshell.UnresolvedReferenceException;
 
 /**
  * Turns JShell's diagnostics and exceptions into errors that read well in a notebook: a compile
@@ -30,8 +29,7 @@ final class ErrorFormatter {
     /** JShell's wrapper classes: REPL.$JShell$12 or REPL.$JShell$12$Inner. */
     private static final Pattern WRAPPER = Pattern.compile("REPL\\.\\$JShell\\$\\d+[A-Z]?\\$?(.*)");
 
-    private ErrorFormatter() {
-    }
+    private ErrorFormatter() {}
 
     static CellError compileError(String source, List<Diag> diagnostics) {
         List<String> lines = new ArrayList<>();
@@ -45,7 +43,8 @@ final class ErrorFormatter {
                 first = message.lines().findFirst().orElse(message);
             }
             lines.add(RED + "CompileError" + RESET + ": " + message);
-            lines.addAll(underline(source, (int) d.getStartPosition(), (int) d.getEndPosition(), (int) d.getPosition()));
+            lines.addAll(
+                    underline(source, (int) d.getStartPosition(), (int) d.getEndPosition(), (int) d.getPosition()));
         }
         if (first == null) {
             first = "the code does not compile";
@@ -91,15 +90,22 @@ final class ErrorFormatter {
             String msg = "attempted to use " + what + " which cannot run until what it uses is declared";
             return CellError.of("UnresolvedReference", msg);
         }
-        String className = e instanceof EvalException ee ? ee.getExceptionClassName() : e.getClass().getName();
+        String className = e instanceof EvalException ee
+                ? ee.getExceptionClassName()
+                : e.getClass().getName();
         String message = e.getMessage() == null ? "" : e.getMessage();
         List<String> lines = new ArrayList<>();
         appendThrowable(lines, e, className, message, "", originOf);
         return new CellError(className, message, lines);
     }
 
-    private static void appendThrowable(List<String> lines, JShellException e, String className, String message,
-                                        String prefix, Function<String, CellOrigin> originOf) {
+    private static void appendThrowable(
+            List<String> lines,
+            JShellException e,
+            String className,
+            String message,
+            String prefix,
+            Function<String, CellOrigin> originOf) {
         lines.add(prefix + RED + className + RESET + (message.isEmpty() ? "" : ": " + message));
         String previous = null;
         int repeats = 0;
@@ -121,7 +127,9 @@ final class ErrorFormatter {
         }
         Throwable cause = e.getCause();
         if (cause instanceof JShellException c) {
-            String cn = c instanceof EvalException ce ? ce.getExceptionClassName() : c.getClass().getName();
+            String cn = c instanceof EvalException ce
+                    ? ce.getExceptionClassName()
+                    : c.getClass().getName();
             appendThrowable(lines, c, cn, c.getMessage() == null ? "" : c.getMessage(), "Caused by: ", originOf);
         }
     }
@@ -141,7 +149,8 @@ final class ErrorFormatter {
     }
 
     private static boolean isCellFrame(StackTraceElement frame) {
-        return frame.getClassName().isEmpty() || frame.getClassName().startsWith("REPL.")
+        return frame.getClassName().isEmpty()
+                || frame.getClassName().startsWith("REPL.")
                 || (frame.getFileName() != null && frame.getFileName().startsWith("#"));
     }
 
@@ -171,8 +180,8 @@ final class ErrorFormatter {
             where = file == null ? "cell" : "cell " + file;
             line = frame.getLineNumber() > 0 ? ", line " + frame.getLineNumber() : "";
         }
-        String name = method.isEmpty() || method.equals("do_it$") ? "<cell>"
-                : (owner.isEmpty() ? "" : owner + ".") + method;
+        String name =
+                method.isEmpty() || method.equals("do_it$") ? "<cell>" : (owner.isEmpty() ? "" : owner + ".") + method;
         return name + "(" + where + line + ")";
     }
 }

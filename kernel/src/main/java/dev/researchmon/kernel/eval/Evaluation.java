@@ -31,7 +31,11 @@ public record Evaluation(CellOutcome outcome, boolean hasValue, Object value, St
     }
 
     static Evaluation interrupted() {
-        return new Evaluation(CellOutcome.INTERRUPTED, false, null, null,
+        return new Evaluation(
+                CellOutcome.INTERRUPTED,
+                false,
+                null,
+                null,
                 CellError.of("Interrupted", "the cell was interrupted; earlier definitions are kept"));
     }
 }

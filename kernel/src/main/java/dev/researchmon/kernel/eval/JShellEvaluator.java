@@ -2,20 +2,19 @@ package dev.researchmon.kernel.eval;
 
 import dev.researchmon.magics.api.CellOutcome;
 import dev.researchmon.magics.api.SnippetRecovery;
-import jdk.jshell.EvalException;
-import jdk.jshell.JShellException;
-import jdk.jshell.JShell;
-import jdk.jshell.Snippet;
-import jdk.jshell.SnippetEvent;
-import jdk.jshell.SourceCodeAnalysis;
-import jdk.jshell.SourceCodeAnalysis.Completeness;
-
 import java.io.File;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.JShellException;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.SourceCodeAnalysis.Completeness;
 
 /**
  * Java cells on JShell: definitions carried across cells, several snippets per cell, the last
@@ -36,21 +35,28 @@ public final class JShellEvaluator implements AutoCloseable {
      * assignment); every one names {@code warm$}, so that dropping them leaves no trace, {@code $out}
      * included.
      */
-    private static final List<String> WARM_UP = List.of("warm$ + 1", "int warm$ = 1;", "String.valueOf(warm$)", "warm$ = 2;");
+    private static final List<String> WARM_UP =
+            List.of("warm$ + 1", "int warm$ = 1;", "String.valueOf(warm$)", "warm$ = 2;");
 
     /** The variable that holds the last expression's value; each expression cell redefines it. */
     public static final String LAST_VALUE = "$out";
 
     /** What every cell can use without importing it, as IJava users expect. */
     static final List<String> DEFAULT_IMPORTS = List.of(
-            "import java.util.*;", "import java.util.function.*;", "import java.util.stream.*;",
-            "import java.io.*;", "import java.math.*;", "import java.nio.file.*;", "import java.time.*;",
+            "import java.util.*;",
+            "import java.util.function.*;",
+            "import java.util.stream.*;",
+            "import java.io.*;",
+            "import java.math.*;",
+            "import java.nio.file.*;",
+            "import java.time.*;",
             "import static dev.researchmon.kernel.notebook.Notebook.*;");
 
     /** JShell serves one caller at a time: the shell worker, or a magic on its own thread running a cell. */
     private final Object lock = new Object();
     /** Cells evaluated so far, by {@link #evaluate}; guarded by {@link #lock}. */
     private int cellsRun;
+
     private final CellExecutionControl control;
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
@@ -64,7 +70,8 @@ public final class JShellEvaluator implements AutoCloseable {
         control = new CellExecutionControl(log);
         shell = JShell.builder()
                 .executionEngine(control.provider(), Map.of())
-                .out(log).err(log)
+                .out(log)
+                .err(log)
                 .build();
         analysis = shell.sourceCodeAnalysis();
         completion = new CodeCompletion(analysis);
@@ -218,8 +225,11 @@ public final class JShellEvaluator implements AutoCloseable {
         if (type == null) {
             return evaluateSnippet(source, origin, true);
         }
-        boolean denotable = expr.indexOf('{') < 0 && !type.contains("capture#") && !type.contains("<any>")
-                && !type.contains("<anonymous") && !type.contains("&");
+        boolean denotable = expr.indexOf('{') < 0
+                && !type.contains("capture#")
+                && !type.contains("<any>")
+                && !type.contains("<anonymous")
+                && !type.contains("&");
         if (denotable) {
             Evaluation typed = evaluateAsVariable(type, expr, source, origin);
             if (typed != null) {
@@ -288,8 +298,8 @@ public final class JShellEvaluator implements AutoCloseable {
             }
             Snippet snippet = event.snippet();
             if (event.status() == Snippet.Status.REJECTED) {
-                return Evaluation.failed(ErrorFormatter.compileError(snippet.source(),
-                        shell.diagnostics(snippet).collect(Collectors.toList())));
+                return Evaluation.failed(ErrorFormatter.compileError(
+                        snippet.source(), shell.diagnostics(snippet).collect(Collectors.toList())));
             }
             if (event.exception() != null) {
                 if (mayRetry && recovered(event.exception())) {
@@ -314,7 +324,9 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /** Whether a recovery removed the cause of {@code e}, so that the snippet may run again. */
     private boolean recovered(JShellException e) {
-        String type = e instanceof EvalException eval ? eval.getExceptionClassName() : e.getClass().getName();
+        String type = e instanceof EvalException eval
+                ? eval.getExceptionClassName()
+                : e.getClass().getName();
         String message = e.getMessage() == null ? "" : e.getMessage();
         for (SnippetRecovery recovery : recoveries) {
             try {

@@ -1,5 +1,9 @@
 package dev.researchmon.kernel.eval;
 
+import com.sun.source.util.JavacTask;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -7,11 +11,6 @@ import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
-import java.io.IOException;
-import java.net.URI;
-import java.util.List;
-
-import com.sun.source.util.JavacTask;
 
 /**
  * Tells whether a snippet JShell calls complete can be parsed at all, in any of the places a snippet
@@ -43,7 +42,8 @@ final class SyntaxChecker {
                 return source;
             }
         };
-        JavacTask task = (JavacTask) javac.getTask(null, files, diagnostics, List.of("-proc:none"), null, List.of(file));
+        JavacTask task =
+                (JavacTask) javac.getTask(null, files, diagnostics, List.of("-proc:none"), null, List.of(file));
         try {
             task.parse();
         } catch (IOException e) {

@@ -18,8 +18,7 @@ final class ValueText {
     /** Elements written of a large array: as many as a notebook shows usefully. */
     static final int ELEMENTS = 1000;
 
-    private ValueText() {
-    }
+    private ValueText() {}
 
     /** {@code value}'s text: {@code jshellText}'s for everything but an array of over {@link #ELEMENTS}. */
     static String of(Object value, Function<Object, String> jshellText) {
@@ -30,9 +29,11 @@ final class ValueText {
         StringJoiner elements = new StringJoiner(", ", " { ", ", ... " + (length - ELEMENTS) + " more }");
         for (int i = 0; i < ELEMENTS; i++) {
             Object element = Array.get(value, i);
-            elements.add(element != null && element.getClass().isArray()
-                    ? element.getClass().getComponentType().getSimpleName() + "[" + Array.getLength(element) + "]"
-                    : jshellText.apply(element));
+            elements.add(
+                    element != null && element.getClass().isArray()
+                            ? element.getClass().getComponentType().getSimpleName() + "[" + Array.getLength(element)
+                                    + "]"
+                            : jshellText.apply(element));
         }
         String type = value.getClass().getComponentType().getSimpleName();
         return type + "[" + length + "]" + elements;

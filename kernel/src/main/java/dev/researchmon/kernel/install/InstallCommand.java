@@ -2,17 +2,19 @@ package dev.researchmon.kernel.install;
 
 import dev.researchmon.kernel.Main;
 import dev.researchmon.kernel.startup.JitPolicy;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.net.URISyntaxException;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-
 /** {@code research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--replace]}. */
-@Command(name = "install", mixinStandardHelpOptions = true,
-        customSynopsis = "research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--quick-jit|--full-jit] [--no-class-archive] [--no-startup-tuning] [--replace]",
+@Command(
+        name = "install",
+        mixinStandardHelpOptions = true,
+        customSynopsis =
+                "research-kernel install [--user|--prefix DIR] [--name NAME] [--java PATH] [--quick-jit|--full-jit] [--no-class-archive] [--no-startup-tuning] [--replace]",
         description = "Write the kernelspec so Jupyter offers this kernel (default name 'java', per user).")
 public final class InstallCommand implements Callable<Integer> {
 
@@ -27,39 +29,50 @@ public final class InstallCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Where where;
 
-    @Option(names = "--name", paramLabel = "NAME", defaultValue = KernelspecInstaller.DEFAULT_NAME,
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            defaultValue = KernelspecInstaller.DEFAULT_NAME,
             description = "kernelspec name (default: ${DEFAULT-VALUE}; IJava notebooks open unchanged)")
     String name;
 
-    @Option(names = "--java", paramLabel = "PATH",
+    @Option(
+            names = "--java",
+            paramLabel = "PATH",
             description = "the java launcher (or JDK folder) the kernel runs on, Java 17 or later "
                     + "(default: the JVM running this installer)")
     Path javaPath;
 
     static final class JitChoice {
-        @Option(names = "--quick-jit",
+        @Option(
+                names = "--quick-jit",
                 description = "C1 JIT only: hot loops in cells about 1.7x slower (the default is as quick per cell)")
         boolean quick;
 
-        @Option(names = "--full-jit",
-                description = "the JVM's JIT as it comes, C2 compiling javac too: cells slower for their first few hundred")
+        @Option(
+                names = "--full-jit",
+                description =
+                        "the JVM's JIT as it comes, C2 compiling javac too: cells slower for their first few hundred")
         boolean full;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     JitChoice jitChoice;
 
-    @Option(names = "--no-class-archive",
+    @Option(
+            names = "--no-class-archive",
             description = "skip the training run that makes the kernelspec's class archive (which starts the kernel "
                     + "about a third sooner) and install in a second")
     boolean noClassArchive;
 
-    @Option(names = "--no-startup-tuning",
+    @Option(
+            names = "--no-startup-tuning",
             description = "none of the start-up tuning: the JVM's own JIT, no class archive, no warm-up of JShell "
                     + "before the first cell (for comparison, or to rule it out)")
     boolean noStartupTuning;
 
-    @Option(names = "--replace",
+    @Option(
+            names = "--replace",
             description = "replace a kernelspec of that name that research-kernel did not write (IJava's 'java'), "
                     + "removing its files")
     boolean replace;
@@ -94,6 +107,7 @@ public final class InstallCommand implements Callable<Integer> {
     }
 
     private static Path ownJar() throws URISyntaxException {
-        return Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return Path.of(
+                Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

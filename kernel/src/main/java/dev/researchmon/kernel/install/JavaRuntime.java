@@ -20,11 +20,14 @@ import java.util.regex.Pattern;
 public record JavaRuntime(Path launcher, int feature) {
     /** The oldest Java the kernel runs on ({@code maven.compiler.release}). */
     public static final int OLDEST = 17;
+
     private static final Pattern VERSION = Pattern.compile("version \"(\\d+)(?:\\.(\\d+))?");
 
     /** The JVM running this code. */
     public static JavaRuntime current() {
-        return new JavaRuntime(Path.of(System.getProperty("java.home"), "bin", "java"), Runtime.version().feature());
+        return new JavaRuntime(
+                Path.of(System.getProperty("java.home"), "bin", "java"),
+                Runtime.version().feature());
     }
 
     /**
@@ -41,7 +44,9 @@ public record JavaRuntime(Path launcher, int feature) {
         }
         String out;
         try {
-            Process p = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(java.toString(), "-version")
+                    .redirectErrorStream(true)
+                    .start();
             out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
@@ -55,8 +60,9 @@ public record JavaRuntime(Path launcher, int feature) {
         }
         int feature = feature(out);
         if (feature < OLDEST) {
-            throw new IllegalArgumentException("--java " + java + " is Java " + (feature < 0 ? "of unknown version" : feature)
-                    + "; the kernel needs Java " + OLDEST + " or later");
+            throw new IllegalArgumentException(
+                    "--java " + java + " is Java " + (feature < 0 ? "of unknown version" : feature)
+                            + "; the kernel needs Java " + OLDEST + " or later");
         }
         return new JavaRuntime(java.toAbsolutePath(), feature);
     }

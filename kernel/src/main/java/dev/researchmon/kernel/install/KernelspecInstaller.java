@@ -9,7 +9,6 @@ import dev.researchmon.kernel.startup.ClassArchive;
 import dev.researchmon.kernel.startup.JitPolicy;
 import dev.researchmon.kernel.startup.StartupTuning;
 import dev.researchmon.magics.MonitoringSettings;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -56,8 +55,7 @@ public final class KernelspecInstaller {
      * sharing is the JVM's default ({@code -Xshare:auto}), which Java 25 refuses to have named beside
      * its AOT cache's options.
      */
-    static final List<String> JVM_OPTIONS = List.of("-Djava.awt.headless=true", "-XX:+UseSerialGC",
-            "-XX:NewSize=16m");
+    static final List<String> JVM_OPTIONS = List.of("-Djava.awt.headless=true", "-XX:+UseSerialGC", "-XX:NewSize=16m");
 
     /** How long the training run that makes the class archive may take (a loaded 2-core machine needs ~20 s). */
     static final Duration ARCHIVE_TRAINING = Duration.ofSeconds(180);
@@ -67,6 +65,7 @@ public final class KernelspecInstaller {
     private final JitPolicy jit;
     /** The release of {@link #java} when a class archive is to be made, else 0. */
     private final int archiveForJava;
+
     private final boolean startupTuning;
     private final PrintStream warnings;
 
@@ -78,8 +77,8 @@ public final class KernelspecInstaller {
         this(java, jar, jit, 0, true, System.err);
     }
 
-    private KernelspecInstaller(Path java, Path jar, JitPolicy jit, int archiveForJava, boolean startupTuning,
-                                PrintStream warnings) {
+    private KernelspecInstaller(
+            Path java, Path jar, JitPolicy jit, int archiveForJava, boolean startupTuning, PrintStream warnings) {
         this.java = java.toAbsolutePath();
         this.jar = jar.toAbsolutePath();
         this.jit = jit;
@@ -145,8 +144,8 @@ public final class KernelspecInstaller {
      */
     public Path install(Path kernelsDir, String name, boolean replace) throws IOException {
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("kernel name '" + name
-                    + "' may hold only letters, digits, '.', '_' and '-'");
+            throw new IllegalArgumentException(
+                    "kernel name '" + name + "' may hold only letters, digits, '.', '_' and '-'");
         }
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("the kernel jar " + jar + " does not exist; build it with mvn package");
@@ -222,7 +221,8 @@ public final class KernelspecInstaller {
         // kernel/target/research-kernel.jar -> <checkout>/bin/metrics-sidecar
         Path launcher = jar.resolveSibling("../../bin/metrics-sidecar").normalize();
         if (Files.isExecutable(launcher)) {
-            jvm.add("-D" + MonitoringSettings.SIDECAR_LAUNCHER_PROPERTY + "=" + launcher.toAbsolutePath().normalize());
+            jvm.add("-D" + MonitoringSettings.SIDECAR_LAUNCHER_PROPERTY + "="
+                    + launcher.toAbsolutePath().normalize());
         }
         return jvm;
     }
@@ -235,8 +235,10 @@ public final class KernelspecInstaller {
         StringBuilder text = new StringBuilder("# JVM options of this kernel, read by java as @" + OPTIONS_FILE
                 + " (kernel.json's argv).\n# Written by research-kernel install; install again to change them.\n");
         for (String option : options) {
-            boolean plain = option.chars().noneMatch(c -> Character.isWhitespace(c) || c == '"' || c == '\'' || c == '#');
-            text.append(plain ? option : "\"" + option.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").append('\n');
+            boolean plain =
+                    option.chars().noneMatch(c -> Character.isWhitespace(c) || c == '"' || c == '\'' || c == '#');
+            text.append(plain ? option : "\"" + option.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                    .append('\n');
         }
         Files.writeString(file, text.toString());
     }
@@ -246,9 +248,10 @@ public final class KernelspecInstaller {
      * or when the JVM makes one itself at the first kernel's exit (Java 19 to 24), none otherwise.
      */
     private List<String> classArchiveOptions(Path dir, Path options, Path ownJar) {
-        Optional<String> failed = ClassArchive.make(List.of(java.toString(), "@" + options), ownJar, dir,
-                archiveForJava, ARCHIVE_TRAINING);
-        boolean autoCreates = archiveForJava >= ClassArchive.AUTO_CREATE_SINCE && archiveForJava < ClassArchive.AOT_CACHE_SINCE;
+        Optional<String> failed = ClassArchive.make(
+                List.of(java.toString(), "@" + options), ownJar, dir, archiveForJava, ARCHIVE_TRAINING);
+        boolean autoCreates =
+                archiveForJava >= ClassArchive.AUTO_CREATE_SINCE && archiveForJava < ClassArchive.AOT_CACHE_SINCE;
         failed.ifPresent(why -> warnings.println("research-kernel install: no class archive made, so the kernel "
                 + "starts slower" + (autoCreates ? " until its first exit makes one" : "") + ": " + why));
         if (failed.isPresent() && !autoCreates) {
@@ -283,8 +286,10 @@ public final class KernelspecInstaller {
     /** What the kernelspec in the way is, for the refusal: its display name and launcher. */
     private static String describe(Path dir) {
         try {
-            JsonNode spec = new ObjectMapper().readTree(dir.resolve("kernel.json").toFile());
-            return "\"" + spec.path("display_name").asText("?") + "\", runs " + spec.path("argv").path(0).asText("?");
+            JsonNode spec =
+                    new ObjectMapper().readTree(dir.resolve("kernel.json").toFile());
+            return "\"" + spec.path("display_name").asText("?") + "\", runs "
+                    + spec.path("argv").path(0).asText("?");
         } catch (IOException e) {
             return "no readable kernel.json";
         }

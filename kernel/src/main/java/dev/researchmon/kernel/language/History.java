@@ -19,8 +19,7 @@ final class History {
     static final int SESSION = 1;
 
     /** One cell: its input and the text of its result (or {@code null}). */
-    record Entry(int session, int line, String input, String output) {
-    }
+    record Entry(int session, int line, String input, String output) {}
 
     private final List<Entry> entries = new ArrayList<>();
 
@@ -40,13 +39,16 @@ final class History {
         }
         int last = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).line();
         int until = stop <= 0 ? last + 1 : stop;
-        return entries.stream().filter(e -> e.line() >= start && e.line() < until).toList();
+        return entries.stream()
+                .filter(e -> e.line() >= start && e.line() < until)
+                .toList();
     }
 
     /** Inputs matching a glob ({@code *}, {@code ?}), the last {@code n} (all when n ≤ 0). */
     synchronized List<Entry> search(String glob, int n, boolean unique) {
         Pattern p = globPattern(glob);
-        List<Entry> found = entries.stream().filter(e -> p.matcher(e.input()).matches()).toList();
+        List<Entry> found =
+                entries.stream().filter(e -> p.matcher(e.input()).matches()).toList();
         if (unique) {
             Map<String, Entry> lastByInput = new LinkedHashMap<>();
             for (Entry e : found) {

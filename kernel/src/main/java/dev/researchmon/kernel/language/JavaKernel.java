@@ -31,13 +31,11 @@ import dev.researchmon.magics.api.CellUsage;
 import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.api.KernelIdentity;
 import dev.researchmon.magics.api.MagicUsageException;
-
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -58,12 +56,14 @@ public final class JavaKernel implements LanguageKernel {
     private final Iopub iopub;
     /** Asked each time: the notebook's name can change while the kernel runs (a rename). */
     private final Supplier<KernelIdentity> identity;
+
     private final PrintStream log;
     private final History history = new History();
     private final List<CellListener> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<JShellEvaluator> evaluator = new CompletableFuture<>();
     /** Loaded with JShell in the background: magic providers may be slow to start (HTTP clients). */
     private final CompletableFuture<MagicRegistry> magics = new CompletableFuture<>();
+
     private final MagicRunner magicRunner;
     private final StreamPublisher stdout;
     private final StreamPublisher stderr;
@@ -109,21 +109,23 @@ public final class JavaKernel implements LanguageKernel {
 
     /** Loads the magics and starts JShell on a thread of its own; requests that need them wait. */
     void startEvaluator() {
-        Thread init = new Thread(() -> {
-            try {
-                MagicRegistry registry = MagicRegistry.load(log);
-                magics.complete(registry);
-                JShellEvaluator java = new JShellEvaluator(log);
-                java.useRecoveries(registry.recoveries());
-                // not warmed up here: a first cell sent at once is served ~200 ms sooner without,
-                // and one sent later finds JShell warmed in idle time (startup.IdleWarmUp)
-                evaluator.complete(java);
-            } catch (RuntimeException | Error e) {
-                log.println("research-kernel: JShell failed to start: " + e);
-                magics.completeExceptionally(e);
-                evaluator.completeExceptionally(e);
-            }
-        }, "jshell-init");
+        Thread init = new Thread(
+                () -> {
+                    try {
+                        MagicRegistry registry = MagicRegistry.load(log);
+                        magics.complete(registry);
+                        JShellEvaluator java = new JShellEvaluator(log);
+                        java.useRecoveries(registry.recoveries());
+                        // not warmed up here: a first cell sent at once is served ~200 ms sooner without,
+                        // and one sent later finds JShell warmed in idle time (startup.IdleWarmUp)
+                        evaluator.complete(java);
+                    } catch (RuntimeException | Error e) {
+                        log.println("research-kernel: JShell failed to start: " + e);
+                        magics.completeExceptionally(e);
+                        evaluator.completeExceptionally(e);
+                    }
+                },
+                "jshell-init");
         init.setDaemon(true);
         init.start();
     }
@@ -150,7 +152,8 @@ public final class JavaKernel implements LanguageKernel {
     /** The evaluator once JShell has started; empty while it starts or if it failed to. */
     private Optional<JShellEvaluator> startedEvaluator() {
         return evaluator.isDone() && !evaluator.isCompletedExceptionally()
-                ? Optional.of(evaluator.join()) : Optional.empty();
+                ? Optional.of(evaluator.join())
+                : Optional.empty();
     }
 
     KernelIdentity identity() {
@@ -177,10 +180,16 @@ public final class JavaKernel implements LanguageKernel {
     @Override
     public KernelInfoReply kernelInfo() {
         Runtime.Version v = Runtime.version();
-        return new KernelInfoReply("ok", MessageCodec.PROTOCOL_VERSION, "research-kernel", VERSION,
+        return new KernelInfoReply(
+                "ok",
+                MessageCodec.PROTOCOL_VERSION,
+                "research-kernel",
+                VERSION,
                 new KernelInfoReply.LanguageInfo("java", v.toString(), "text/x-java-source", ".jshell", "java", "java"),
-                "Java " + v + " on JShell, with research monitoring (%lsmagic lists the magics)", false,
-                List.of(new KernelInfoReply.HelpLink("Java " + v.feature() + " API",
+                "Java " + v + " on JShell, with research monitoring (%lsmagic lists the magics)",
+                false,
+                List.of(new KernelInfoReply.HelpLink(
+                        "Java " + v.feature() + " API",
                         "https://docs.oracle.com/en/java/javase/" + v.feature() + "/docs/api/")));
     }
 
@@ -208,15 +217,20 @@ public final class JavaKernel implements LanguageKernel {
         CellResult result;
         if (pageFor != null) {
             // "String?" as in IPython: the documentation goes to the pager, nothing runs
-            page = java().inspect(pageFor, pageFor.length()).map(CodeInspection.Inspection::text).orElse(null);
-            result = page != null ? CellResult.NOTHING : CellResult.failed("NameError", "no documentation for " + pageFor);
+            page = java().inspect(pageFor, pageFor.length())
+                    .map(CodeInspection.Inspection::text)
+                    .orElse(null);
+            result = page != null
+                    ? CellResult.NOTHING
+                    : CellResult.failed("NameError", "no documentation for " + pageFor);
         } else {
             result = runCell(code, count);
         }
 
         flushStreams();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        CellOutcome outcome = interrupted && result.outcome() != CellOutcome.OK ? CellOutcome.INTERRUPTED : result.outcome();
+        CellOutcome outcome =
+                interrupted && result.outcome() != CellOutcome.OK ? CellOutcome.INTERRUPTED : result.outcome();
         if (result.display() != null && !request.silent()) {
             iopub.executeResult(count, result.display());
         }
@@ -330,7 +344,8 @@ public final class JavaKernel implements LanguageKernel {
         String code = req.code();
         int cursor = charIndex(code, req.cursorPos());
         CodeCompletion.Completions found = java().complete(code, cursor);
-        return CompleteReply.of(found.matches(),
+        return CompleteReply.of(
+                found.matches(),
                 code.codePointCount(0, Math.max(0, Math.min(found.start(), code.length()))),
                 code.codePointCount(0, found.end()));
     }
@@ -339,17 +354,22 @@ public final class JavaKernel implements LanguageKernel {
     public InspectReply inspect(InspectRequest req) {
         String code = req.code();
         return java().inspect(code, charIndex(code, req.cursorPos()))
-                .map(i -> InspectReply.found(i.text())).orElseGet(InspectReply::notFound);
+                .map(i -> InspectReply.found(i.text()))
+                .orElseGet(InspectReply::notFound);
     }
 
     @Override
     public IsCompleteReply isComplete(IsCompleteRequest req) {
         String code = req.code();
         if (code.stripLeading().startsWith("%%")) {
-            return code.endsWith("\n\n") || !code.contains("\n") ? IsCompleteReply.complete() : IsCompleteReply.incomplete("    ");
+            return code.endsWith("\n\n") || !code.contains("\n")
+                    ? IsCompleteReply.complete()
+                    : IsCompleteReply.incomplete("    ");
         }
         StringBuilder javaOnly = new StringBuilder();
-        code.lines().filter(l -> !l.stripLeading().startsWith("%")).forEach(l -> javaOnly.append(l).append('\n'));
+        code.lines()
+                .filter(l -> !l.stripLeading().startsWith("%"))
+                .forEach(l -> javaOnly.append(l).append('\n'));
         return switch (java().isComplete(javaOnly.toString())) {
             case COMPLETE -> IsCompleteReply.complete();
             case INCOMPLETE -> IsCompleteReply.incomplete("    ");

@@ -8,7 +8,6 @@ import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.api.KernelIdentity;
 import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

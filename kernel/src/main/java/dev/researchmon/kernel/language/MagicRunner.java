@@ -5,7 +5,6 @@ import dev.researchmon.kernel.magic.MagicRegistry;
 import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;

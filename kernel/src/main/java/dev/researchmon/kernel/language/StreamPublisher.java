@@ -41,7 +41,7 @@ final class StreamPublisher {
         return new OutputStream() {
             @Override
             public void write(int b) {
-                append(new byte[]{(byte) b}, 0, 1);
+                append(new byte[] {(byte) b}, 0, 1);
             }
 
             @Override

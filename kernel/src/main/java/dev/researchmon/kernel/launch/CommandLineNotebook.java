@@ -20,8 +20,7 @@ public final class CommandLineNotebook {
     /** Options whose value is where output goes, not the notebook that runs. */
     private static final List<String> OUTPUT_OPTIONS = List.of("--output", "-o", "--output-dir");
 
-    private CommandLineNotebook() {
-    }
+    private CommandLineNotebook() {}
 
     /** The notebook that {@code argv} (run in {@code cwd}) executes, relative to {@code cwd} when inside it. */
     public static Optional<String> of(List<String> argv, Path cwd) {
@@ -31,7 +30,9 @@ public final class CommandLineNotebook {
             String arg = argv.get(i);
             papermill |= arg.substring(arg.lastIndexOf('/') + 1).equals("papermill");
             boolean isOutput = i > 0 && OUTPUT_OPTIONS.contains(argv.get(i - 1));
-            if (!arg.startsWith("-") && !isOutput && arg.toLowerCase(Locale.ROOT).endsWith(".ipynb")) {
+            if (!arg.startsWith("-")
+                    && !isOutput
+                    && arg.toLowerCase(Locale.ROOT).endsWith(".ipynb")) {
                 notebooks.add(arg);
             }
         }

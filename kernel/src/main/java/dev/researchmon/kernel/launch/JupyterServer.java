@@ -2,7 +2,6 @@ package dev.researchmon.kernel.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.DirectoryStream;
@@ -52,8 +51,10 @@ public record JupyterServer(Path file, URI base, String token, long pid) {
             dirs.add(connectionFile.toAbsolutePath().getParent().normalize());
         }
         set(env, "JUPYTER_RUNTIME_DIR").ifPresent(d -> dirs.add(Path.of(d)));
-        Path data = set(env, "JUPYTER_DATA_DIR").map(Path::of).orElseGet(() ->
-                set(env, "XDG_DATA_HOME").map(Path::of)
+        Path data = set(env, "JUPYTER_DATA_DIR")
+                .map(Path::of)
+                .orElseGet(() -> set(env, "XDG_DATA_HOME")
+                        .map(Path::of)
                         .orElse(Path.of(System.getProperty("user.home"), ".local", "share"))
                         .resolve("jupyter"));
         dirs.add(data.resolve("runtime"));
@@ -94,7 +95,10 @@ public record JupyterServer(Path file, URI base, String token, long pid) {
             if (uri.getHost() == null || uri.getScheme() == null) {
                 return Optional.empty();
             }
-            return Optional.of(new JupyterServer(file, loopbackForWildcard(uri), n.path("token").asText(""),
+            return Optional.of(new JupyterServer(
+                    file,
+                    loopbackForWildcard(uri),
+                    n.path("token").asText(""),
                     n.path("pid").asLong(-1)));
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();

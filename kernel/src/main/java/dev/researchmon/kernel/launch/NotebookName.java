@@ -33,6 +33,7 @@ public final class NotebookName implements Supplier<String> {
     public static final String UNKNOWN = "unknown";
     /** How long an answer is reused: reports go out every few seconds, renames are rare. */
     static final Duration REFRESH = Duration.ofSeconds(2);
+
     private static final Duration SERVER_TIMEOUT = Duration.ofSeconds(1);
 
     private final String kernelId;
@@ -45,9 +46,13 @@ public final class NotebookName implements Supplier<String> {
     private long cachedAt;
     private Optional<String> commandLineAnswer;
 
-    NotebookName(String kernelId, Supplier<List<JupyterServer>> servers,
-                 Function<JupyterServer, Optional<String>> sessionPath, Optional<String> sessionName,
-                 Supplier<Optional<String>> commandLine, LongSupplier nanoClock) {
+    NotebookName(
+            String kernelId,
+            Supplier<List<JupyterServer>> servers,
+            Function<JupyterServer, Optional<String>> sessionPath,
+            Optional<String> sessionName,
+            Supplier<Optional<String>> commandLine,
+            LongSupplier nanoClock) {
         this.kernelId = kernelId;
         this.servers = servers;
         this.sessionPath = sessionPath;
@@ -61,7 +66,8 @@ public final class NotebookName implements Supplier<String> {
         List<Path> dirs = JupyterServer.runtimeDirs(connectionFile, env);
         long starter = starterPid(env);
         SessionLookup lookup = new SessionLookup(SERVER_TIMEOUT);
-        return new NotebookName(kernelId,
+        return new NotebookName(
+                kernelId,
                 () -> liveServers(JupyterServer.findAll(dirs), starter),
                 server -> lookup.notebookOf(server, kernelId),
                 Optional.ofNullable(env.get("JPY_SESSION_NAME")),
@@ -109,7 +115,8 @@ public final class NotebookName implements Supplier<String> {
     /** Servers whose process still runs (runtime files of crashed servers stay), the starter first. */
     static List<JupyterServer> liveServers(List<JupyterServer> found, long starter) {
         return found.stream()
-                .filter(s -> s.pid() <= 0 || ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false))
+                .filter(s -> s.pid() <= 0
+                        || ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false))
                 .sorted(Comparator.comparing(s -> s.pid() != starter))
                 .toList();
     }

@@ -52,7 +52,8 @@ public final class ParentWatchdog {
         BooleanSupplier gone = () -> {
             Optional<ProcessHandle> now = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
             return now.isEmpty()
-                    || (startedAt.isPresent() && !startedAt.equals(now.get().info().startInstant()))
+                    || (startedAt.isPresent()
+                            && !startedAt.equals(now.get().info().startInstant()))
                     || parentPid() != parentAtStart;
         };
         return Optional.of(new ParentWatchdog(gone, every, onGone));

@@ -2,7 +2,6 @@ package dev.researchmon.kernel.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,12 +27,16 @@ public final class SessionLookup {
 
     public SessionLookup(Duration timeout) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
     }
 
     /** The path of the notebook whose session runs {@code kernelId} on {@code server}. */
     public Optional<String> notebookOf(JupyterServer server, String kernelId) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.sessionsUri()).timeout(timeout).GET();
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(server.sessionsUri()).timeout(timeout).GET();
         if (!server.token().isEmpty()) {
             request.header("Authorization", "token " + server.token());
         }

@@ -1,7 +1,6 @@
 package dev.researchmon.kernel.magic;
 
 import dev.researchmon.magics.api.MagicUsageException;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +13,7 @@ import java.util.List;
  * }</pre>
  */
 public final class ArgSplitter {
-    private ArgSplitter() {
-    }
+    private ArgSplitter() {}
 
     public static List<String> split(String line) throws MagicUsageException {
         List<String> args = new ArrayList<>();

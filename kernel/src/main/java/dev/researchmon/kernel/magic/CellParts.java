@@ -2,7 +2,6 @@ package dev.researchmon.kernel.magic;
 
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicUsageException;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +17,7 @@ import java.util.List;
  */
 public final class CellParts {
     /** One piece of a cell. */
-    public sealed interface Part permits Code, Magic {
-    }
+    public sealed interface Part permits Code, Magic {}
 
     /**
      * Java code, run by JShell.
@@ -33,11 +31,9 @@ public final class CellParts {
     }
 
     /** A magic; {@code cell} for {@code %%name}. */
-    public record Magic(MagicCall call, boolean cell) implements Part {
-    }
+    public record Magic(MagicCall call, boolean cell) implements Part {}
 
-    private CellParts() {
-    }
+    private CellParts() {}
 
     public static List<Part> parse(String cell) throws MagicUsageException {
         String stripped = cell.stripLeading();

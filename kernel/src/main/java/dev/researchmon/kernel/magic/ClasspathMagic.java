@@ -7,7 +7,6 @@ import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
 import dev.researchmon.magics.api.MagicSignature;
 import dev.researchmon.magics.api.MagicUsageException;
-
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -23,8 +22,8 @@ final class ClasspathMagic implements Magic {
     private final MagicSignature signature;
 
     ClasspathMagic(String name) {
-        this.signature = MagicSignature.line(name,
-                "add jars, class folders or globs like lib/*.jar to the running kernel")
+        this.signature = MagicSignature.line(
+                        name, "add jars, class folders or globs like lib/*.jar to the running kernel")
                 .form(MagicSignature.form().some("PATH"))
                 .build();
     }
@@ -33,9 +32,6 @@ final class ClasspathMagic implements Magic {
     public MagicSignature signature() {
         return signature;
     }
-
-
-
 
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
@@ -48,8 +44,8 @@ final class ClasspathMagic implements Magic {
             }
         }
         ctx.addToClasspath(entries);
-        return Display.text("added " + entries.size() + (entries.size() == 1 ? " entry" : " entries")
-                + " to the class path");
+        return Display.text(
+                "added " + entries.size() + (entries.size() == 1 ? " entry" : " entries") + " to the class path");
     }
 
     /** One path, or every file a glob in its last element matches. */

@@ -9,8 +9,9 @@ import dev.researchmon.magics.api.MagicUsageException;
 
 /** {@code %lsmagic}: lists every magic with its usage line, from the magics' declarations. */
 final class LsMagic implements Magic {
-    private static final MagicSignature SIGNATURE = MagicSignature.line("lsmagic",
-            "list every magic with its usage and what it does").build();
+    private static final MagicSignature SIGNATURE = MagicSignature.line(
+                    "lsmagic", "list every magic with its usage and what it does")
+            .build();
 
     private final MagicRegistry registry;
 
@@ -22,9 +23,6 @@ final class LsMagic implements Magic {
     public MagicSignature signature() {
         return SIGNATURE;
     }
-
-
-
 
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicUsageException {

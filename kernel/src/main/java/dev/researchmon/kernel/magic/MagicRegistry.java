@@ -8,7 +8,6 @@ import dev.researchmon.magics.api.MagicException;
 import dev.researchmon.magics.api.MagicProvider;
 import dev.researchmon.magics.api.MagicUsageException;
 import dev.researchmon.magics.api.SnippetRecovery;
-
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +38,8 @@ public final class MagicRegistry {
             registry.register(new ClasspathMagic(name));
         }
         registry.register(new LsMagic(registry));
-        ServiceLoader<MagicProvider> loader = ServiceLoader.load(MagicProvider.class, MagicRegistry.class.getClassLoader());
+        ServiceLoader<MagicProvider> loader =
+                ServiceLoader.load(MagicProvider.class, MagicRegistry.class.getClassLoader());
         try {
             for (MagicProvider provider : loader) {
                 provider.magics().forEach(registry::register);
@@ -89,8 +89,17 @@ public final class MagicRegistry {
      * on one line, and its usage aligned below, both from the magic's {@code MagicSignature}.
      */
     public List<String> listing() {
-        int width = 2 + Math.max(lineMagics.keySet().stream().mapToInt(String::length).max().orElse(0),
-                cellMagics.keySet().stream().mapToInt(String::length).max().orElse(0) + 1);
+        int width = 2
+                + Math.max(
+                        lineMagics.keySet().stream()
+                                .mapToInt(String::length)
+                                .max()
+                                .orElse(0),
+                        cellMagics.keySet().stream()
+                                        .mapToInt(String::length)
+                                        .max()
+                                        .orElse(0)
+                                + 1);
         List<String> lines = new ArrayList<>();
         lines.add("Line magics:");
         lineMagics.values().forEach(m -> listed(lines, "%" + m.name(), m, width));

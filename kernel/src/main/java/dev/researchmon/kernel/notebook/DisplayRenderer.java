@@ -1,12 +1,11 @@
 package dev.researchmon.kernel.notebook;
 
 import dev.researchmon.magics.api.Display;
-
-import javax.imageio.ImageIO;
 import java.awt.image.RenderedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Base64;
+import javax.imageio.ImageIO;
 
 /**
  * Picks the richest MIME bundle for a value: a {@link Display} as it is, an image as PNG, a string
@@ -18,8 +17,7 @@ import java.util.Base64;
  * }</pre>
  */
 public final class DisplayRenderer {
-    private DisplayRenderer() {
-    }
+    private DisplayRenderer() {}
 
     /**
      * @param value the object to show

@@ -1,7 +1,6 @@
 package dev.researchmon.kernel.notebook;
 
 import dev.researchmon.magics.api.Display;
-
 import java.util.Objects;
 
 /**
@@ -17,8 +16,7 @@ public final class Notebook {
     /** Where the helpers publish; the kernel sets it once at start-up. */
     private static volatile NotebookOutput output = NotebookOutput.DISCARD;
 
-    private Notebook() {
-    }
+    private Notebook() {}
 
     public static void attach(NotebookOutput out) {
         output = Objects.requireNonNull(out);

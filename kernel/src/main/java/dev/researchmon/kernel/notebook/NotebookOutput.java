@@ -18,11 +18,9 @@ public interface NotebookOutput {
     /** Used before the kernel attaches, e.g. in unit tests of the evaluator. */
     NotebookOutput DISCARD = new NotebookOutput() {
         @Override
-        public void display(Display display) {
-        }
+        public void display(Display display) {}
 
         @Override
-        public void clearOutput(boolean wait) {
-        }
+        public void clearOutput(boolean wait) {}
     };
 }

@@ -14,7 +14,6 @@ import dev.researchmon.kernel.wire.Message;
 import dev.researchmon.kernel.wire.MessageCodec;
 import dev.researchmon.kernel.wire.MessageSink;
 import dev.researchmon.magics.api.Display;
-
 import java.util.Map;
 
 /**

@@ -18,7 +18,6 @@ import dev.researchmon.kernel.wire.Channel;
 import dev.researchmon.kernel.wire.Message;
 import dev.researchmon.kernel.wire.MessageCodec;
 import dev.researchmon.kernel.wire.MessageSink;
-
 import java.io.PrintStream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,8 +56,13 @@ public final class KernelProtocol {
     /** The count of the last executed cell, for the replies of aborted ones. */
     private volatile int lastExecutionCount;
 
-    public KernelProtocol(MessageCodec codec, MessageSink sink, Iopub iopub, LanguageKernel language,
-                          PrintStream log, Runnable shutdown) {
+    public KernelProtocol(
+            MessageCodec codec,
+            MessageSink sink,
+            Iopub iopub,
+            LanguageKernel language,
+            PrintStream log,
+            Runnable shutdown) {
         this.codec = codec;
         this.sink = sink;
         this.iopub = iopub;
@@ -82,7 +86,8 @@ public final class KernelProtocol {
             }
             case STDIN -> {
                 if (msg.type().equals("input_reply")) {
-                    language.input(Messages.read(msg.content(), InputReply.class).value());
+                    language.input(
+                            Messages.read(msg.content(), InputReply.class).value());
                 }
             }
             default -> log.println("research-kernel: ignoring " + msg.type() + " on " + channel);
@@ -161,7 +166,8 @@ public final class KernelProtocol {
     }
 
     private void shutdown(Channel channel, Message msg) {
-        ShutdownReply reply = new ShutdownReply("ok", Messages.read(msg.content(), ShutdownRequest.class).restart());
+        ShutdownReply reply = new ShutdownReply(
+                "ok", Messages.read(msg.content(), ShutdownRequest.class).restart());
         language.shutdown();
         reply(channel, msg, reply);
         iopub.publish(msg, "shutdown_reply", reply);
@@ -173,6 +179,7 @@ public final class KernelProtocol {
     }
 
     private void reply(Channel channel, Message request, Object content) {
-        sink.send(channel, codec.reply(request, request.type().replace("_request", "_reply"), Messages.content(content)));
+        sink.send(
+                channel, codec.reply(request, request.type().replace("_request", "_reply"), Messages.content(content)));
     }
 }

@@ -1,7 +1,6 @@
 package dev.researchmon.kernel.protocol;
 
 import dev.researchmon.kernel.protocol.message.UsageReply;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -35,8 +34,14 @@ final class UsageProbe {
         lastCpuNanos = cpu;
         lastWallNanos = wall;
         double hostLoad = os.getCpuLoad();
-        return new UsageReply(hostname(), ProcessHandle.current().pid(), round(kernelCpu), residentBytes(),
-                round(hostLoad < 0 ? 0.0 : hostLoad * 100.0), Runtime.getRuntime().availableProcessors(), hostMemory());
+        return new UsageReply(
+                hostname(),
+                ProcessHandle.current().pid(),
+                round(kernelCpu),
+                residentBytes(),
+                round(hostLoad < 0 ? 0.0 : hostLoad * 100.0),
+                Runtime.getRuntime().availableProcessors(),
+                hostMemory());
     }
 
     /** psutil's Linux arithmetic: cached counts reclaimable slab, used is what neither free nor cache holds. */
@@ -53,9 +58,17 @@ final class UsageProbe {
         long buffers = info.getOrDefault("Buffers", 0L);
         long cached = info.getOrDefault("Cached", 0L) + info.getOrDefault("SReclaimable", 0L);
         long used = total - free - cached - buffers;
-        return new UsageReply.HostMemory(total, available, round(total > 0 ? 100.0 * (total - available) / total : 0.0),
-                used < 0 ? total - free : used, free, info.getOrDefault("Active", 0L),
-                info.getOrDefault("Inactive", 0L), buffers, cached, info.getOrDefault("Shmem", 0L),
+        return new UsageReply.HostMemory(
+                total,
+                available,
+                round(total > 0 ? 100.0 * (total - available) / total : 0.0),
+                used < 0 ? total - free : used,
+                free,
+                info.getOrDefault("Active", 0L),
+                info.getOrDefault("Inactive", 0L),
+                buffers,
+                cached,
+                info.getOrDefault("Shmem", 0L),
                 info.getOrDefault("Slab", 0L));
     }
 
@@ -91,7 +104,8 @@ final class UsageProbe {
             return rss;
         }
         Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() + ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getCommitted();
+        return rt.totalMemory()
+                + ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getCommitted();
     }
 
     /** The "Name: value kB" lines of a /proc file, in bytes; empty where there is no such file (not Linux). */

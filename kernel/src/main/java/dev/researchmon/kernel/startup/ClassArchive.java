@@ -12,10 +12,6 @@ import dev.researchmon.kernel.wire.LoopbackConnection;
 import dev.researchmon.kernel.wire.Message;
 import dev.researchmon.kernel.wire.MessageCodec;
 import dev.researchmon.kernel.wire.WireFormatException;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +22,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
 
 /**
  * The class archive that a kernelspec's JVM maps at start instead of loading, parsing and verifying
@@ -75,8 +74,7 @@ public final class ClassArchive {
             "Integer.parseInt(\"not a number\")",
             "%lsmagic");
 
-    private ClassArchive() {
-    }
+    private ClassArchive() {}
 
     /** The archive's file in kernelspec folder {@code dir} for a JVM of release {@code feature}. */
     public static Path file(Path dir, int feature) {
@@ -130,8 +128,8 @@ public final class ClassArchive {
         return failed;
     }
 
-    private static Optional<String> train(List<String> jvm, Path jar, Path archive, List<String> making,
-                                          Duration timeout) {
+    private static Optional<String> train(
+            List<String> jvm, Path jar, Path archive, List<String> making, Duration timeout) {
         Path work = null;
         Process kernel = null;
         try {
@@ -151,7 +149,8 @@ public final class ClassArchive {
             pb.environment().keySet().removeIf(k -> k.startsWith("JPY_") || k.startsWith("RESEARCH_MONITOR_"));
             kernel = pb.start();
             long deadline = System.nanoTime() + timeout.toNanos();
-            MessageCodec codec = new MessageCodec(ConnectionFile.signer(ConnectionFile.read(connectionFile)),
+            MessageCodec codec = new MessageCodec(
+                    ConnectionFile.signer(ConnectionFile.read(connectionFile)),
                     UUID.randomUUID().toString());
             Optional<String> driven = drive(connection, codec, deadline, kernel);
             if (driven.isPresent()) {
@@ -191,7 +190,8 @@ public final class ClassArchive {
     }
 
     /** kernel_info, the cells, a completion, then shutdown; empty when every reply came. */
-    private static Optional<String> drive(LoopbackConnection connection, MessageCodec codec, long deadline, Process kernel) {
+    private static Optional<String> drive(
+            LoopbackConnection connection, MessageCodec codec, long deadline, Process kernel) {
         ObjectMapper json = codec.json();
         try (ZContext context = new ZContext()) {
             context.setLinger(0);
@@ -202,10 +202,13 @@ public final class ClassArchive {
             List<Request> requests = new ArrayList<>();
             requests.add(new Request(shell, "kernel_info_request", json.createObjectNode()));
             for (String cell : CELLS) {
-                requests.add(new Request(shell, "execute_request",
+                requests.add(new Request(
+                        shell,
+                        "execute_request",
                         Messages.content(new ExecuteRequest(cell, false, true, false, false))));
             }
-            requests.add(new Request(shell, "complete_request", Messages.content(new CompleteRequest("\"a\".toUpp", 9))));
+            requests.add(
+                    new Request(shell, "complete_request", Messages.content(new CompleteRequest("\"a\".toUpp", 9))));
             requests.add(new Request(control, "shutdown_request", Messages.content(new ShutdownRequest(false))));
             for (Request r : requests) {
                 Message sent = codec.request(r.type(), r.content());
@@ -219,8 +222,8 @@ public final class ClassArchive {
         }
     }
 
-    private static Optional<String> awaitReply(ZMQ.Socket socket, MessageCodec codec, String id, long deadline,
-                                               Process kernel) {
+    private static Optional<String> awaitReply(
+            ZMQ.Socket socket, MessageCodec codec, String id, long deadline, Process kernel) {
         socket.setReceiveTimeOut(250);
         while (System.nanoTime() < deadline) {
             List<byte[]> frames = Frames.receive(socket, 0);
@@ -241,6 +244,5 @@ public final class ClassArchive {
         return Optional.of("no reply before the deadline");
     }
 
-    private record Request(ZMQ.Socket socket, String type, ObjectNode content) {
-    }
+    private record Request(ZMQ.Socket socket, String type, ObjectNode content) {}
 }

@@ -39,18 +39,24 @@ public enum JitPolicy {
      * HotSpot does not inline a method it refused to compile with C2, and every loop in a cell calls
      * the kernel's stop check. Class patterns as HotSpot's compiler directives write them.
      */
-    public static final List<String> COMPILER_CODE = List.of("com/sun/tools/javac/*.*", "com/sun/source/*.*",
-            "jdk/jshell/*.*", "jdk/internal/jimage/*.*", "jdk/internal/jrtfs/*.*", "jdk/nio/zipfs/*.*");
+    public static final List<String> COMPILER_CODE = List.of(
+            "com/sun/tools/javac/*.*",
+            "com/sun/source/*.*",
+            "jdk/jshell/*.*",
+            "jdk/internal/jimage/*.*",
+            "jdk/internal/jrtfs/*.*",
+            "jdk/nio/zipfs/*.*");
     /**
      * The libraries under the Jupyter protocol, left to C1 as {@link #COMPILER_CODE} is: ZeroMQ
      * (jeromq), the connection file's HMAC (jjava) and the kernel's Jackson, relocated so that a
      * cell's own Jackson is not matched. Their hot paths are small, so C1 serves them about as well
      * as C2 does, but a third of C2's compile time over a session's first 220 cells went to them.
      */
-    public static final List<String> PROTOCOL_CODE = List.of("zmq/*.*", "org/zeromq/*.*", "org/dflib/*.*",
-            "dev/researchmon/shaded/*.*");
+    public static final List<String> PROTOCOL_CODE =
+            List.of("zmq/*.*", "org/zeromq/*.*", "org/dflib/*.*", "dev/researchmon/shaded/*.*");
     /** {@link #COMPILER_CODE} and {@link #PROTOCOL_CODE}: what C2 leaves alone. */
-    public static final List<String> C1_CODE = Stream.concat(COMPILER_CODE.stream(), PROTOCOL_CODE.stream()).toList();
+    public static final List<String> C1_CODE =
+            Stream.concat(COMPILER_CODE.stream(), PROTOCOL_CODE.stream()).toList();
     /**
      * {@link #COMPILER_CODE}'s methods are compiled after 1/20 of the usual calls: C2 refused, HotSpot
      * compiles them with C1 only once they reach C2's threshold, and at the normal thresholds javac
@@ -67,8 +73,10 @@ public enum JitPolicy {
      * ({@code bench/kernel/hotloop.py}); measured on 2 cores, 5 starts, the first answer came ~0.15 s
      * sooner with ~0.3 CPU-s less by then and half the CPU in the idle after it (docs/performance.md).
      */
-    static final List<String> C2_THRESHOLDS = List.of("-XX:Tier4InvocationThreshold=50000",
-            "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
+    static final List<String> C2_THRESHOLDS = List.of(
+            "-XX:Tier4InvocationThreshold=50000",
+            "-XX:Tier4MinInvocationThreshold=6000",
+            "-XX:Tier4CompileThreshold=150000",
             "-XX:Tier4BackEdgeThreshold=400000");
 
     /**
@@ -83,8 +91,11 @@ public enum JitPolicy {
             case QUICK -> List.of("-XX:TieredStopAtLevel=1");
             case FULL -> List.of();
             case TIERED_USER_CODE -> {
-                List<String> options = new ArrayList<>(List.of("-XX:+UnlockDiagnosticVMOptions",
-                        "-XX:-DisplayVMOutput", "-XX:CompilerDirectivesFile=" + directives, "-XX:CompileCommand=quiet"));
+                List<String> options = new ArrayList<>(List.of(
+                        "-XX:+UnlockDiagnosticVMOptions",
+                        "-XX:-DisplayVMOutput",
+                        "-XX:CompilerDirectivesFile=" + directives,
+                        "-XX:CompileCommand=quiet"));
                 for (String pattern : COMPILER_CODE) {
                     options.add("-XX:CompileCommand=CompileThresholdScaling," + pattern + ","
                             + COMPILER_CODE_THRESHOLD_SCALE);

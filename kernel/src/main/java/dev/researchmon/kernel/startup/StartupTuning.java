@@ -16,8 +16,7 @@ public final class StartupTuning {
     /** The option that turns the tuning off in a kernelspec's options file. */
     public static final String OFF = "-D" + PROPERTY + "=off";
 
-    private StartupTuning() {
-    }
+    private StartupTuning() {}
 
     /** Whether this kernel JVM does the run-time part of the tuning (the idle warm-up). */
     public static boolean enabled() {

@@ -1,11 +1,10 @@
 package dev.researchmon.kernel.wire;
 
-import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
-import org.dflib.jjava.jupyter.messages.HMACGenerator;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+import org.dflib.jjava.jupyter.messages.HMACGenerator;
 
 /**
  * Reads the connection file Jupyter starts a kernel with (parsed by jjava-jupyter) and checks that
@@ -16,8 +15,7 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class ConnectionFile {
-    private ConnectionFile() {
-    }
+    private ConnectionFile() {}
 
     public static KernelConnectionProperties read(Path file) throws WireFormatException {
         String text;
@@ -35,8 +33,9 @@ public final class ConnectionFile {
         if (props == null || props.getIp() == null || props.getTransport() == null) {
             throw new WireFormatException("the connection file " + file + " lacks ip or transport");
         }
-        int[] ports = {props.getShellPort(), props.getControlPort(), props.getStdinPort(), props.getHbPort(),
-                props.getIopubPort()};
+        int[] ports = {
+            props.getShellPort(), props.getControlPort(), props.getStdinPort(), props.getHbPort(), props.getIopubPort()
+        };
         for (int port : ports) {
             if (port <= 0 || port > 65535) {
                 throw new WireFormatException("the connection file " + file

@@ -1,9 +1,8 @@
 package dev.researchmon.kernel.wire;
 
-import org.zeromq.ZMQ;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.zeromq.ZMQ;
 
 /**
  * A Jupyter message's frames on a ZMQ socket: all but the last sent with SNDMORE, and received
@@ -11,8 +10,7 @@ import java.util.List;
  * kernel drives itself (the class archive's training run, the protocol rehearsal).
  */
 public final class Frames {
-    private Frames() {
-    }
+    private Frames() {}
 
     public static void send(ZMQ.Socket socket, List<byte[]> frames) {
         for (int i = 0; i < frames.size(); i++) {

@@ -1,11 +1,5 @@
 package dev.researchmon.kernel.wire;
 
-import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
-import org.zeromq.ZMQException;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.EnumMap;
@@ -16,6 +10,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
 
 /**
  * The kernel's five sockets and the one thread that owns them. The loop blocks in a ZMQ poll over
@@ -31,8 +30,7 @@ import java.util.function.BiConsumer;
 public final class KernelSockets implements MessageSink, AutoCloseable {
     private static final byte[] WAKE = {1};
 
-    private record Outgoing(Channel channel, Message message) {
-    }
+    private record Outgoing(Channel channel, Message message) {}
 
     private final MessageCodec codec;
     private final PrintStream log;
@@ -42,6 +40,7 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     private final Queue<Outgoing> outgoing = new ConcurrentLinkedQueue<>();
     /** Senders signal the loop through this inproc pair, by way of {@link #forwardWakeUps}. */
     private final ZMQ.Socket wakeSender;
+
     private final ZMQ.Socket wakeReceiver;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Semaphore wakeRequests = new Semaphore(0);
@@ -54,7 +53,8 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
         this.codec = codec;
         this.log = log;
         context.setLinger(1000);
-        String base = props.getTransport() + "://" + props.getIp() + (props.getTransport().equals("ipc") ? "-" : ":");
+        String base = props.getTransport() + "://" + props.getIp()
+                + (props.getTransport().equals("ipc") ? "-" : ":");
         sockets.put(Channel.SHELL, bind(SocketType.ROUTER, base + props.getShellPort()));
         sockets.put(Channel.CONTROL, bind(SocketType.ROUTER, base + props.getControlPort()));
         sockets.put(Channel.STDIN, bind(SocketType.ROUTER, base + props.getStdinPort()));

@@ -1,8 +1,6 @@
 package dev.researchmon.kernel.wire;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 
 /**
  * A connection of the kernel's own making, for the runs it drives itself (the class archive's
@@ -40,15 +39,34 @@ public record LoopbackConnection(int shell, int control, int stdin, int hb, int 
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        return new LoopbackConnection(ports[0], ports[1], ports[2], ports[3], ports[4], HexFormat.of().formatHex(key),
-                kernelName);
+        return new LoopbackConnection(
+                ports[0], ports[1], ports[2], ports[3], ports[4], HexFormat.of().formatHex(key), kernelName);
     }
 
     /** The connection file's text, as Jupyter writes one. */
     public String json() throws IOException {
-        return new ObjectMapper().writeValueAsString(Map.of("transport", "tcp", "ip", "127.0.0.1",
-                "shell_port", shell, "control_port", control, "stdin_port", stdin, "hb_port", hb,
-                "iopub_port", iopub, "key", key, "signature_scheme", "hmac-sha256", "kernel_name", kernelName));
+        return new ObjectMapper()
+                .writeValueAsString(Map.of(
+                        "transport",
+                        "tcp",
+                        "ip",
+                        "127.0.0.1",
+                        "shell_port",
+                        shell,
+                        "control_port",
+                        control,
+                        "stdin_port",
+                        stdin,
+                        "hb_port",
+                        hb,
+                        "iopub_port",
+                        iopub,
+                        "key",
+                        key,
+                        "signature_scheme",
+                        "hmac-sha256",
+                        "kernel_name",
+                        kernelName));
     }
 
     public KernelConnectionProperties properties() throws IOException {

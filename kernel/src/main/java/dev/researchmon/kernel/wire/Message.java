@@ -1,7 +1,6 @@
 package dev.researchmon.kernel.wire;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 
 /**
@@ -19,8 +18,13 @@ import java.util.List;
  * @param content      the message body
  * @param buffers      extra binary frames, rarely used
  */
-public record Message(List<byte[]> identities, ObjectNode header, ObjectNode parentHeader,
-                      ObjectNode metadata, ObjectNode content, List<byte[]> buffers) {
+public record Message(
+        List<byte[]> identities,
+        ObjectNode header,
+        ObjectNode parentHeader,
+        ObjectNode metadata,
+        ObjectNode content,
+        List<byte[]> buffers) {
 
     public Message {
         identities = List.copyOf(identities);

@@ -3,8 +3,6 @@ package dev.researchmon.kernel.wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.dflib.jjava.jupyter.messages.HMACGenerator;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import org.dflib.jjava.jupyter.messages.HMACGenerator;
 
 /**
  * Turns ZMQ multipart frames into {@link Message}s and back, signing with the connection's key
@@ -71,13 +70,19 @@ public final class MessageCodec {
         if (expected != null && !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), given)) {
             throw new WireFormatException("message signature does not match the connection key");
         }
-        return new Message(frames.subList(0, delim), object(header), object(parent), object(metadata),
-                object(content), frames.subList(delim + 6, frames.size()));
+        return new Message(
+                frames.subList(0, delim),
+                object(header),
+                object(parent),
+                object(metadata),
+                object(content),
+                frames.subList(delim + 6, frames.size()));
     }
 
     /** The frames of a message, signed. */
     public List<byte[]> encode(Message message) {
-        List<byte[]> frames = new ArrayList<>(message.identities().size() + 6 + message.buffers().size());
+        List<byte[]> frames = new ArrayList<>(
+                message.identities().size() + 6 + message.buffers().size());
         frames.addAll(message.identities());
         frames.add(DELIMITER);
         byte[] header = bytes(message.header());
@@ -96,13 +101,14 @@ public final class MessageCodec {
 
     /** A reply to {@code request}, routed back to its sender. */
     public Message reply(Message request, String type, ObjectNode content) {
-        return new Message(request.identities(), header(type), request.header(), json.createObjectNode(),
-                content, List.of());
+        return new Message(
+                request.identities(), header(type), request.header(), json.createObjectNode(), content, List.of());
     }
 
     /** A request, as a client sends it (the training run that makes the class archive is one). */
     public Message request(String type, ObjectNode content) {
-        return new Message(List.of(), header(type), json.createObjectNode(), json.createObjectNode(), content, List.of());
+        return new Message(
+                List.of(), header(type), json.createObjectNode(), json.createObjectNode(), content, List.of());
     }
 
     /** An iopub message about {@code parent} (which may be {@code null} for none). */

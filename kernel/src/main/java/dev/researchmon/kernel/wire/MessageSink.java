@@ -16,6 +16,5 @@ public interface MessageSink {
      * Declares a thread that is never interrupted nor stopped (the shell worker): its sends may
      * wake the socket loop directly, one thread hop less per reply.
      */
-    default void trust(Thread sender) {
-    }
+    default void trust(Thread sender) {}
 }

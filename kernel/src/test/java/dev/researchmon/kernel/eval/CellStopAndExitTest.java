@@ -1,18 +1,17 @@
 package dev.researchmon.kernel.eval;
 
-import dev.researchmon.magics.api.CellOutcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.researchmon.magics.api.CellOutcome;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The execution engine's stop and exit handling, on whatever JDK runs the build (CI runs the kernel
@@ -56,8 +55,10 @@ class CellStopAndExitTest {
 
     @Test
     void interrupt_stopsAnEndlessStreamPipeline() throws Exception {
-        assertEquals(CellOutcome.INTERRUPTED,
-                interrupted("IntStream.iterate(0, i -> i + 1).map(i -> i * 2).sum()").outcome());
+        assertEquals(
+                CellOutcome.INTERRUPTED,
+                interrupted("IntStream.iterate(0, i -> i + 1).map(i -> i * 2).sum()")
+                        .outcome());
     }
 
     @Test
@@ -114,16 +115,22 @@ class CellStopAndExitTest {
         Evaluation e = java.evaluate("System.exit(0);");
         assertEquals(CellOutcome.ERROR, e.outcome());
         assertEquals("java.lang.SecurityException", e.error().ename());
-        assertTrue(e.error().evalue().contains("System.exit is disabled in the notebook"), e.error().evalue());
+        assertTrue(
+                e.error().evalue().contains("System.exit is disabled in the notebook"),
+                e.error().evalue());
         assertEquals("4", ok("2 + 2").valueText());
     }
 
     @Test
     void runtimeExitAndHalt_areRefused() {
         Evaluation exit = java.evaluate("Runtime.getRuntime().exit(2);");
-        assertTrue(exit.error().evalue().contains("Runtime.exit is disabled"), exit.error().evalue());
+        assertTrue(
+                exit.error().evalue().contains("Runtime.exit is disabled"),
+                exit.error().evalue());
         Evaluation halt = java.evaluate("Runtime r = Runtime.getRuntime(); r.halt(1);");
-        assertTrue(halt.error().evalue().contains("Runtime.halt is disabled"), halt.error().evalue());
+        assertTrue(
+                halt.error().evalue().contains("Runtime.halt is disabled"),
+                halt.error().evalue());
     }
 
     @Test
@@ -131,10 +138,14 @@ class CellStopAndExitTest {
         Evaluation ref = java.evaluate("IntConsumer quit = System::exit; quit.accept(1);");
         assertEquals("java.lang.SecurityException", ref.error().ename());
         Evaluation bound = java.evaluate("IntConsumer halt = Runtime.getRuntime()::halt; halt.accept(1);");
-        assertTrue(bound.error().evalue().contains("Runtime.halt is disabled"), bound.error().evalue());
+        assertTrue(
+                bound.error().evalue().contains("Runtime.halt is disabled"),
+                bound.error().evalue());
         ok("void leave() { System.exit(5); }");
         Evaluation viaMethod = java.evaluate("leave()");
-        assertTrue(viaMethod.error().evalue().contains("System.exit is disabled"), viaMethod.error().evalue());
+        assertTrue(
+                viaMethod.error().evalue().contains("System.exit is disabled"),
+                viaMethod.error().evalue());
     }
 
     @Test

@@ -1,21 +1,19 @@
 package dev.researchmon.kernel.eval;
 
-import dev.researchmon.magics.api.CellOutcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.io.PrintStream;
-import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.researchmon.magics.api.CellOutcome;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class JShellEvaluatorTest {
     private static JShellEvaluator java;
@@ -42,7 +40,8 @@ class JShellEvaluatorTest {
         assertTrue(text.startsWith("int[5000] { 0, 0, 0") && text.endsWith(", 0, ... 4000 more }"), text);
         assertEquals(ValueText.ELEMENTS, text.split(",").length - 1, text);
         assertEquals("int[3] { 1, 2, 3 }", ok("new int[] {1, 2, 3}").valueText());
-        assertEquals("String[2] { \"a\", null }", ok("new String[] {\"a\", null}").valueText());
+        assertEquals(
+                "String[2] { \"a\", null }", ok("new String[] {\"a\", null}").valueText());
         // a declaration of a 100 MB array is no longer a gigabyte of text (it took 12 s)
         ok("byte[] big = new byte[100_000_000];");
         assertEquals("100000000", ok("big.length").valueText());
@@ -157,17 +156,26 @@ class JShellEvaluatorTest {
     @Test
     void inspect_methodWithTheCursorAnywhereInOrAfterItsName_listsEveryOverload() {
         for (String code : List.of("Math.max", "Math.max(", "Math.max(1, 2)", "Math.max (3L, 4L) ")) {
-            String doc = java.inspect(code, code.length()).orElseThrow(() -> new AssertionError(code)).text();
-            for (String overload : List.of("int Math.max(int a, int b)", "long Math.max(long a, long b)",
-                    "float Math.max(float a, float b)", "double Math.max(double a, double b)")) {
+            String doc = java.inspect(code, code.length())
+                    .orElseThrow(() -> new AssertionError(code))
+                    .text();
+            for (String overload : List.of(
+                    "int Math.max(int a, int b)",
+                    "long Math.max(long a, long b)",
+                    "float Math.max(float a, float b)",
+                    "double Math.max(double a, double b)")) {
                 assertTrue(doc.contains(overload), code + " -> " + doc);
             }
         }
-        assertTrue(java.inspect("Math.max(1, 2)", 6).orElseThrow().text().contains("double Math.max(double a, double b)"),
+        assertTrue(
+                java.inspect("Math.max(1, 2)", 6).orElseThrow().text().contains("double Math.max(double a, double b)"),
                 "cursor inside the name");
         String println = java.inspect("System.out.println", 18).orElseThrow().text();
-        assertTrue(println.contains("println(String x)") && println.contains("println(Object x)")
-                && println.contains("println()"), println);
+        assertTrue(
+                println.contains("println(String x)")
+                        && println.contains("println(Object x)")
+                        && println.contains("println()"),
+                println);
     }
 
     @Test
@@ -179,7 +187,8 @@ class JShellEvaluatorTest {
         assertTrue(java.inspect("System.out", 10).orElseThrow().text().contains("PrintStream"));
         assertTrue(java.inspect("Math.PI", 6).orElseThrow().text().contains("double"));
         assertTrue(java.inspect("List", 4).orElseThrow().text().contains("java.util.List"));
-        assertTrue(java.inspect("int x = 1;", 10).isEmpty() || !java.inspect("int x = 1;", 10).orElseThrow().text().isBlank());
+        assertTrue(java.inspect("int x = 1;", 10).isEmpty()
+                || !java.inspect("int x = 1;", 10).orElseThrow().text().isBlank());
     }
 
     @Test
@@ -199,8 +208,10 @@ class JShellEvaluatorTest {
 
     @Test
     void runtimeError_namesTheNotebooksCellsAndLines_notJShellsSnippets() {
-        assertEquals(CellOutcome.OK, java.evaluate("int unused = 0;\nint divide(int a, int b) {\n  return a / b;\n}",
-                new CellOrigin(3, 0)).outcome());
+        assertEquals(
+                CellOutcome.OK,
+                java.evaluate("int unused = 0;\nint divide(int a, int b) {\n  return a / b;\n}", new CellOrigin(3, 0))
+                        .outcome());
         String t = trace(java.evaluate("int x = 1;\ndivide(x, 0)", new CellOrigin(5, 0)));
 
         assertTrue(t.contains("ArithmeticException") && t.contains("/ by zero"), t);
@@ -217,8 +228,10 @@ class JShellEvaluatorTest {
 
         // client_java refusing a metric-type clash: its message says why, its frames are not the user's
         ok("var clashes = new io.prometheus.metrics.model.registry.PrometheusRegistry();");
-        String c = trace(java.evaluate("io.prometheus.metrics.core.metrics.Counter.builder().name(\"jobs\").register(clashes);\n"
-                + "io.prometheus.metrics.core.metrics.Gauge.builder().name(\"jobs\").register(clashes);", new CellOrigin(7, 0)));
+        String c = trace(java.evaluate(
+                "io.prometheus.metrics.core.metrics.Counter.builder().name(\"jobs\").register(clashes);\n"
+                        + "io.prometheus.metrics.core.metrics.Gauge.builder().name(\"jobs\").register(clashes);",
+                new CellOrigin(7, 0)));
         assertTrue(c.contains("IllegalArgumentException") && c.contains("at <cell>(In [7], line 2)"), c);
         assertFalse(c.contains("io.prometheus.metrics.core"), c);
     }

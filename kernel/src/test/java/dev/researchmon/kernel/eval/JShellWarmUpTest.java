@@ -1,14 +1,13 @@
 package dev.researchmon.kernel.eval;
 
-import dev.researchmon.magics.api.CellOutcome;
-import org.junit.jupiter.api.Test;
-
-import java.io.OutputStream;
-import java.io.PrintStream;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.researchmon.magics.api.CellOutcome;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import org.junit.jupiter.api.Test;
 
 /** The user's JShell warmed up in idle time before the first cell ({@link JShellEvaluator#warmUp()}). */
 class JShellWarmUpTest {

@@ -1,15 +1,14 @@
 package dev.researchmon.kernel.install;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JavaRuntimeTest {
 
@@ -25,14 +24,18 @@ class JavaRuntimeTest {
     @Test
     void probe_ofTheRunningJdk_byLauncherOrFolder_givesItsRelease() {
         Path home = Path.of(System.getProperty("java.home"));
-        assertEquals(Runtime.version().feature(), JavaRuntime.probe(home.resolve("bin/java")).feature());
-        assertEquals(home.resolve("bin/java").toAbsolutePath(), JavaRuntime.probe(home).launcher());
+        assertEquals(
+                Runtime.version().feature(),
+                JavaRuntime.probe(home.resolve("bin/java")).feature());
+        assertEquals(
+                home.resolve("bin/java").toAbsolutePath(),
+                JavaRuntime.probe(home).launcher());
     }
 
     @Test
     void probe_ofAMissingLauncher_isRefusedClearly(@TempDir Path dir) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> JavaRuntime.probe(dir.resolve("nowhere/java")));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> JavaRuntime.probe(dir.resolve("nowhere/java")));
         assertTrue(e.getMessage().contains("no java launcher there"), e.getMessage());
     }
 

@@ -1,41 +1,47 @@
 package dev.researchmon.kernel.install;
 
-import dev.researchmon.kernel.eval.CellHooks;
-import dev.researchmon.kernel.startup.JitPolicy;
-import dev.researchmon.kernel.startup.StartupTuning;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.researchmon.kernel.eval.CellHooks;
+import dev.researchmon.kernel.startup.JitPolicy;
+import dev.researchmon.kernel.startup.StartupTuning;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KernelspecInstallerTest {
 
     @Test
     void userDir_honoursJupyterDataDir() {
-        assertEquals(Path.of("/data/jd/kernels"), KernelspecInstaller.userKernelsDir(Map.of("JUPYTER_DATA_DIR", "/data/jd")));
+        assertEquals(
+                Path.of("/data/jd/kernels"),
+                KernelspecInstaller.userKernelsDir(Map.of("JUPYTER_DATA_DIR", "/data/jd")));
         assertEquals(Path.of("/p/share/jupyter/kernels"), KernelspecInstaller.prefixKernelsDir(Path.of("/p")));
     }
 
     @Test
     void install_writesAbsoluteArgv_messageInterrupts_andDefaultNameJava(@TempDir Path dir) throws Exception {
         Path jar = Files.createFile(dir.resolve("research-kernel.jar"));
-        Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"),
-                KernelspecInstaller.DEFAULT_NAME);
+        Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar)
+                .install(dir.resolve("kernels"), KernelspecInstaller.DEFAULT_NAME);
         assertEquals(dir.resolve("kernels/java"), spec);
         JsonNode json = new ObjectMapper().readTree(spec.resolve("kernel.json").toFile());
         JsonNode argv = json.path("argv");
-        assertEquals(List.of("/usr/bin/java", "@" + spec.resolve(KernelspecInstaller.OPTIONS_FILE), "-jar",
-                spec.resolve(KernelspecInstaller.JAR_FILE).toString(), "{connection_file}"), strings(argv));
+        assertEquals(
+                List.of(
+                        "/usr/bin/java",
+                        "@" + spec.resolve(KernelspecInstaller.OPTIONS_FILE),
+                        "-jar",
+                        spec.resolve(KernelspecInstaller.JAR_FILE).toString(),
+                        "{connection_file}"),
+                strings(argv));
         // Java 24+ refuses a security manager flag: the options must hold none
         assertTrue(!options(spec).contains("java.security.manager"), options(spec));
         assertEquals("message", json.path("interrupt_mode").asText());
@@ -44,7 +50,8 @@ class KernelspecInstallerTest {
     }
 
     @Test
-    void defaultJit_keepsC2OffTheCompilerOnly_throughADirectivesFileBesideKernelJson(@TempDir Path dir) throws Exception {
+    void defaultJit_keepsC2OffTheCompilerOnly_throughADirectivesFileBesideKernelJson(@TempDir Path dir)
+            throws Exception {
         Path jar = Files.createFile(dir.resolve("k.jar"));
         Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir, "java");
         String argv = options(spec);
@@ -52,18 +59,30 @@ class KernelspecInstallerTest {
         assertTrue(argv.toString().contains("-XX:CompilerDirectivesFile=" + directives), argv.toString());
         assertTrue(argv.toString().contains("CompileThresholdScaling,com/sun/tools/javac/*.*"), argv.toString());
         assertTrue(!argv.contains("TieredStopAtLevel"), argv);
-        assertTrue(argv.contains("-XX:Tier4InvocationThreshold=50000") && argv.contains("-XX:Tier4BackEdgeThreshold=400000"),
+        assertTrue(
+                argv.contains("-XX:Tier4InvocationThreshold=50000")
+                        && argv.contains("-XX:Tier4BackEdgeThreshold=400000"),
                 "C2 waits for code that stays hot: " + argv);
         String text = Files.readString(directives);
-        assertTrue(text.contains("c2: { Exclude: true }") && text.contains("\"jdk/jshell/*.*\"")
-                && text.contains("\"zmq/*.*\""), text);
+        assertTrue(
+                text.contains("c2: { Exclude: true }")
+                        && text.contains("\"jdk/jshell/*.*\"")
+                        && text.contains("\"zmq/*.*\""),
+                text);
         for (String pattern : JitPolicy.C1_CODE) {
             assertTrue(text.contains("\"" + pattern + "\""), pattern + " missing from " + text);
-            assertEquals(JitPolicy.COMPILER_CODE.contains(pattern),
-                    argv.toString().contains("CompileThresholdScaling," + pattern + ","), argv.toString());
-            for (String keepsC2 : List.of("REPL/$JShell$12", "java/util/ArrayList", CellHooks.class.getName().replace('.', '/'),
-                    "io/prometheus/metrics/core/metrics/Counter", "com/fasterxml/jackson/databind/ObjectMapper")) {
-                assertTrue(!matches(pattern, keepsC2),
+            assertEquals(
+                    JitPolicy.COMPILER_CODE.contains(pattern),
+                    argv.toString().contains("CompileThresholdScaling," + pattern + ","),
+                    argv.toString());
+            for (String keepsC2 : List.of(
+                    "REPL/$JShell$12",
+                    "java/util/ArrayList",
+                    CellHooks.class.getName().replace('.', '/'),
+                    "io/prometheus/metrics/core/metrics/Counter",
+                    "com/fasterxml/jackson/databind/ObjectMapper")) {
+                assertTrue(
+                        !matches(pattern, keepsC2),
                         "cells' code, the JDK's collections, the kernel's stop check, the metrics API and a cell's own Jackson keep C2: "
                                 + keepsC2 + " matches " + pattern);
             }
@@ -79,8 +98,8 @@ class KernelspecInstallerTest {
     @Test
     void kernelsRelocatedJackson_isLeftToC1() {
         String mapper = "dev/researchmon/shaded/jackson/databind/ObjectMapper";
-        assertTrue(JitPolicy.PROTOCOL_CODE.stream().anyMatch(p -> matches(p, mapper)),
-                JitPolicy.PROTOCOL_CODE.toString());
+        assertTrue(
+                JitPolicy.PROTOCOL_CODE.stream().anyMatch(p -> matches(p, mapper)), JitPolicy.PROTOCOL_CODE.toString());
     }
 
     @Test
@@ -91,8 +110,11 @@ class KernelspecInstallerTest {
         String quickSpec = options(quick);
         String fullSpec = options(full);
         assertTrue(quickSpec.contains("-XX:TieredStopAtLevel=1"), quickSpec);
-        assertTrue(!fullSpec.contains("TieredStopAtLevel")
-                && !fullSpec.contains("CompilerDirectivesFile") && !fullSpec.contains("Tier4"), fullSpec);
+        assertTrue(
+                !fullSpec.contains("TieredStopAtLevel")
+                        && !fullSpec.contains("CompilerDirectivesFile")
+                        && !fullSpec.contains("Tier4"),
+                fullSpec);
         assertTrue(!Files.exists(quick.resolve(JitPolicy.DIRECTIVES_FILE)));
     }
 
@@ -119,14 +141,16 @@ class KernelspecInstallerTest {
     @Test
     void badName_isRefused(@TempDir Path dir) throws Exception {
         Path jar = Files.createFile(dir.resolve("k.jar"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir, "no/slashes"));
         assertTrue(e.getMessage().contains("may hold only"));
     }
 
     @Test
     void missingJar_isRefused(@TempDir Path dir) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new KernelspecInstaller(Path.of("/usr/bin/java"), dir.resolve("none.jar")).install(dir, "java"));
         assertTrue(e.getMessage().contains("mvn package"));
     }
@@ -149,7 +173,8 @@ class KernelspecInstallerTest {
         Path ijava = ijavaSpec(dir.resolve("kernels"));
         String before = Files.readString(ijava.resolve("kernel.json"));
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java"));
 
         assertTrue(e.getMessage().contains("--replace") && e.getMessage().contains("\"Java\""), e.getMessage());
@@ -162,13 +187,19 @@ class KernelspecInstallerTest {
         Path jar = Files.createFile(dir.resolve("research-kernel.jar"));
         Path ijava = ijavaSpec(dir.resolve("kernels"));
 
-        Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java", true);
+        Path spec =
+                new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java", true);
 
         assertEquals(ijava, spec);
         try (var files = Files.list(spec)) {
-            assertEquals(java.util.Set.of(spec.resolve("kernel.json"), spec.resolve(JitPolicy.DIRECTIVES_FILE),
-                            spec.resolve(KernelspecInstaller.OPTIONS_FILE), spec.resolve(KernelspecInstaller.JAR_FILE)),
-                    java.util.Set.copyOf(files.toList()), "IJava's jars are gone, only our files are there");
+            assertEquals(
+                    java.util.Set.of(
+                            spec.resolve("kernel.json"),
+                            spec.resolve(JitPolicy.DIRECTIVES_FILE),
+                            spec.resolve(KernelspecInstaller.OPTIONS_FILE),
+                            spec.resolve(KernelspecInstaller.JAR_FILE)),
+                    java.util.Set.copyOf(files.toList()),
+                    "IJava's jars are gone, only our files are there");
         }
     }
 
@@ -181,7 +212,8 @@ class KernelspecInstallerTest {
         assertTrue(Files.isRegularFile(again.resolve("kernel.json")));
 
         // one written before the marker existed is known by the jar it runs
-        Files.writeString(again.resolve("kernel.json"),
+        Files.writeString(
+                again.resolve("kernel.json"),
                 "{\"argv\": [\"/usr/bin/java\", \"-jar\", \"/old/kernel/target/research-kernel.jar\", \"{connection_file}\"]}");
         assertEquals(again, installer.install(dir.resolve("kernels"), "java"));
     }
@@ -191,7 +223,8 @@ class KernelspecInstallerTest {
         Path jar = Files.createFile(dir.resolve("research-kernel.jar"));
         Files.createDirectories(dir.resolve("kernels/java"));
         Files.writeString(dir.resolve("kernels/java/logo-64x64.png"), "png");
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java"));
         Files.delete(dir.resolve("kernels/java/logo-64x64.png"));
         new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java");
@@ -199,10 +232,11 @@ class KernelspecInstallerTest {
 
     @Test
     void theKernelspec_isSelfContained_andOutlivesTheJarItWasInstalledFrom(@TempDir Path dir) throws Exception {
-        Path target = Files.createDirectories(dir.resolve("checkout").resolve("kernel").resolve("target"));
+        Path target = Files.createDirectories(
+                dir.resolve("checkout").resolve("kernel").resolve("target"));
         Path jar = Files.writeString(target.resolve("research-kernel.jar"), "the jar's bytes");
         Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java");
-        Files.delete(jar);   // mvn clean
+        Files.delete(jar); // mvn clean
 
         for (String arg : strings(argv(spec)).subList(1, 4)) {
             if (!arg.equals("-jar")) {
@@ -231,19 +265,28 @@ class KernelspecInstallerTest {
     @Test
     void noStartupTuning_writesTheSwitch_theJvmsOwnJit_andNoArchive(@TempDir Path dir) throws Exception {
         Path jar = Files.createFile(dir.resolve("k.jar"));
-        Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).withoutStartupTuning().install(dir, "plain");
+        Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar)
+                .withoutStartupTuning()
+                .install(dir, "plain");
         String options = options(spec);
         assertTrue(options.lines().anyMatch(StartupTuning.OFF::equals), options);
-        assertTrue(!options.contains("CompilerDirectivesFile") && !options.contains("Archive")
-                && !options.contains("AOTCache"), options);
+        assertTrue(
+                !options.contains("CompilerDirectivesFile")
+                        && !options.contains("Archive")
+                        && !options.contains("AOTCache"),
+                options);
     }
 
     @Test
     void anOptionWithASpace_staysOneOption_inTheOptionsFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("o");
         KernelspecInstaller.writeOptions(file, List.of("-Dplain=1", "-Dpath=/a b/c", "-Dq=say \"hi\""));
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + file, "-XshowSettings:properties", "-version").start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "@" + file,
+                        "-XshowSettings:properties",
+                        "-version")
+                .start();
         String err = new String(p.getErrorStream().readAllBytes());
         assertEquals(0, p.waitFor(), err);
         assertTrue(err.contains("path = /a b/c") && err.contains("q = say \"hi\"") && err.contains("plain = 1"), err);

@@ -1,16 +1,15 @@
 package dev.researchmon.kernel.it;
 
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * An installed kernel is its kernelspec folder alone: installed from a checkout whose
@@ -44,18 +43,30 @@ class InstalledKernelIT {
     void kernelInstalledFromACheckout_runsAfterItsTargetIsRemoved_withTheOptionsOfItsOwnFolder(
             KernelHarness.Jdk jdk, @TempDir Path tmp) throws Exception {
         Path target = Files.createDirectories(tmp.resolve("checkout/kernel/target"));
-        Path jar = Files.copy(KernelHarness.MODULE.resolve("target/research-kernel.jar"), target.resolve("research-kernel.jar"));
+        Path jar = Files.copy(
+                KernelHarness.MODULE.resolve("target/research-kernel.jar"), target.resolve("research-kernel.jar"));
         Path data = tmp.resolve("jupyter-data");
-        KernelHarness.Result installed = KernelHarness.run(List.of(jdk.home().resolve("bin/java").toString(), "-jar",
-                        jar.toString(), "install", "--name", "java-installed"), KernelHarness.MODULE,
-                Map.of("JUPYTER_DATA_DIR", data.toString()), 240);
+        KernelHarness.Result installed = KernelHarness.run(
+                List.of(
+                        jdk.home().resolve("bin/java").toString(),
+                        "-jar",
+                        jar.toString(),
+                        "install",
+                        "--name",
+                        "java-installed"),
+                KernelHarness.MODULE,
+                Map.of("JUPYTER_DATA_DIR", data.toString()),
+                240);
         assertEquals(0, installed.exitCode(), installed.output());
-        KernelHarness.deleteTree(target);   // mvn clean
+        KernelHarness.deleteTree(target); // mvn clean
         Path spec = data.resolve("kernels/java-installed");
 
         Path client = Files.writeString(tmp.resolve("client.py"), CLIENT);
-        KernelHarness.Result run = KernelHarness.run(List.of("/usr/bin/python3", client.toString(), "java-installed"),
-                KernelHarness.MODULE, Map.of("JUPYTER_DATA_DIR", data.toString()), 120);
+        KernelHarness.Result run = KernelHarness.run(
+                List.of("/usr/bin/python3", client.toString(), "java-installed"),
+                KernelHarness.MODULE,
+                Map.of("JUPYTER_DATA_DIR", data.toString()),
+                120);
 
         assertEquals(0, run.exitCode(), run.output());
         String out = run.output();

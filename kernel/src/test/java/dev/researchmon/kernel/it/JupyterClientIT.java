@@ -1,12 +1,7 @@
 package dev.researchmon.kernel.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,8 +9,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The kernel driven by jupyter_client (src/test/python/test_client_behaviour.py), installed with each
@@ -50,12 +49,23 @@ class JupyterClientIT {
     private static Path greeterJar(Path dir) throws Exception {
         Path src = dir.resolve("testlib/Greeter.java");
         Files.createDirectories(src.getParent());
-        Files.writeString(src, "package testlib; public class Greeter { "
-                + "public String greet() { return \"hello from a jar\"; } }");
+        Files.writeString(
+                src,
+                "package testlib; public class Greeter { "
+                        + "public String greet() { return \"hello from a jar\"; } }");
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         // class files for the oldest JDK the kernel runs on, so every JDK's kernel can load them
-        assertEquals(0, javac.run(null, null, null, "--release", "17", "-d", dir.resolve("classes").toString(),
-                src.toString()));
+        assertEquals(
+                0,
+                javac.run(
+                        null,
+                        null,
+                        null,
+                        "--release",
+                        "17",
+                        "-d",
+                        dir.resolve("classes").toString(),
+                        src.toString()));
         Path out = dir.resolve("greeter.jar");
         try (JarOutputStream jos = new JarOutputStream(Files.newOutputStream(out))) {
             jos.putNextEntry(new JarEntry("testlib/Greeter.class"));
@@ -74,8 +84,8 @@ class JupyterClientIT {
             Path dataDir = Files.createTempDirectory("jupyter-data");
             DATA_DIRS.put(jdk, dataDir);
             KernelHarness.installKernelspec(dataDir, jdk);
-            return KernelHarness.pythonSuite(dataDir, "test_client_behaviour",
-                    Map.of("RESEARCH_TEST_JAR", jar.toString()), 600);
+            return KernelHarness.pythonSuite(
+                    dataDir, "test_client_behaviour", Map.of("RESEARCH_TEST_JAR", jar.toString()), 600);
         } catch (Exception e) {
             throw new IllegalStateException("running the client suite on " + jdk + " failed", e);
         }
@@ -90,7 +100,9 @@ class JupyterClientIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void interruptInTheKernelsFirstMinute_leavesTheWholeProcessQuietWithinTwoSeconds(KernelHarness.Jdk jdk) {
-        passes(jdk, "FreshKernelInterruptTest.test_interruptInTheFirstMinute_leavesTheWholeProcessQuietWithinTwoSeconds");
+        passes(
+                jdk,
+                "FreshKernelInterruptTest.test_interruptInTheFirstMinute_leavesTheWholeProcessQuietWithinTwoSeconds");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,9 +1,11 @@
 package dev.researchmon.kernel.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.researchmon.testkit.Jdks;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,9 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the integration tests share: the kernelspec installed by the real launcher into a temporary
@@ -27,8 +26,7 @@ public final class KernelHarness {
     static final Path PYTHON_TESTS = MODULE.resolve("src/test/python");
     static final String KERNEL_NAME = "java-it";
     /** Output and exit status of a finished command. */
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     /** A JDK the kernel is installed with; named by its release in test names. */
     public record Jdk(int feature, Path home) {
@@ -38,8 +36,7 @@ public final class KernelHarness {
         }
     }
 
-    private KernelHarness() {
-    }
+    private KernelHarness() {}
 
     /**
      * The JDKs every kernel IT runs on: the supported ones this machine has ({@code /usr/lib/jvm},
@@ -60,14 +57,23 @@ public final class KernelHarness {
      * with JAVA_HOME set would) into {@code dataDir}, and checks that it names that JDK's java.
      */
     static void installKernelspec(Path dataDir, Jdk jdk) throws Exception {
-        assertTrue(Files.isRegularFile(MODULE.resolve("target/research-kernel.jar")),
+        assertTrue(
+                Files.isRegularFile(MODULE.resolve("target/research-kernel.jar")),
                 "the shaded jar is built in the package phase, before the integration tests");
-        Result r = run(List.of(REPO.resolve("bin/research-kernel").toString(), "install", "--name", KERNEL_NAME),
-                MODULE, Map.of("JUPYTER_DATA_DIR", dataDir.toString(), "JAVA_HOME", jdk.home().toString()), 60);
+        Result r = run(
+                List.of(REPO.resolve("bin/research-kernel").toString(), "install", "--name", KERNEL_NAME),
+                MODULE,
+                Map.of(
+                        "JUPYTER_DATA_DIR",
+                        dataDir.toString(),
+                        "JAVA_HOME",
+                        jdk.home().toString()),
+                60);
         assertEquals(0, r.exitCode(), r.output());
         Path spec = dataDir.resolve("kernels").resolve(KERNEL_NAME).resolve("kernel.json");
         assertTrue(Files.isRegularFile(spec), r.output());
-        String java = new ObjectMapper().readTree(spec.toFile()).path("argv").get(0).asText();
+        String java =
+                new ObjectMapper().readTree(spec.toFile()).path("argv").get(0).asText();
         assertEquals(jdk.home().resolve("bin/java").toRealPath(), Path.of(java).toRealPath(), "kernelspec's java");
     }
 
@@ -88,8 +94,11 @@ public final class KernelHarness {
             env.put("JUPYTER_DATA_DIR", dataDir.toString());
             env.put("RESEARCH_KERNEL_NAME", KERNEL_NAME);
             env.put("PYTHONDONTWRITEBYTECODE", "1");
-            Result r = run(List.of("/usr/bin/python3", "run_suite.py", module, results.toString()),
-                    PYTHON_TESTS, env, timeoutSeconds);
+            Result r = run(
+                    List.of("/usr/bin/python3", "run_suite.py", module, results.toString()),
+                    PYTHON_TESTS,
+                    env,
+                    timeoutSeconds);
             JsonNode outcomes = Files.size(results) == 0 ? null : new ObjectMapper().readTree(results.toFile());
             return new Suite(r, outcomes);
         } finally {
@@ -104,16 +113,20 @@ public final class KernelHarness {
             assertTrue(outcomes != null, "the python suite did not finish:\n" + run.output());
             JsonNode o = outcomes.path(test);
             assertTrue(!o.isMissingNode(), test + " did not run:\n" + run.output());
-            assertEquals("ok", o.path("outcome").asText(), test + ": " + o.path("detail").asText()
-                    + "\n--- whole run ---\n" + run.output());
+            assertEquals(
+                    "ok",
+                    o.path("outcome").asText(),
+                    test + ": " + o.path("detail").asText() + "\n--- whole run ---\n" + run.output());
         }
     }
 
     static Result run(List<String> command, Path dir, Map<String, String> env, long timeoutSeconds)
             throws IOException, InterruptedException {
         Path log = Files.createTempFile("kernel-it", ".log");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         try {
@@ -148,7 +161,8 @@ public final class KernelHarness {
             return;
         }
         try (var walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 }

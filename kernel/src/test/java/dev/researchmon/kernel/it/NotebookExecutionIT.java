@@ -1,18 +1,17 @@
 package dev.researchmon.kernel.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** A small notebook run through {@code jupyter nbconvert --execute} with this kernel. */
 class NotebookExecutionIT {
@@ -35,13 +34,26 @@ class NotebookExecutionIT {
     @Test
     void nbconvertExecute_runsEveryCell_withOutputsInTheNotebook() throws Exception {
         Path notebook = KernelHarness.MODULE.resolve("src/test/resources/notebooks/java-basics.ipynb");
-        KernelHarness.Result r = KernelHarness.run(List.of("/usr/bin/jupyter", "nbconvert", "--to", "notebook",
-                        "--execute", "--ExecutePreprocessor.kernel_name=" + KernelHarness.KERNEL_NAME,
-                        "--ExecutePreprocessor.timeout=60", "--output-dir", out.toString(), notebook.toString()),
-                KernelHarness.MODULE, Map.of("JUPYTER_DATA_DIR", dataDir.toString()), 180);
+        KernelHarness.Result r = KernelHarness.run(
+                List.of(
+                        "/usr/bin/jupyter",
+                        "nbconvert",
+                        "--to",
+                        "notebook",
+                        "--execute",
+                        "--ExecutePreprocessor.kernel_name=" + KernelHarness.KERNEL_NAME,
+                        "--ExecutePreprocessor.timeout=60",
+                        "--output-dir",
+                        out.toString(),
+                        notebook.toString()),
+                KernelHarness.MODULE,
+                Map.of("JUPYTER_DATA_DIR", dataDir.toString()),
+                180);
         assertEquals(0, r.exitCode(), r.output());
 
-        JsonNode cells = new ObjectMapper().readTree(out.resolve("java-basics.ipynb").toFile()).path("cells");
+        JsonNode cells = new ObjectMapper()
+                .readTree(out.resolve("java-basics.ipynb").toFile())
+                .path("cells");
         JsonNode print = cells.get(1).path("outputs").get(0);
         assertEquals("stream", print.path("output_type").asText());
         assertEquals("answer is 42\n", text(print.path("text")));

@@ -1,14 +1,13 @@
 package dev.researchmon.kernel.it;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The kernel jar as the build leaves it. Cells compile and run against it (it is on JShell's class
@@ -25,7 +24,8 @@ class ShadedJarIT {
     @Test
     void kernelsJackson_isRelocated_andNothingIsLeftUnderItsOwnName() throws Exception {
         try (JarFile jar = new JarFile(JAR.toFile())) {
-            List<String> left = jar.stream().map(ZipEntry::getName)
+            List<String> left = jar.stream()
+                    .map(ZipEntry::getName)
                     .filter(n -> n.endsWith(".class") && n.contains("com/fasterxml/"))
                     .toList();
             assertEquals(List.of(), left);

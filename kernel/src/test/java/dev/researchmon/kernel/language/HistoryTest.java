@@ -1,10 +1,9 @@
 package dev.researchmon.kernel.language;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class HistoryTest {
     private static History filled() {

@@ -1,19 +1,20 @@
 package dev.researchmon.kernel.language;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.researchmon.kernel.wire.Channel;
-import dev.researchmon.kernel.wire.Message;
 import dev.researchmon.kernel.protocol.Iopub;
 import dev.researchmon.kernel.protocol.KernelProtocol;
+import dev.researchmon.kernel.wire.Channel;
+import dev.researchmon.kernel.wire.Message;
 import dev.researchmon.kernel.wire.MessageCodec;
 import dev.researchmon.kernel.wire.MessageSink;
 import dev.researchmon.magics.api.CellListener;
 import dev.researchmon.magics.api.CellOutcome;
 import dev.researchmon.magics.api.KernelIdentity;
-import org.dflib.jjava.jupyter.messages.HMACGenerator;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +24,9 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.dflib.jjava.jupyter.messages.HMACGenerator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The request handling with the real JShell evaluator and message codec, the sockets replaced by a
@@ -35,8 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * integration tests cover it through real Jupyter clients).
  */
 class JavaKernelTest {
-    private record Sent(Channel channel, Message message) {
-    }
+    private record Sent(Channel channel, Message message) {}
 
     private static final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
     private static MessageCodec codec;
@@ -52,7 +50,7 @@ class JavaKernelTest {
         Iopub iopub = new Iopub(codec, sink);
         KernelIdentity identity = new KernelIdentity("k1", "", 1);
         javaKernel = new JavaKernel(iopub, () -> identity, log);
-        kernel = new KernelProtocol(codec, sink, iopub, javaKernel, log, () -> { });
+        kernel = new KernelProtocol(codec, sink, iopub, javaKernel, log, () -> {});
         javaKernel.startEvaluator();
         javaKernel.listeners().add(new CellListener() {
             @Override
@@ -65,23 +63,38 @@ class JavaKernelTest {
             @Override
             public void cellFinished(int executionCount, CellOutcome outcome, Duration duration) {
                 synchronized (heard) {
-                    heard.add("finished " + executionCount + " " + outcome + (duration.isNegative() ? " negative" : ""));
+                    heard.add(
+                            "finished " + executionCount + " " + outcome + (duration.isNegative() ? " negative" : ""));
                 }
             }
         });
     }
 
     private static Message request(String type, ObjectNode content) {
-        ObjectNode header = codec.json().createObjectNode()
-                .put("msg_id", java.util.UUID.randomUUID().toString()).put("msg_type", type)
-                .put("session", "client").put("version", "5.3");
-        return new Message(List.of("client".getBytes(StandardCharsets.UTF_8)), header,
-                codec.json().createObjectNode(), codec.json().createObjectNode(), content, List.of());
+        ObjectNode header = codec.json()
+                .createObjectNode()
+                .put("msg_id", java.util.UUID.randomUUID().toString())
+                .put("msg_type", type)
+                .put("session", "client")
+                .put("version", "5.3");
+        return new Message(
+                List.of("client".getBytes(StandardCharsets.UTF_8)),
+                header,
+                codec.json().createObjectNode(),
+                codec.json().createObjectNode(),
+                content,
+                List.of());
     }
 
     private static Message execute(String code) {
-        return request("execute_request", codec.json().createObjectNode().put("code", code)
-                .put("silent", false).put("store_history", true).put("stop_on_error", true));
+        return request(
+                "execute_request",
+                codec.json()
+                        .createObjectNode()
+                        .put("code", code)
+                        .put("silent", false)
+                        .put("store_history", true)
+                        .put("stop_on_error", true));
     }
 
     /** Everything sent about {@code request} until its idle status, in order. */
@@ -102,11 +115,17 @@ class JavaKernelTest {
     }
 
     private static List<String> types(List<Sent> messages) {
-        return messages.stream().map(s -> s.channel() + ":" + s.message().type()).toList();
+        return messages.stream()
+                .map(s -> s.channel() + ":" + s.message().type())
+                .toList();
     }
 
     private static Message replyIn(List<Sent> messages) {
-        return messages.stream().filter(s -> s.channel() == Channel.SHELL).findFirst().orElseThrow().message();
+        return messages.stream()
+                .filter(s -> s.channel() == Channel.SHELL)
+                .findFirst()
+                .orElseThrow()
+                .message();
     }
 
     @Test
@@ -114,13 +133,22 @@ class JavaKernelTest {
         Message req = execute("21 * 2");
         kernel.handle(Channel.SHELL, req);
         List<Sent> out = exchange(req);
-        assertEquals(List.of("IOPUB:status", "IOPUB:execute_input", "IOPUB:execute_result", "SHELL:execute_reply",
-                "IOPUB:status"), types(out));
+        assertEquals(
+                List.of(
+                        "IOPUB:status",
+                        "IOPUB:execute_input",
+                        "IOPUB:execute_result",
+                        "SHELL:execute_reply",
+                        "IOPUB:status"),
+                types(out));
         Message reply = replyIn(out);
         assertEquals("ok", reply.content().path("status").asText());
         int count = reply.content().path("execution_count").asInt();
-        assertEquals("42", out.get(2).message().content().path("data").path("text/plain").asText());
-        assertEquals(count, out.get(2).message().content().path("execution_count").asInt());
+        assertEquals(
+                "42",
+                out.get(2).message().content().path("data").path("text/plain").asText());
+        assertEquals(
+                count, out.get(2).message().content().path("execution_count").asInt());
         synchronized (heard) {
             assertTrue(heard.contains("started " + count), heard.toString());
             assertTrue(heard.contains("finished " + count + " OK"), heard.toString());
@@ -138,9 +166,12 @@ class JavaKernelTest {
         Message reply = replyIn(out);
         assertEquals("error", reply.content().path("status").asText());
         assertEquals("java.lang.RuntimeException", reply.content().path("ename").asText());
-        assertEquals("aborted", replyIn(exchange(queued)).content().path("status").asText());
+        assertEquals(
+                "aborted", replyIn(exchange(queued)).content().path("status").asText());
         synchronized (heard) {
-            assertTrue(heard.contains("finished " + reply.content().path("execution_count").asInt() + " ERROR"),
+            assertTrue(
+                    heard.contains("finished "
+                            + reply.content().path("execution_count").asInt() + " ERROR"),
                     heard.toString());
         }
         // a request that arrives after the error is run again
@@ -154,8 +185,13 @@ class JavaKernelTest {
         Message before = execute("0");
         kernel.handle(Channel.SHELL, before);
         int count = replyIn(exchange(before)).content().path("execution_count").asInt();
-        Message silent = request("execute_request", codec.json().createObjectNode().put("code", "5")
-                .put("silent", true).put("store_history", true));
+        Message silent = request(
+                "execute_request",
+                codec.json()
+                        .createObjectNode()
+                        .put("code", "5")
+                        .put("silent", true)
+                        .put("store_history", true));
         kernel.handle(Channel.SHELL, silent);
         List<Sent> out = exchange(silent);
         assertEquals(List.of("IOPUB:status", "SHELL:execute_reply", "IOPUB:status"), types(out));
@@ -168,12 +204,19 @@ class JavaKernelTest {
         kernel.handle(Channel.SHELL, req);
         Message reply = replyIn(exchange(req));
         assertEquals("ok", reply.content().path("status").asText());
-        assertEquals("page", reply.content().path("payload").get(0).path("source").asText());
-        assertTrue(reply.content().path("payload").get(0).path("data").path("text/plain").asText()
+        assertEquals(
+                "page", reply.content().path("payload").get(0).path("source").asText());
+        assertTrue(reply.content()
+                .path("payload")
+                .get(0)
+                .path("data")
+                .path("text/plain")
+                .asText()
                 .contains("java.lang.String"));
         Message unknown = execute("NoSuchThing?");
         kernel.handle(Channel.SHELL, unknown);
-        assertEquals("NameError", replyIn(exchange(unknown)).content().path("ename").asText());
+        assertEquals(
+                "NameError", replyIn(exchange(unknown)).content().path("ename").asText());
     }
 
     /** The text/plain of a cell's execute_result, or of its error's traceback when it failed. */
@@ -183,9 +226,18 @@ class JavaKernelTest {
         StringBuilder sb = new StringBuilder();
         for (Sent s : exchange(req)) {
             switch (s.message().type()) {
-                case "execute_result" -> sb.append(s.message().content().path("data").path("text/plain").asText());
-                case "error" -> s.message().content().path("traceback").forEach(l -> sb.append(l.asText()).append('\n'));
-                default -> { }
+                case "execute_result" ->
+                    sb.append(s.message()
+                            .content()
+                            .path("data")
+                            .path("text/plain")
+                            .asText());
+                case "error" ->
+                    s.message()
+                            .content()
+                            .path("traceback")
+                            .forEach(l -> sb.append(l.asText()).append('\n'));
+                default -> {}
             }
         }
         return sb.toString();
@@ -197,7 +249,12 @@ class JavaKernelTest {
         kernel.handle(Channel.SHELL, req);
         Message reply = replyIn(exchange(req));
         assertEquals("ok", reply.content().path("status").asText(), code + ": " + reply.content());
-        return reply.content().path("payload").get(0).path("data").path("text/plain").asText();
+        return reply.content()
+                .path("payload")
+                .get(0)
+                .path("data")
+                .path("text/plain")
+                .asText();
     }
 
     @Test
@@ -211,7 +268,8 @@ class JavaKernelTest {
     @Test
     void helpForMethodsFieldsAndMembers_listsEveryOverload() throws Exception {
         String max = help("Math.max?");
-        assertTrue(max.contains("int Math.max(int a, int b)") && max.contains("double Math.max(double a, double b)"), max);
+        assertTrue(
+                max.contains("int Math.max(int a, int b)") && max.contains("double Math.max(double a, double b)"), max);
         shown("String greeting = \"hello\";");
         assertTrue(help("greeting.length?").contains("int String.length()"));
         String println = help("System.out.println?");
@@ -222,13 +280,19 @@ class JavaKernelTest {
     @Test
     void inspectRequest_cursorInTheNameOrAfterTheCall_listsEveryOverload() throws Exception {
         for (int cursor : new int[] {6, 8, 9, 14}) {
-            Message req = request("inspect_request", codec.json().createObjectNode()
-                    .put("code", "Math.max(1, 2)").put("cursor_pos", cursor).put("detail_level", 0));
+            Message req = request(
+                    "inspect_request",
+                    codec.json()
+                            .createObjectNode()
+                            .put("code", "Math.max(1, 2)")
+                            .put("cursor_pos", cursor)
+                            .put("detail_level", 0));
             kernel.handle(Channel.SHELL, req);
             Message reply = replyIn(exchange(req));
             String text = reply.content().path("data").path("text/plain").asText();
             assertTrue(reply.content().path("found").asBoolean(), "cursor " + cursor);
-            assertTrue(text.contains("int Math.max(int a, int b)") && text.contains("long Math.max(long a, long b)"),
+            assertTrue(
+                    text.contains("int Math.max(int a, int b)") && text.contains("long Math.max(long a, long b)"),
                     "cursor " + cursor + ": " + text);
         }
     }
@@ -242,8 +306,14 @@ class JavaKernelTest {
         kernel.handle(Channel.SHELL, req);
         List<Sent> out = exchange(req);
         int count = replyIn(out).content().path("execution_count").asInt();
-        String trace = out.stream().filter(s -> s.message().type().equals("error")).findFirst().orElseThrow()
-                .message().content().path("traceback").toString();
+        String trace = out.stream()
+                .filter(s -> s.message().type().equals("error"))
+                .findFirst()
+                .orElseThrow()
+                .message()
+                .content()
+                .path("traceback")
+                .toString();
 
         assertTrue(trace.contains("half(In [" + defined + "], line 2)"), trace);
         assertTrue(trace.contains("<cell>(In [" + count + "], line 3)"), trace);
@@ -271,11 +341,12 @@ class JavaKernelTest {
     void interrupt_endsAMagicWaitingOnIo_andTheNextCellRuns() throws Exception {
         javaKernel.register(new dev.researchmon.magics.api.Magic() {
             public dev.researchmon.magics.api.MagicSignature signature() {
-                return dev.researchmon.magics.api.MagicSignature.line("wait", "waits on a service").build();
+                return dev.researchmon.magics.api.MagicSignature.line("wait", "waits on a service")
+                        .build();
             }
 
-            public dev.researchmon.magics.api.Display execute(dev.researchmon.magics.api.MagicCall call,
-                                                              dev.researchmon.magics.api.MagicContext ctx)
+            public dev.researchmon.magics.api.Display execute(
+                    dev.researchmon.magics.api.MagicCall call, dev.researchmon.magics.api.MagicContext ctx)
                     throws dev.researchmon.magics.api.MagicException {
                 try {
                     Thread.sleep(60_000); // stands for a query to a service that does not answer
@@ -311,14 +382,17 @@ class JavaKernelTest {
 
     @Test
     void malformedRequest_getsAnErrorReplyNamingTheProblem_andTheKernelGoesOn() throws Exception {
-        Message bad = request("complete_request", codec.json().createObjectNode().put("code", "Stri")
-                .put("cursor_pos", "end"));
+        Message bad = request(
+                "complete_request",
+                codec.json().createObjectNode().put("code", "Stri").put("cursor_pos", "end"));
         kernel.handle(Channel.SHELL, bad);
         Message reply = replyIn(exchange(bad));
         assertEquals("complete_reply", reply.type());
         assertEquals("error", reply.content().path("status").asText());
         assertEquals("BadRequest", reply.content().path("ename").asText());
-        assertTrue(reply.content().path("evalue").asText().contains("CompleteRequest"), reply.content().toString());
+        assertTrue(
+                reply.content().path("evalue").asText().contains("CompleteRequest"),
+                reply.content().toString());
         Message next = execute("3 + 3");
         kernel.handle(Channel.SHELL, next);
         assertEquals("ok", replyIn(exchange(next)).content().path("status").asText());
@@ -335,7 +409,8 @@ class JavaKernelTest {
         assertNotNull(s);
         assertEquals(Channel.CONTROL, s.channel());
         assertEquals("usage_reply", s.message().type());
-        assertEquals(ProcessHandle.current().pid(), s.message().content().path("pid").asLong());
+        assertEquals(
+                ProcessHandle.current().pid(), s.message().content().path("pid").asLong());
         assertTrue(s.message().content().path("kernel_memory").asLong() > 0);
     }
 }

@@ -1,14 +1,13 @@
 package dev.researchmon.kernel.language;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class StreamPublisherTest {
 
@@ -34,7 +33,7 @@ class StreamPublisherTest {
         List<String> sent = new ArrayList<>();
         StreamPublisher out = new StreamPublisher("stdout", (name, text) -> sent.add(text));
         byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
-        out.stream().write(new byte[]{'a', euro[0], euro[1]});
+        out.stream().write(new byte[] {'a', euro[0], euro[1]});
         out.drain();
         assertEquals(List.of("a"), sent);
         out.stream().write(euro[2]);

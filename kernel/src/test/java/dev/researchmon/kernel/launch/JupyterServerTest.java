@@ -1,7 +1,7 @@
 package dev.researchmon.kernel.launch;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -10,9 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JupyterServerTest {
     @TempDir
@@ -29,13 +28,17 @@ class JupyterServerTest {
                 {"base_url": "/lab-base/", "hostname": "127.0.0.1", "password": false, "pid": 202, "port": 9999,
                  "root_dir": "/home/u", "secure": false, "sock": "", "token": "def", "url": "http://127.0.0.1:9999/lab-base/",
                  "version": "2.14.2"}""");
-        Map<Long, JupyterServer> byPid = JupyterServer.findAll(List.of(dir)).stream()
-                .collect(Collectors.toMap(JupyterServer::pid, s -> s));
+        Map<Long, JupyterServer> byPid =
+                JupyterServer.findAll(List.of(dir)).stream().collect(Collectors.toMap(JupyterServer::pid, s -> s));
 
         assertEquals(Set.of(101L, 202L), byPid.keySet());
-        assertEquals(URI.create("http://localhost:8888/api/sessions"), byPid.get(101L).sessionsUri());
+        assertEquals(
+                URI.create("http://localhost:8888/api/sessions"),
+                byPid.get(101L).sessionsUri());
         assertEquals("abc", byPid.get(101L).token());
-        assertEquals(URI.create("http://127.0.0.1:9999/lab-base/api/sessions"), byPid.get(202L).sessionsUri());
+        assertEquals(
+                URI.create("http://127.0.0.1:9999/lab-base/api/sessions"),
+                byPid.get(202L).sessionsUri());
         assertEquals("def", byPid.get(202L).token());
     }
 
@@ -53,26 +56,42 @@ class JupyterServerTest {
 
     @Test
     void read_wildcardAddress_isAskedOnLoopback() throws Exception {
-        Path f = Files.writeString(dir.resolve("nbserver-5.json"),
+        Path f = Files.writeString(
+                dir.resolve("nbserver-5.json"),
                 "{\"pid\": 5, \"url\": \"http://0.0.0.0:8890/base/\", \"token\": \"t\", \"sock\": \"\"}");
 
-        assertEquals(URI.create("http://127.0.0.1:8890/base/api/sessions"),
+        assertEquals(
+                URI.create("http://127.0.0.1:8890/base/api/sessions"),
                 JupyterServer.read(f).orElseThrow().sessionsUri());
     }
 
     @Test
     void runtimeDirs_connectionFilesFolderFirst_thenJupyterRuntimeDir_thenDataDirRuntime() {
-        List<Path> dirs = JupyterServer.runtimeDirs(Path.of("/srv/rt/kernel-1.json"), Map.of(
-                "JUPYTER_RUNTIME_DIR", "/env/rt", "JUPYTER_DATA_DIR", "/data", "XDG_RUNTIME_DIR", "/run/user/7"));
+        List<Path> dirs = JupyterServer.runtimeDirs(
+                Path.of("/srv/rt/kernel-1.json"),
+                Map.of(
+                        "JUPYTER_RUNTIME_DIR",
+                        "/env/rt",
+                        "JUPYTER_DATA_DIR",
+                        "/data",
+                        "XDG_RUNTIME_DIR",
+                        "/run/user/7"));
 
-        assertEquals(List.of(Path.of("/srv/rt"), Path.of("/env/rt"), Path.of("/data/runtime"),
-                Path.of("/run/user/7/jupyter")), dirs);
+        assertEquals(
+                List.of(
+                        Path.of("/srv/rt"),
+                        Path.of("/env/rt"),
+                        Path.of("/data/runtime"),
+                        Path.of("/run/user/7/jupyter")),
+                dirs);
     }
 
     @Test
     void runtimeDirs_withoutEnvironment_useTheUsersDataFolder() {
         List<Path> dirs = JupyterServer.runtimeDirs(Path.of("/srv/rt/kernel-1.json"), Map.of());
 
-        assertTrue(dirs.contains(Path.of(System.getProperty("user.home"), ".local", "share", "jupyter", "runtime")), dirs.toString());
+        assertTrue(
+                dirs.contains(Path.of(System.getProperty("user.home"), ".local", "share", "jupyter", "runtime")),
+                dirs.toString());
     }
 }

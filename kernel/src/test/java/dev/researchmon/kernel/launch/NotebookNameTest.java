@@ -1,6 +1,6 @@
 package dev.researchmon.kernel.launch;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -9,12 +9,11 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class NotebookNameTest {
-    private static final JupyterServer SERVER = new JupyterServer(Path.of("nbserver-1.json"),
-            URI.create("http://127.0.0.1:1/"), "t", 1);
+    private static final JupyterServer SERVER =
+            new JupyterServer(Path.of("nbserver-1.json"), URI.create("http://127.0.0.1:1/"), "t", 1);
     private final AtomicLong clock = new AtomicLong();
 
     private NotebookName name(Optional<String> server, Optional<String> sessionName, Optional<String> commandLine) {
@@ -23,24 +22,40 @@ class NotebookNameTest {
 
     @Test
     void theServersSession_winsOverSessionNameAndCommandLine() {
-        assertEquals("dir/a.ipynb", name(Optional.of("dir/a.ipynb"), Optional.of("/abs/dir/a.ipynb"), Optional.of("x.ipynb")).get());
+        assertEquals(
+                "dir/a.ipynb",
+                name(Optional.of("dir/a.ipynb"), Optional.of("/abs/dir/a.ipynb"), Optional.of("x.ipynb"))
+                        .get());
     }
 
     @Test
     void withoutServerSession_jpySessionName_thenTheCommandLine_thenUnknown() {
-        assertEquals("/abs/a.ipynb", name(Optional.empty(), Optional.of("/abs/a.ipynb"), Optional.of("x.ipynb")).get());
-        assertEquals("x.ipynb", name(Optional.empty(), Optional.of(" "), Optional.of("x.ipynb")).get());
-        assertEquals(NotebookName.UNKNOWN, name(Optional.empty(), Optional.empty(), Optional.empty()).get());
+        assertEquals(
+                "/abs/a.ipynb",
+                name(Optional.empty(), Optional.of("/abs/a.ipynb"), Optional.of("x.ipynb"))
+                        .get());
+        assertEquals(
+                "x.ipynb",
+                name(Optional.empty(), Optional.of(" "), Optional.of("x.ipynb")).get());
+        assertEquals(
+                NotebookName.UNKNOWN,
+                name(Optional.empty(), Optional.empty(), Optional.empty()).get());
     }
 
     @Test
     void aRename_isSeenOnceTheAnswerIsOlderThanTheRefresh() {
         AtomicReference<Optional<String>> path = new AtomicReference<>(Optional.of("old.ipynb"));
         AtomicInteger asked = new AtomicInteger();
-        NotebookName name = new NotebookName("k", () -> List.of(SERVER), s -> {
-            asked.incrementAndGet();
-            return path.get();
-        }, Optional.empty(), Optional::empty, clock::get);
+        NotebookName name = new NotebookName(
+                "k",
+                () -> List.of(SERVER),
+                s -> {
+                    asked.incrementAndGet();
+                    return path.get();
+                },
+                Optional.empty(),
+                Optional::empty,
+                clock::get);
 
         assertEquals("old.ipynb", name.get());
         path.set(Optional.of("renamed/new.ipynb"));
@@ -56,7 +71,8 @@ class NotebookNameTest {
         long me = ProcessHandle.current().pid();
         JupyterServer other = new JupyterServer(Path.of("a"), URI.create("http://127.0.0.1:2/"), "", -1);
         JupyterServer starter = new JupyterServer(Path.of("b"), URI.create("http://127.0.0.1:3/"), "", me);
-        JupyterServer dead = new JupyterServer(Path.of("c"), URI.create("http://127.0.0.1:4/"), "", Integer.MAX_VALUE - 7);
+        JupyterServer dead =
+                new JupyterServer(Path.of("c"), URI.create("http://127.0.0.1:4/"), "", Integer.MAX_VALUE - 7);
 
         assertEquals(List.of(starter, other), NotebookName.liveServers(List.of(other, dead, starter), me));
     }

@@ -1,11 +1,10 @@
 package dev.researchmon.kernel.launch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
-import java.util.Optional;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 class SessionLookupTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +34,9 @@ class SessionLookupTest {
 
     @Test
     void pathOf_unknownKernelOrNotAList_givesNothing() throws Exception {
-        assertEquals(Optional.empty(), SessionLookup.pathOf(JSON.readTree("[{\"kernel\": {\"id\": \"x\"}, \"path\": \"p\"}]"), "k"));
+        assertEquals(
+                Optional.empty(),
+                SessionLookup.pathOf(JSON.readTree("[{\"kernel\": {\"id\": \"x\"}, \"path\": \"p\"}]"), "k"));
         assertEquals(Optional.empty(), SessionLookup.pathOf(JSON.readTree("{\"message\": \"Forbidden\"}"), "k"));
     }
 }

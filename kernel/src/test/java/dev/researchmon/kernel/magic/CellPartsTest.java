@@ -1,16 +1,15 @@
 package dev.researchmon.kernel.magic;
 
-import dev.researchmon.magics.api.MagicUsageException;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.researchmon.magics.api.MagicUsageException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class CellPartsTest {
 
@@ -26,7 +25,8 @@ class CellPartsTest {
         assertFalse(m.cell());
         assertEquals("a + 1", ((CellParts.Code) parts.get(2)).source());
         assertEquals(0, ((CellParts.Code) parts.get(0)).firstLine());
-        assertEquals(2, ((CellParts.Code) parts.get(2)).firstLine(), "code after a magic knows its cell line, for traces");
+        assertEquals(
+                2, ((CellParts.Code) parts.get(2)).firstLine(), "code after a magic knows its cell line, for traces");
     }
 
     @Test
@@ -60,7 +60,8 @@ class CellPartsTest {
 
     @Test
     void argSplitter_groupsQuotes_andHonoursEscapes() throws Exception {
-        assertEquals(List.of("plot", "rate(x[5m])", "--since", "1h"), ArgSplitter.split("plot 'rate(x[5m])' --since 1h"));
+        assertEquals(
+                List.of("plot", "rate(x[5m])", "--since", "1h"), ArgSplitter.split("plot 'rate(x[5m])' --since 1h"));
         assertEquals(List.of("a b", "c\"d", ""), ArgSplitter.split("a\\ b \"c\\\"d\" ''"));
         assertEquals(List.of(), ArgSplitter.split("   "));
     }

@@ -1,16 +1,15 @@
 package dev.researchmon.kernel.magic;
 
-import dev.researchmon.magics.api.MagicUsageException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.researchmon.magics.api.MagicUsageException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClasspathMagicTest {
 
@@ -30,7 +29,8 @@ class ClasspathMagicTest {
 
     @Test
     void missingPath_isAUsageError(@TempDir Path dir) {
-        MagicUsageException e = assertThrows(MagicUsageException.class,
+        MagicUsageException e = assertThrows(
+                MagicUsageException.class,
                 () -> ClasspathMagic.resolve(dir.resolve("nope.jar").toString()));
         assertTrue(e.getMessage().contains("no such jar or folder"));
     }
@@ -44,7 +44,8 @@ class ClasspathMagicTest {
     @Test
     void noArguments_givesTheUsageLine() {
         ClasspathMagic magic = new ClasspathMagic("jars");
-        MagicUsageException e = assertThrows(MagicUsageException.class,
+        MagicUsageException e = assertThrows(
+                MagicUsageException.class,
                 () -> magic.execute(new dev.researchmon.magics.api.MagicCall("jars", "", List.of(), null), null));
         assertTrue(e.getMessage().contains("%jars PATH..."));
     }

@@ -1,15 +1,14 @@
 package dev.researchmon.kernel.magic;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class MagicRegistryTest {
     private static final Pattern NAME_LINE = Pattern.compile(" {2}(%%?[a-z]+) {2,}(\\S.*)");
@@ -23,9 +22,14 @@ class MagicRegistryTest {
         assertEquals("Line magics:", lines.get(0));
         assertTrue(lines.contains("Cell magics:"), lines.toString());
         String text = String.join("\n", lines);
-        for (String magic : List.of("%classpath", "%jars", "%lsmagic", "%monitoring", "%metrics", "%gpu",
-                "%dashboard", "%maven", "%%timed")) {
-            assertTrue(Pattern.compile("(?m)^  " + Pattern.quote(magic) + " ").matcher(text).find(), magic + " in\n" + text);
+        for (String magic : List.of(
+                "%classpath",
+                "%jars", "%lsmagic", "%monitoring", "%metrics", "%gpu", "%dashboard", "%maven", "%%timed")) {
+            assertTrue(
+                    Pattern.compile("(?m)^  " + Pattern.quote(magic) + " ")
+                            .matcher(text)
+                            .find(),
+                    magic + " in\n" + text);
         }
         int column = -1;
         for (int i = 0; i < lines.size(); i++) {

@@ -1,15 +1,14 @@
 package dev.researchmon.kernel.startup;
 
-import dev.researchmon.kernel.install.JavaRuntime;
-import dev.researchmon.kernel.install.KernelspecInstaller;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.researchmon.kernel.install.JavaRuntime;
+import dev.researchmon.kernel.install.KernelspecInstaller;
 import dev.researchmon.kernel.it.KernelHarness;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,10 +20,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The class archive {@code install} makes by a training run of the real kernel, on each JDK
@@ -34,11 +32,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClassArchiveIT {
     /** The kernel's answer to a start without a connection file: exit 2 and this line, nothing else. */
     private static final String USAGE = "research-kernel: a connection file is needed";
+
     private static final Path JAR = Path.of("target/research-kernel.jar").toAbsolutePath();
 
     /** The kernel ITs' JDKs ({@code -Dkernel.it.jdks} or the build's and Temurin 25). */
     static List<JavaRuntime> jdks() {
-        return KernelHarness.jdks().stream().map(jdk -> JavaRuntime.probe(jdk.home())).toList();
+        return KernelHarness.jdks().stream()
+                .map(jdk -> JavaRuntime.probe(jdk.home()))
+                .toList();
     }
 
     @ParameterizedTest
@@ -54,7 +55,8 @@ class ClassArchiveIT {
         List<String> argv = argv(dir);
         List<String> options = options(dir);
         assertTrue(options.containsAll(ClassArchive.options(dir, java.feature())), options.toString());
-        assertEquals(java.feature() >= ClassArchive.AUTO_CREATE_SINCE && java.feature() < ClassArchive.AOT_CACHE_SINCE,
+        assertEquals(
+                java.feature() >= ClassArchive.AUTO_CREATE_SINCE && java.feature() < ClassArchive.AOT_CACHE_SINCE,
                 options.contains("-XX:+AutoCreateSharedArchive"));
 
         // -Xshare:on (AOTMode=on from 25) makes a JVM that cannot map the archive refuse to start
@@ -78,8 +80,7 @@ class ClassArchiveIT {
 
     @ParameterizedTest
     @MethodSource("jdks")
-    void trainingRunThatCannotStart_isSaidOnce_andTheKernelspecIsWrittenAllTheSame(JavaRuntime java,
-                                                                                  @TempDir Path tmp)
+    void trainingRunThatCannotStart_isSaidOnce_andTheKernelspecIsWrittenAllTheSame(JavaRuntime java, @TempDir Path tmp)
             throws Exception {
         Path notAKernel = Files.writeString(tmp.resolve("broken.jar"), "not a jar");
         ByteArrayOutputStream warnings = new ByteArrayOutputStream();
@@ -91,8 +92,10 @@ class ClassArchiveIT {
         assertEquals(1, said.lines().count(), said);
         List<String> options = options(dir);
         // Java 19 to 24 make the archive at the first kernel's exit; 17 and 25 start without one
-        assertEquals(java.feature() >= ClassArchive.AUTO_CREATE_SINCE && java.feature() < ClassArchive.AOT_CACHE_SINCE,
-                options.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=")), options.toString());
+        assertEquals(
+                java.feature() >= ClassArchive.AUTO_CREATE_SINCE && java.feature() < ClassArchive.AOT_CACHE_SINCE,
+                options.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=")),
+                options.toString());
         assertFalse(options.stream().anyMatch(a -> a.startsWith("-XX:AOTCache=")), options.toString());
         assertFalse(Files.exists(ClassArchive.file(dir, java.feature())));
     }
@@ -114,7 +117,8 @@ class ClassArchiveIT {
     /** The kernelspec's options file, a line each, without its comments. */
     private static List<String> options(Path dir) throws IOException {
         return Files.readAllLines(dir.resolve(KernelspecInstaller.OPTIONS_FILE)).stream()
-                .filter(l -> !l.startsWith("#")).toList();
+                .filter(l -> !l.startsWith("#"))
+                .toList();
     }
 
     /** The launcher and JVM options: the argv up to {@code -jar}. */

@@ -1,15 +1,14 @@
 package dev.researchmon.kernel.wire;
 
-import org.dflib.jjava.jupyter.messages.HMACGenerator;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.dflib.jjava.jupyter.messages.HMACGenerator;
+import org.junit.jupiter.api.Test;
 
 class MessageCodecTest {
     private final MessageCodec codec;
@@ -21,8 +20,13 @@ class MessageCodecTest {
     private Message request() {
         var content = codec.json().createObjectNode().put("code", "1 + 1");
         var header = codec.json().createObjectNode().put("msg_id", "abc").put("msg_type", "execute_request");
-        return new Message(List.of("client".getBytes(StandardCharsets.UTF_8)), header,
-                codec.json().createObjectNode(), codec.json().createObjectNode(), content, List.of());
+        return new Message(
+                List.of("client".getBytes(StandardCharsets.UTF_8)),
+                header,
+                codec.json().createObjectNode(),
+                codec.json().createObjectNode(),
+                content,
+                List.of());
     }
 
     @Test
@@ -52,8 +56,8 @@ class MessageCodecTest {
 
     @Test
     void framesWithoutDelimiter_areRejected() {
-        WireFormatException e = assertThrows(WireFormatException.class,
-                () -> codec.decode(List.of("x".getBytes(StandardCharsets.UTF_8))));
+        WireFormatException e = assertThrows(
+                WireFormatException.class, () -> codec.decode(List.of("x".getBytes(StandardCharsets.UTF_8))));
         assertTrue(e.getMessage().contains("<IDS|MSG>"));
     }
 }

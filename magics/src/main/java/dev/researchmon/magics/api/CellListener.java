@@ -8,8 +8,7 @@ import java.time.Duration;
  */
 public interface CellListener {
 
-    default void cellStarted(int executionCount) {
-    }
+    default void cellStarted(int executionCount) {}
 
     void cellFinished(int executionCount, CellOutcome outcome, Duration duration);
 

@@ -2,7 +2,9 @@ package dev.researchmon.magics.api;
 
 /** How a cell ended; the value of the {@code status} label of {@code notebook_cells_executed_total}. */
 public enum CellOutcome {
-    OK, ERROR, INTERRUPTED;
+    OK,
+    ERROR,
+    INTERRUPTED;
 
     /** The label value: lower case. */
     public String label() {

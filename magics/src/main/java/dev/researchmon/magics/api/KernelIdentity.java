@@ -9,5 +9,4 @@ package dev.researchmon.magics.api;
  *                 {@code "unknown"} when nothing tells it; never empty in a running kernel
  * @param pid      the kernel's process id
  */
-public record KernelIdentity(String kernelId, String notebook, long pid) {
-}
+public record KernelIdentity(String kernelId, String notebook, long pid) {}

@@ -105,13 +105,13 @@ public final class MagicSignature {
         boolean hasSubcommands = forms.stream().anyMatch(f -> f.word != null);
         if (chosen == null) {
             if (plain == null || (hasSubcommands && !first.isEmpty() && plain.params.isEmpty())) {
-                throw error(first.isEmpty() ? "a sub-command is missing"
-                        : "unknown sub-command \"" + first + "\"");
+                throw error(first.isEmpty() ? "a sub-command is missing" : "unknown sub-command \"" + first + "\"");
             }
             chosen = plain;
         }
         if (chosen.rest != null) {
-            String rest = chosen.word == null ? line : line.substring(first.length()).strip();
+            String rest =
+                    chosen.word == null ? line : line.substring(first.length()).strip();
             return chosen.parseRaw(this, rest);
         }
         List<String> words = call.args();
@@ -149,7 +149,12 @@ public final class MagicSignature {
 
     /** One way to call a magic: its sub-command word (or none), parameters and options. */
     public static final class Form {
-        private enum Arity { ONE, OPTIONAL, MANY, SOME }
+        private enum Arity {
+            ONE,
+            OPTIONAL,
+            MANY,
+            SOME
+        }
 
         private record Param(String label, String meaning, Arity arity, List<String> choices) {}
 
@@ -222,19 +227,24 @@ public final class MagicSignature {
             }
             for (Param p : params) {
                 String label = p.choices().isEmpty() ? p.label() : String.join("|", p.choices());
-                u.append(' ').append(switch (p.arity()) {
-                    case ONE -> label;
-                    case OPTIONAL -> "[" + label + "]";
-                    case MANY -> "[" + label + " ...]";
-                    case SOME -> label + "...";
-                });
+                u.append(' ')
+                        .append(
+                                switch (p.arity()) {
+                                    case ONE -> label;
+                                    case OPTIONAL -> "[" + label + "]";
+                                    case MANY -> "[" + label + " ...]";
+                                    case SOME -> label + "...";
+                                });
             }
             if (rest != null) {
                 u.append(' ').append(rest.label());
             }
             for (Option o : options.values()) {
-                u.append(" [").append(o.name()).append(' ')
-                        .append(o.choices().isEmpty() ? o.example() : String.join("|", o.choices())).append(']');
+                u.append(" [")
+                        .append(o.name())
+                        .append(' ')
+                        .append(o.choices().isEmpty() ? o.example() : String.join("|", o.choices()))
+                        .append(']');
             }
             return u.toString();
         }
@@ -309,7 +319,8 @@ public final class MagicSignature {
             return all;
         }
 
-        private Map<String, List<String>> assign(MagicSignature signature, List<String> words) throws MagicUsageException {
+        private Map<String, List<String>> assign(MagicSignature signature, List<String> words)
+                throws MagicUsageException {
             Map<String, List<String>> values = new HashMap<>();
             int at = 0;
             for (Param p : params) {
@@ -320,8 +331,10 @@ public final class MagicSignature {
                             continue;
                         }
                         if (left == 0) {
-                            throw signature.error(p.choices().isEmpty() ? "needs " + p.meaning()
-                                    : "needs one of " + String.join(", ", p.choices()));
+                            throw signature.error(
+                                    p.choices().isEmpty()
+                                            ? "needs " + p.meaning()
+                                            : "needs one of " + String.join(", ", p.choices()));
                         }
                         String w = words.get(at++);
                         if (!p.choices().isEmpty() && !p.choices().contains(w)) {
@@ -339,8 +352,10 @@ public final class MagicSignature {
                 }
             }
             if (at < words.size()) {
-                throw signature.error(params.isEmpty() ? "it takes no arguments, got \"" + words.get(at) + "\""
-                        : "unexpected \"" + words.get(at) + "\"");
+                throw signature.error(
+                        params.isEmpty()
+                                ? "it takes no arguments, got \"" + words.get(at) + "\""
+                                : "unexpected \"" + words.get(at) + "\"");
             }
             return values;
         }

@@ -4,7 +4,6 @@ import dev.researchmon.magics.api.MagicArgs;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicUsageException;
 import dev.researchmon.magics.prometheus.PromDuration;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -34,10 +33,14 @@ record DashboardArgs(List<String> names, Duration range, String rangeText, boole
             throw DashboardMagic.SIGNATURE.error("--range " + rangeText + " is not a duration like 30m, 2h or 1d");
         }
         if (range.compareTo(Duration.ofMinutes(1)) < 0) {
-            throw DashboardMagic.SIGNATURE.error("--range " + rangeText
-                    + " is shorter than the dashboard's 1m rates can fill; use 1m or more");
+            throw DashboardMagic.SIGNATURE.error(
+                    "--range " + rangeText + " is shorter than the dashboard's 1m rates can fill; use 1m or more");
         }
-        return new DashboardArgs(args.values("ROW|PANEL"), range, rangeText, args.option("--notebook").equals("all"));
+        return new DashboardArgs(
+                args.values("ROW|PANEL"),
+                range,
+                rangeText,
+                args.option("--notebook").equals("all"));
     }
 
     /** The shell-split words after {@code %dashboard}. */

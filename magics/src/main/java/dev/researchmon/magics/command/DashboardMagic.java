@@ -13,7 +13,6 @@ import dev.researchmon.magics.dashboard.Dashboard;
 import dev.researchmon.magics.dashboard.DashboardView;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import dev.researchmon.magics.monitor.SidecarProbe;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +36,8 @@ import java.util.Set;
  * }</pre>
  */
 public final class DashboardMagic implements Magic {
-    static final MagicSignature SIGNATURE = MagicSignature.line("dashboard",
-            "a link to the Grafana dashboard, filtered to this notebook")
+    static final MagicSignature SIGNATURE = MagicSignature.line(
+                    "dashboard", "a link to the Grafana dashboard, filtered to this notebook")
             .form(MagicSignature.form()
                     .many("ROW|PANEL")
                     .option("--range", DashboardArgs.DEFAULT_RANGE)
@@ -52,9 +51,18 @@ public final class DashboardMagic implements Magic {
      * no longer has are skipped (DashboardMagicTest checks that all are there).
      */
     static final List<String> DEFAULT_PANELS = List.of(
-            "Cells per second", "Failing cells", "Cell errors in range", "Kernel CPU (cores)", "Kernel memory",
-            "GPU activity", "GPU memory", "GPU temperature", "GPU power",
-            "CPU usage by mode", "Memory", "Filesystem used");
+            "Cells per second",
+            "Failing cells",
+            "Cell errors in range",
+            "Kernel CPU (cores)",
+            "Kernel memory",
+            "GPU activity",
+            "GPU memory",
+            "GPU temperature",
+            "GPU power",
+            "CPU usage by mode",
+            "Memory",
+            "Filesystem used");
 
     private final MonitoringSession session;
     private final SidecarProbe probe = new SidecarProbe(Duration.ofSeconds(1));
@@ -68,9 +76,6 @@ public final class DashboardMagic implements Magic {
     public MagicSignature signature() {
         return SIGNATURE;
     }
-
-
-
 
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
@@ -108,9 +113,15 @@ public final class DashboardMagic implements Magic {
             if (found.isEmpty()) {
                 List<String> like = d.titlesLike(name);
                 throw SIGNATURE.error("no row or panel is called \"" + name + "\"; "
-                        + (like.isEmpty() ? "rows: " + String.join(", ", d.rows().stream()
-                        .map(Dashboard.Row::title).filter(t -> !t.isEmpty()).toList())
-                        : "did you mean: " + String.join(", ", like)));
+                        + (like.isEmpty()
+                                ? "rows: "
+                                        + String.join(
+                                                ", ",
+                                                d.rows().stream()
+                                                        .map(Dashboard.Row::title)
+                                                        .filter(t -> !t.isEmpty())
+                                                        .toList())
+                                : "did you mean: " + String.join(", ", like)));
             }
             chosen.addAll(found);
         }
@@ -119,8 +130,8 @@ public final class DashboardMagic implements Magic {
 
     /** The Grafana dashboard over the same range, its {@code notebook} variable set to this notebook. */
     static URI link(URI grafana, KernelIdentity id, DashboardArgs args) {
-        StringBuilder sb = new StringBuilder(grafana + "/d/" + DASHBOARD_UID + "/?orgId=1&from=now-"
-                + args.rangeText() + "&to=now");
+        StringBuilder sb = new StringBuilder(
+                grafana + "/d/" + DASHBOARD_UID + "/?orgId=1&from=now-" + args.rangeText() + "&to=now");
         if (!args.allNotebooks() && !id.notebook().isEmpty()) {
             sb.append("&var-notebook=").append(URLEncoder.encode(id.notebook(), StandardCharsets.UTF_8));
         }

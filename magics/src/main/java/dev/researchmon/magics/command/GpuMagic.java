@@ -9,7 +9,6 @@ import dev.researchmon.magics.api.MagicSignature;
 import dev.researchmon.magics.gpu.GpuReader;
 import dev.researchmon.magics.gpu.GpuView;
 import dev.researchmon.magics.monitor.MonitoringSession;
-
 import java.time.Duration;
 
 /**
@@ -20,9 +19,11 @@ import java.time.Duration;
  * }</pre>
  */
 public final class GpuMagic implements Magic {
-    static final MagicSignature SIGNATURE = MagicSignature.line("gpu",
-            "the GPUs now: utilization, memory, temperature, power, which notebooks hold memory, and this"
-                    + " notebook's GPU energy and time").build();
+    static final MagicSignature SIGNATURE = MagicSignature.line(
+                    "gpu",
+                    "the GPUs now: utilization, memory, temperature, power, which notebooks hold memory, and this"
+                            + " notebook's GPU energy and time")
+            .build();
 
     private final MonitoringSession session;
 
@@ -35,13 +36,11 @@ public final class GpuMagic implements Magic {
         return SIGNATURE;
     }
 
-
-
-
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
         SIGNATURE.parse(call);
-        return GpuView.render(new GpuReader(Duration.ofSeconds(5)).read(session.settings().sidecarUrl()),
+        return GpuView.render(
+                new GpuReader(Duration.ofSeconds(5)).read(session.settings().sidecarUrl()),
                 ctx.identity().kernelId());
     }
 }

@@ -4,7 +4,6 @@ import dev.researchmon.magics.api.MagicArgs;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicUsageException;
 import dev.researchmon.magics.prometheus.PromDuration;
-
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +20,11 @@ import java.util.List;
  */
 record MetricsArgs(Mode mode, String promql, Duration range, Duration step, String rangeText, String stepText) {
 
-    enum Mode { LOCAL, QUERY, PLOT }
+    enum Mode {
+        LOCAL,
+        QUERY,
+        PLOT
+    }
 
     static final String DEFAULT_RANGE = "30m";
     /** Prometheus refuses a range query of more points than this. */
@@ -67,8 +70,8 @@ record MetricsArgs(Mode mode, String promql, Duration range, Duration step, Stri
             }
         }
         if (range.toMillis() / step.toMillis() > MAX_POINTS) {
-            throw MetricsMagic.SIGNATURE.error("--range " + rangeText + " at --step " + stepText
-                    + " is more than " + MAX_POINTS + " points; use a larger step");
+            throw MetricsMagic.SIGNATURE.error("--range " + rangeText + " at --step " + stepText + " is more than "
+                    + MAX_POINTS + " points; use a larger step");
         }
         return new MetricsArgs(Mode.PLOT, promql, range, step, rangeText, stepText);
     }

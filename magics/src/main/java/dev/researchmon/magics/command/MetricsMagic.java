@@ -15,7 +15,6 @@ import dev.researchmon.magics.render.SnapshotTable;
 import dev.researchmon.magics.render.SvgLineChart;
 import dev.researchmon.magics.render.Table;
 import dev.researchmon.magics.render.Unit;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -35,11 +34,12 @@ import java.util.Set;
  * }</pre>
  */
 public final class MetricsMagic implements Magic {
-    static final MagicSignature SIGNATURE = MagicSignature.line("metrics",
-            "this kernel's metrics now, a PromQL query as a table, or a range query as a chart")
+    static final MagicSignature SIGNATURE = MagicSignature.line(
+                    "metrics", "this kernel's metrics now, a PromQL query as a table, or a range query as a chart")
             .form(MagicSignature.form())
             .form(MagicSignature.subcommand("query").rest("PROMQL", "a PromQL expression"))
-            .form(MagicSignature.subcommand("plot").rest("PROMQL", "a PromQL expression")
+            .form(MagicSignature.subcommand("plot")
+                    .rest("PROMQL", "a PromQL expression")
                     .option("--range", MetricsArgs.DEFAULT_RANGE)
                     .optionWithoutDefault("--step", MetricsArgs.STEP_EXAMPLE))
             .build();
@@ -55,9 +55,6 @@ public final class MetricsMagic implements Magic {
         return SIGNATURE;
     }
 
-
-
-
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
         MetricsArgs args = MetricsArgs.parse(call);
@@ -70,15 +67,20 @@ public final class MetricsMagic implements Magic {
 
     private Display local() {
         Table t = SnapshotTable.of(session.scrape());
-        String note = session.isOn() ? "" : "\n(monitoring is off: these values are not being reported; %monitoring on)";
-        return new Display(java.util.Map.of("text/html", t.html() + (note.isEmpty() ? "" : "<p>" + note.trim() + "</p>"),
-                "text/plain", t.text() + note));
+        String note =
+                session.isOn() ? "" : "\n(monitoring is off: these values are not being reported; %monitoring on)";
+        return new Display(java.util.Map.of(
+                "text/html",
+                t.html() + (note.isEmpty() ? "" : "<p>" + note.trim() + "</p>"),
+                "text/plain",
+                t.text() + note));
     }
 
     private Display query(String promql) throws MagicException {
         List<Series> result = prometheus().instant(promql);
         if (result.isEmpty()) {
-            return Display.text("No series match " + promql + " at " + prometheus().base() + ".");
+            return Display.text(
+                    "No series match " + promql + " at " + prometheus().base() + ".");
         }
         Table t = new Table(List.of("series", "value"));
         for (Series s : result) {
@@ -95,13 +97,18 @@ public final class MetricsMagic implements Magic {
             return Display.text("No data for " + args.promql() + " in the last " + args.rangeText() + " at "
                     + prometheus().base() + ".");
         }
-        Legends legends = Legends.of(result.stream().map(s -> new Legends.Entry(s, null)).toList());
+        Legends legends =
+                Legends.of(result.stream().map(s -> new Legends.Entry(s, null)).toList());
         List<SvgLineChart.Line> lines = new ArrayList<>();
         for (int i = 0; i < result.size(); i++) {
-            lines.add(new SvgLineChart.Line(result.size() == 1 ? "" : legends.names().get(i), result.get(i).samples()));
+            lines.add(new SvgLineChart.Line(
+                    result.size() == 1 ? "" : legends.names().get(i),
+                    result.get(i).samples()));
         }
-        String svg = new SvgLineChart(args.promql() + "  (last " + args.rangeText() + ", step " + args.stepText() + ")",
-                unitOf(result), ZoneId.systemDefault())
+        String svg = new SvgLineChart(
+                        args.promql() + "  (last " + args.rangeText() + ", step " + args.stepText() + ")",
+                        unitOf(result),
+                        ZoneId.systemDefault())
                 .subtitle(legends.common())
                 .step(args.step().toMillis() / 1000.0)
                 .render(lines, start.toEpochMilli() / 1000.0, end.toEpochMilli() / 1000.0);

@@ -15,7 +15,6 @@ import dev.researchmon.magics.monitor.ReporterStatus;
 import dev.researchmon.magics.monitor.SidecarProbe;
 import dev.researchmon.magics.render.Table;
 import dev.researchmon.report.ReportAck;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -31,10 +30,11 @@ import java.util.List;
  * }</pre>
  */
 public final class MonitoringMagic implements Magic {
-    static final MagicSignature SIGNATURE = MagicSignature.line("monitoring",
-            "report this kernel's cells and metrics to the sidecar (on), stop (off), or show where things stand"
-                    + " (status); cells on|off: a cost footer under each cell, cells alone: the last "
-                    + CellHistory.SIZE + " cells' costs")
+    static final MagicSignature SIGNATURE = MagicSignature.line(
+                    "monitoring",
+                    "report this kernel's cells and metrics to the sidecar (on), stop (off), or show where things stand"
+                            + " (status); cells on|off: a cost footer under each cell, cells alone: the last "
+                            + CellHistory.SIZE + " cells' costs")
             .form(MagicSignature.form().one("STATE", "on", "off", "status"))
             .form(MagicSignature.subcommand("cells").optional("CELLS", "on", "off"))
             .build();
@@ -51,9 +51,6 @@ public final class MonitoringMagic implements Magic {
         return SIGNATURE;
     }
 
-
-
-
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {
         MagicArgs args = SIGNATURE.parse(call);
@@ -69,19 +66,31 @@ public final class MonitoringMagic implements Magic {
     }
 
     private Display cells(String state, MagicContext ctx) {
-        return state == null ? CellFooter.table(session.lastCells()) : Display.text(session.cells(state.equals("on"), ctx));
+        return state == null
+                ? CellFooter.table(session.lastCells())
+                : Display.text(session.cells(state.equals("on"), ctx));
     }
 
     private Display status(MagicContext ctx) throws MagicException {
         MonitoringSettings s = session.settings();
         Table t = new Table(List.of("", "state", "where"));
-        t.row("monitoring", session.isOn() ? "on" : "off",
+        t.row(
+                "monitoring",
+                session.isOn() ? "on" : "off",
                 "kernel_id=" + ctx.identity().kernelId()
-                        + (ctx.identity().notebook().isEmpty() ? "" : ", notebook=" + ctx.identity().notebook()));
+                        + (ctx.identity().notebook().isEmpty()
+                                ? ""
+                                : ", notebook=" + ctx.identity().notebook()));
         t.row("cells", session.cellsOn() ? "on" : "off", "%monitoring cells on|off");
         t.row("sidecar", answers(probe.answers(s.sidecarUrl())), s.sidecarUrl().toString());
-        t.row("prometheus", answers(probe.answers(s.prometheusUrl())), s.prometheusUrl().toString());
-        t.row("grafana", answers(probe.answers(s.grafanaUrl(), "/api/health")), s.grafanaUrl().toString());
+        t.row(
+                "prometheus",
+                answers(probe.answers(s.prometheusUrl())),
+                s.prometheusUrl().toString());
+        t.row(
+                "grafana",
+                answers(probe.answers(s.grafanaUrl(), "/api/health")),
+                s.grafanaUrl().toString());
         ReporterStatus r = session.reporterStatus().orElse(null);
         if (r == null) {
             t.row("last report", "-", "not reporting");
@@ -89,10 +98,17 @@ public final class MonitoringMagic implements Magic {
             String last = r.lastSuccess()
                     .map(at -> at.truncatedTo(ChronoUnit.SECONDS) + " (" + ageSeconds(at) + " s ago)")
                     .orElse("none yet");
-            t.row("last report", last, r.reportsSent() + " sent, " + r.failures() + " failed"
-                    + r.lastError().map(e -> "; last error: " + e).orElse(""));
-            t.row("rejected", r.rejectedSeries() + " series", r.rejected().isEmpty()
-                    ? "the sidecar kept every series of the last report" : rejections(r.rejected()));
+            t.row(
+                    "last report",
+                    last,
+                    r.reportsSent() + " sent, " + r.failures() + " failed"
+                            + r.lastError().map(e -> "; last error: " + e).orElse(""));
+            t.row(
+                    "rejected",
+                    r.rejectedSeries() + " series",
+                    r.rejected().isEmpty()
+                            ? "the sidecar kept every series of the last report"
+                            : rejections(r.rejected()));
         }
         return t.display();
     }
@@ -104,7 +120,12 @@ public final class MonitoringMagic implements Magic {
             if (sb.length() > 0) {
                 sb.append("; ");
             }
-            sb.append(d.series()).append(' ').append(d.reason()).append(" (").append(why(d.reason())).append(')');
+            sb.append(d.series())
+                    .append(' ')
+                    .append(d.reason())
+                    .append(" (")
+                    .append(why(d.reason()))
+                    .append(')');
             if (!d.examples().isEmpty()) {
                 sb.append(": ").append(String.join(", ", d.examples()));
             }

@@ -9,7 +9,6 @@ import dev.researchmon.magics.api.MagicSignature;
 import dev.researchmon.magics.api.MagicUsageException;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import io.prometheus.metrics.core.metrics.Histogram;
-
 import java.util.regex.Pattern;
 
 /**
@@ -22,8 +21,8 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class TimedMagic implements Magic {
-    static final MagicSignature SIGNATURE = MagicSignature.cell("timed",
-            "run the cell and record its wall-clock seconds in histogram NAME")
+    static final MagicSignature SIGNATURE = MagicSignature.cell(
+                    "timed", "run the cell and record its wall-clock seconds in histogram NAME")
             .form(MagicSignature.form().described("NAME", "NAME, a metric name such as epoch_seconds"))
             .build();
 
@@ -40,10 +39,6 @@ public final class TimedMagic implements Magic {
     public MagicSignature signature() {
         return SIGNATURE;
     }
-
-
-
-
 
     @Override
     public Display execute(MagicCall call, MagicContext ctx) throws MagicException {

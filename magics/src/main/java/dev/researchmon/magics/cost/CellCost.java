@@ -1,7 +1,6 @@
 package dev.researchmon.magics.cost;
 
 import dev.researchmon.magics.api.CellOutcome;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -21,13 +20,20 @@ import java.util.List;
  * @param peakHeapBytes  the heap pools' peak use while the cell ran (their peaks, summed), -1 unknown
  * @param gpus           per GPU this kernel used, its GPU time and energy; empty when none or unknown
  */
-public record CellCost(int executionCount, CellOutcome outcome, Duration wall, long cpuNanos,
-                       long allocatedBytes, long gcNanos, long gcPauses, long peakHeapBytes, List<GpuSpent> gpus) {
+public record CellCost(
+        int executionCount,
+        CellOutcome outcome,
+        Duration wall,
+        long cpuNanos,
+        long allocatedBytes,
+        long gcNanos,
+        long gcPauses,
+        long peakHeapBytes,
+        List<GpuSpent> gpus) {
     public CellCost {
         gpus = List.copyOf(gpus);
     }
 
     /** One GPU's share for this cell: GPU time (utilization times time) and energy. */
-    public record GpuSpent(String gpu, double busySeconds, double joules) {
-    }
+    public record GpuSpent(String gpu, double busySeconds, double joules) {}
 }

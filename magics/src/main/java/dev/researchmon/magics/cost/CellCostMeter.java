@@ -2,7 +2,6 @@ package dev.researchmon.magics.cost;
 
 import dev.researchmon.magics.api.CellOutcome;
 import dev.researchmon.magics.api.CellUsage;
-
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -25,6 +24,7 @@ public final class CellCostMeter {
     private final List<GarbageCollectorMXBean> pausing = ManagementFactory.getGarbageCollectorMXBeans().stream()
             .filter(gc -> !gc.getName().contains("Concurrent") && !gc.getName().contains("Cycles"))
             .toList();
+
     private final List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP && p.isValid())
             .toList();
@@ -57,8 +57,16 @@ public final class CellCostMeter {
             }
         }
         started = false;
-        return new CellCost(executionCount, outcome, usage.wall(), usage.cpuNanos(), usage.allocatedBytes(),
-                Math.max(0, gcNanos), Math.max(0, gcPauses), peak, gpus);
+        return new CellCost(
+                executionCount,
+                outcome,
+                usage.wall(),
+                usage.cpuNanos(),
+                usage.allocatedBytes(),
+                Math.max(0, gcNanos),
+                Math.max(0, gcPauses),
+                peak,
+                gpus);
     }
 
     private long gcMillis() {

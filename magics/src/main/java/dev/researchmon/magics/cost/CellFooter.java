@@ -3,7 +3,6 @@ package dev.researchmon.magics.cost;
 import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.render.Html;
 import dev.researchmon.magics.render.Table;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,14 +21,13 @@ public final class CellFooter {
     /** Every footer starts with it: what tests and readers of saved notebooks look for. */
     public static final String PREFIX = "cell ";
 
-    private CellFooter() {
-    }
+    private CellFooter() {}
 
     public static Display render(CellCost c) {
         List<String> parts = parts(c);
         String text = PREFIX + c.executionCount() + ": " + String.join(" | ", parts);
-        String html = "<div class=\"research-cell-cost\" style=\"font-size:smaller;color:#777\">"
-                + Html.escape(text) + "</div>";
+        String html = "<div class=\"research-cell-cost\" style=\"font-size:smaller;color:#777\">" + Html.escape(text)
+                + "</div>";
         return Display.html(html, text);
     }
 
@@ -41,8 +39,8 @@ public final class CellFooter {
         parts.add("gc " + c.gcPauses() + (c.gcPauses() == 1 ? " pause, " : " pauses, ") + seconds(c.gcNanos()));
         parts.add("peak heap " + (c.peakHeapBytes() < 0 ? "n/a" : bytes(c.peakHeapBytes())));
         for (CellCost.GpuSpent g : c.gpus()) {
-            parts.add(String.format(Locale.ROOT, "gpu %s: %s, %.1f J", g.gpu(), seconds((long) (g.busySeconds() * 1e9)),
-                    g.joules()));
+            parts.add(String.format(
+                    Locale.ROOT, "gpu %s: %s, %.1f J", g.gpu(), seconds((long) (g.busySeconds() * 1e9)), g.joules()));
         }
         return parts;
     }
@@ -55,9 +53,17 @@ public final class CellFooter {
         Table t = new Table(List.of("cell", "status", "wall", "cpu", "allocated", "gc", "peak heap", "gpu"));
         for (CellCost c : cells) {
             List<String> gpu = new ArrayList<>();
-            c.gpus().forEach(g -> gpu.add(String.format(Locale.ROOT, "%s: %s, %.1f J", g.gpu(),
-                    seconds((long) (g.busySeconds() * 1e9)), g.joules())));
-            t.row(Integer.toString(c.executionCount()), c.outcome().label(), seconds(c.wall().toNanos()),
+            c.gpus()
+                    .forEach(g -> gpu.add(String.format(
+                            Locale.ROOT,
+                            "%s: %s, %.1f J",
+                            g.gpu(),
+                            seconds((long) (g.busySeconds() * 1e9)),
+                            g.joules())));
+            t.row(
+                    Integer.toString(c.executionCount()),
+                    c.outcome().label(),
+                    seconds(c.wall().toNanos()),
                     c.cpuNanos() < 0 ? "n/a" : seconds(c.cpuNanos()),
                     c.allocatedBytes() < 0 ? "n/a" : bytes(c.allocatedBytes()),
                     seconds(c.gcNanos()) + " (" + c.gcPauses() + ")",

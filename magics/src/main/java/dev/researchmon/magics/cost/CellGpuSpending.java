@@ -3,7 +3,6 @@ package dev.researchmon.magics.cost;
 import dev.researchmon.magics.api.MagicException;
 import dev.researchmon.magics.gpu.GpuReader;
 import dev.researchmon.magics.gpu.GpuState;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,7 +2,6 @@ package dev.researchmon.magics.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,6 +26,7 @@ public record Dashboard(String uid, String title, List<String> variables, List<R
 
     /** Where the build puts the provisioned dashboard in this jar. */
     static final String RESOURCE = "/dev/researchmon/magics/dashboard/research-environment.json";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A row of panels; panels before the first row form a row without a title. */
@@ -48,11 +48,13 @@ public record Dashboard(String uid, String title, List<String> variables, List<R
     }
 
     /** One PromQL target of a panel and its Grafana legend format (may be blank). */
-    public record Target(String expr, String legendFormat) {
-    }
+    public record Target(String expr, String legendFormat) {}
 
     /** Grafana panel types {@code %dashboard} draws: a chart, or numbers. */
-    public enum Type { TIMESERIES, STAT }
+    public enum Type {
+        TIMESERIES,
+        STAT
+    }
 
     public Dashboard {
         variables = List.copyOf(variables);
@@ -114,12 +116,18 @@ public record Dashboard(String uid, String title, List<String> variables, List<R
         List<Target> targets = new ArrayList<>();
         for (JsonNode t : p.path("targets")) {
             if (!t.path("hide").asBoolean(false) && !t.path("expr").asText().isBlank()) {
-                targets.add(new Target(t.path("expr").asText(), t.path("legendFormat").asText("")));
+                targets.add(new Target(
+                        t.path("expr").asText(), t.path("legendFormat").asText("")));
             }
         }
         JsonNode defaults = p.path("fieldConfig").path("defaults");
-        return Optional.of(new Panel(p.path("id").asInt(), p.path("title").asText(), type,
-                defaults.path("unit").asText(""), defaults.path("decimals").asInt(-1), targets));
+        return Optional.of(new Panel(
+                p.path("id").asInt(),
+                p.path("title").asText(),
+                type,
+                defaults.path("unit").asText(""),
+                defaults.path("decimals").asInt(-1),
+                targets));
     }
 
     /** Every panel, in the dashboard's order. */
@@ -152,7 +160,9 @@ public record Dashboard(String uid, String title, List<String> variables, List<R
             return List.of(p.get());
         }
         if (name.matches("\\d+")) {
-            return panels().stream().filter(x -> x.id() == Integer.parseInt(name)).toList();
+            return panels().stream()
+                    .filter(x -> x.id() == Integer.parseInt(name))
+                    .toList();
         }
         return List.of();
     }
@@ -165,7 +175,9 @@ public record Dashboard(String uid, String title, List<String> variables, List<R
             if (r.title().toLowerCase(Locale.ROOT).contains(w)) {
                 out.add(r.title());
             }
-            r.panels().stream().filter(p -> p.title().toLowerCase(Locale.ROOT).contains(w)).forEach(p -> out.add(p.title()));
+            r.panels().stream()
+                    .filter(p -> p.title().toLowerCase(Locale.ROOT).contains(w))
+                    .forEach(p -> out.add(p.title()));
         });
         return out;
     }

@@ -5,7 +5,6 @@ import dev.researchmon.magics.prometheus.Series;
 import dev.researchmon.magics.render.Html;
 import dev.researchmon.magics.render.SvgLineChart;
 import dev.researchmon.magics.render.Unit;
-
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -64,13 +63,15 @@ final class DashboardHtml {
      * @param results     the panels in the order shown
      * @param rowOf       each panel's row title ({@code ""}: none)
      */
-    Display render(String headerHtml, String headerText, List<PanelResult> results,
-                   Map<Dashboard.Panel, String> rowOf) {
+    Display render(
+            String headerHtml, String headerText, List<PanelResult> results, Map<Dashboard.Panel, String> rowOf) {
         Map<String, List<PanelResult>> byRow = new LinkedHashMap<>();
         for (PanelResult r : results) {
-            byRow.computeIfAbsent(rowOf.getOrDefault(r.panel(), ""), k -> new java.util.ArrayList<>()).add(r);
+            byRow.computeIfAbsent(rowOf.getOrDefault(r.panel(), ""), k -> new java.util.ArrayList<>())
+                    .add(r);
         }
-        StringBuilder html = new StringBuilder("<div class=\"rm-dash\">").append(STYLE).append(headerHtml);
+        StringBuilder html =
+                new StringBuilder("<div class=\"rm-dash\">").append(STYLE).append(headerHtml);
         StringBuilder text = new StringBuilder(headerText);
         byRow.forEach((row, panels) -> {
             if (!row.isEmpty()) {
@@ -92,37 +93,53 @@ final class DashboardHtml {
         String state = r.hasData() ? "data" : "empty";
         text.append("\n").append(p.title()).append(':');
         if (p.type() == Dashboard.Type.STAT) {
-            html.append("<figure class=\"rm-panel rm-stat\" data-panel=\"").append(Html.escape(p.title()))
-                    .append("\" data-state=\"").append(state).append("\"><figcaption>").append(Html.escape(p.title()))
+            html.append("<figure class=\"rm-panel rm-stat\" data-panel=\"")
+                    .append(Html.escape(p.title()))
+                    .append("\" data-state=\"")
+                    .append(state)
+                    .append("\"><figcaption>")
+                    .append(Html.escape(p.title()))
                     .append("</figcaption>");
             if (r.hasData()) {
                 html.append("<div class=\"rm-stat-values\">");
                 for (PanelResult.Stat s : r.stats()) {
-                    html.append("<div class=\"rm-stat-value\"><span class=\"rm-num\">").append(Html.escape(s.value()))
+                    html.append("<div class=\"rm-stat-value\"><span class=\"rm-num\">")
+                            .append(Html.escape(s.value()))
                             .append("</span>");
                     if (!s.name().isEmpty()) {
-                        html.append("<span class=\"rm-stat-name\">").append(Html.escape(s.name())).append("</span>");
+                        html.append("<span class=\"rm-stat-name\">")
+                                .append(Html.escape(s.name()))
+                                .append("</span>");
                     }
                     html.append("</div>");
-                    text.append(s.name().isEmpty() ? " " : "\n  " + s.name() + "  ").append(s.value());
+                    text.append(s.name().isEmpty() ? " " : "\n  " + s.name() + "  ")
+                            .append(s.value());
                 }
                 html.append("</div>");
             } else {
-                html.append("<div class=\"rm-empty\">").append(Html.escape(r.emptyReason())).append("</div>");
+                html.append("<div class=\"rm-empty\">")
+                        .append(Html.escape(r.emptyReason()))
+                        .append("</div>");
                 text.append(' ').append(r.emptyReason());
             }
             html.append("</figure>");
             return;
         }
-        SvgLineChart chart = new SvgLineChart(p.title(), Unit.of(p.unit()), zone).size(CHART_WIDTH, CHART_PLOT_HEIGHT)
-                .step(step).showZone(false);
-        html.append("<figure class=\"rm-panel rm-timeseries\" data-panel=\"").append(Html.escape(p.title()))
-                .append("\" data-state=\"").append(state).append("\">");
+        SvgLineChart chart = new SvgLineChart(p.title(), Unit.of(p.unit()), zone)
+                .size(CHART_WIDTH, CHART_PLOT_HEIGHT)
+                .step(step)
+                .showZone(false);
+        html.append("<figure class=\"rm-panel rm-timeseries\" data-panel=\"")
+                .append(Html.escape(p.title()))
+                .append("\" data-state=\"")
+                .append(state)
+                .append("\">");
         if (r.hasData()) {
             html.append(chart.render(r.lines(), start, end));
             Unit unit = Unit.of(p.unit());
             for (SvgLineChart.Line l : r.lines()) {
-                text.append(r.lines().size() == 1 ? " " : "\n  " + l.name() + "  ").append("last ")
+                text.append(r.lines().size() == 1 ? " " : "\n  " + l.name() + "  ")
+                        .append("last ")
                         .append(last(l, unit));
             }
         } else {

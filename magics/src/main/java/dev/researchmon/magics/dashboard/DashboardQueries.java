@@ -6,7 +6,6 @@ import dev.researchmon.magics.prometheus.Series;
 import dev.researchmon.magics.render.Legends;
 import dev.researchmon.magics.render.SvgLineChart;
 import dev.researchmon.magics.render.Unit;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,8 +29,13 @@ final class DashboardQueries {
     private final Duration step;
     private final EmptyReasons reasons;
 
-    DashboardQueries(PrometheusClient prometheus, QueryVariables variables, Instant start, Instant end, Duration step,
-                     EmptyReasons reasons) {
+    DashboardQueries(
+            PrometheusClient prometheus,
+            QueryVariables variables,
+            Instant start,
+            Instant end,
+            Duration step,
+            EmptyReasons reasons) {
         this.prometheus = prometheus;
         this.variables = variables;
         this.start = start;
@@ -46,7 +50,8 @@ final class DashboardQueries {
             for (Dashboard.Target t : panel.targets()) {
                 String promql = variables.fill(t.expr());
                 List<Series> result = panel.type() == Dashboard.Type.STAT
-                        ? prometheus.instant(promql) : prometheus.range(promql, start, end, step);
+                        ? prometheus.instant(promql)
+                        : prometheus.range(promql, start, end, step);
                 result.forEach(s -> entries.add(new Legends.Entry(s, t.legendFormat())));
             }
         } catch (MagicException e) {
@@ -67,14 +72,18 @@ final class DashboardQueries {
                     stats.add(new PanelResult.Stat(entries.size() == 1 ? "" : names.get(i), unit.format(v)));
                 }
             }
-            return stats.isEmpty() ? PanelResult.empty(panel, reasons.of(panel))
+            return stats.isEmpty()
+                    ? PanelResult.empty(panel, reasons.of(panel))
                     : new PanelResult(panel, List.of(), stats, null);
         }
         List<SvgLineChart.Line> lines = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            lines.add(new SvgLineChart.Line(entries.size() == 1 ? "" : names.get(i), entries.get(i).series().samples()));
+            lines.add(new SvgLineChart.Line(
+                    entries.size() == 1 ? "" : names.get(i),
+                    entries.get(i).series().samples()));
         }
-        return SvgLineChart.hasPoints(lines) ? new PanelResult(panel, lines, List.of(), null)
+        return SvgLineChart.hasPoints(lines)
+                ? new PanelResult(panel, lines, List.of(), null)
                 : PanelResult.empty(panel, reasons.of(panel));
     }
 }

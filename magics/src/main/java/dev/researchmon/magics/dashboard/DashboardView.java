@@ -6,7 +6,6 @@ import dev.researchmon.magics.prometheus.PrometheusClient;
 import dev.researchmon.magics.prometheus.Series;
 import dev.researchmon.magics.render.Html;
 import dev.researchmon.magics.render.SvgLineChart;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -82,7 +81,8 @@ public final class DashboardView {
         StringBuilder html = new StringBuilder();
         StringBuilder text = new StringBuilder();
         if (grafanaLink != null) {
-            html.append("<p class=\"rm-note\"><a href=\"").append(Html.escape(grafanaLink.toString()))
+            html.append("<p class=\"rm-note\"><a href=\"")
+                    .append(Html.escape(grafanaLink.toString()))
                     .append("\" target=\"_blank\">Open this dashboard in Grafana</a></p>");
             text.append("Research dashboard in Grafana: ").append(grafanaLink).append('\n');
         } else if (grafanaUrl != null) {
@@ -92,7 +92,9 @@ public final class DashboardView {
         }
         String scope = (notebook == null ? "all notebooks" : "notebook " + notebook) + ", last " + rangeText
                 + ", times in " + SvgLineChart.zoneName(zone) + ", from Prometheus at " + prometheus.base();
-        html.append("<p class=\"rm-note\">").append(Html.escape(dashboard.title() + ": " + scope)).append("</p>");
+        html.append("<p class=\"rm-note\">")
+                .append(Html.escape(dashboard.title() + ": " + scope))
+                .append("</p>");
         text.append(dashboard.title()).append(": ").append(scope);
 
         List<PanelResult> results = new ArrayList<>();
@@ -104,11 +106,13 @@ public final class DashboardView {
                 String down = "No data: Prometheus does not answer at " + prometheus.base()
                         + " (bin/environment-manager --enable-monitoring starts it).";
                 panels.forEach(p -> results.add(PanelResult.empty(p, down)));
-                return new DashboardHtml(zone, start, end, step).render(html.toString(), text.toString(), results, rows());
+                return new DashboardHtml(zone, start, end, step)
+                        .render(html.toString(), text.toString(), results, rows());
             }
             scrape = DEFAULT_SCRAPE_INTERVAL; // a store without Prometheus's config endpoint
         }
-        QueryVariables variables = new QueryVariables(dashboard.variables(), chosenValues(rangeText), range, step, scrape);
+        QueryVariables variables =
+                new QueryVariables(dashboard.variables(), chosenValues(rangeText), range, step, scrape);
         EmptyReasons reasons = new EmptyReasons(prometheus, monitoringOn, notebook != null, rangeText);
         DashboardQueries queries = new DashboardQueries(prometheus, variables, start, end, step, reasons);
         panels.forEach(p -> results.add(queries.query(p)));
@@ -121,7 +125,8 @@ public final class DashboardView {
         if (notebook != null) {
             chosen.put("notebook", QueryVariables.exactly(notebook));
         }
-        hostLabel(rangeText).map(QueryVariables::exactly)
+        hostLabel(rangeText)
+                .map(QueryVariables::exactly)
                 .or(() -> machineHostName().map(QueryVariables::exactlyOrAbsent))
                 .ifPresent(h -> chosen.put("host", h));
         return chosen;
@@ -137,9 +142,11 @@ public final class DashboardView {
         }
         try {
             String id = kernelId.replace("\\", "\\\\").replace("\"", "\\\"");
-            List<Series> hosts = prometheus.instant("group by (host) (last_over_time(notebook_kernel_uptime_seconds{kernel_id=\""
-                    + id + "\"}[" + rangeText + "]))");
-            return hosts.size() == 1 ? Optional.ofNullable(hosts.get(0).labels().get("host")).filter(h -> !h.isEmpty())
+            List<Series> hosts =
+                    prometheus.instant("group by (host) (last_over_time(notebook_kernel_uptime_seconds{kernel_id=\""
+                            + id + "\"}[" + rangeText + "]))");
+            return hosts.size() == 1
+                    ? Optional.ofNullable(hosts.get(0).labels().get("host")).filter(h -> !h.isEmpty())
                     : Optional.empty();
         } catch (MagicException unknown) {
             return Optional.empty();

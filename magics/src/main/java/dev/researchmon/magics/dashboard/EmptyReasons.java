@@ -3,7 +3,6 @@ package dev.researchmon.magics.dashboard;
 import dev.researchmon.magics.api.MagicException;
 import dev.researchmon.magics.prometheus.PrometheusClient;
 import dev.researchmon.magics.prometheus.Series;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -84,11 +83,14 @@ final class EmptyReasons {
 
     /** The reason {@code panel}, whose queries returned no series, is empty. */
     String of(Dashboard.Panel panel) {
-        String exprs = String.join("\n", panel.targets().stream().map(Dashboard.Target::expr).toList());
+        String exprs = String.join(
+                "\n", panel.targets().stream().map(Dashboard.Target::expr).toList());
         Source source = Source.of(exprs);
         try {
             if (!source.job.isEmpty()) {
-                List<Series> targets = up().stream().filter(s -> source.job.equals(s.labels().get("job"))).toList();
+                List<Series> targets = up().stream()
+                        .filter(s -> source.job.equals(s.labels().get("job")))
+                        .toList();
                 if (targets.isEmpty()) {
                     return "No data: Prometheus has no target of job \"" + source.job + "\" (" + source.what + ").";
                 }
@@ -99,7 +101,9 @@ final class EmptyReasons {
                 }
             }
             if (source == Source.GPU) {
-                Optional<Series> gpu = collectors().stream().filter(s -> "gpu".equals(s.labels().get("collector"))).findFirst();
+                Optional<Series> gpu = collectors().stream()
+                        .filter(s -> "gpu".equals(s.labels().get("collector")))
+                        .findFirst();
                 if (gpu.isEmpty()) {
                     return "No data: the sidecar's GPU collector is off.";
                 }

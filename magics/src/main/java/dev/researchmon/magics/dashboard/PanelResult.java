@@ -1,7 +1,6 @@
 package dev.researchmon.magics.dashboard;
 
 import dev.researchmon.magics.render.SvgLineChart;
-
 import java.util.List;
 
 /**
@@ -16,8 +15,7 @@ import java.util.List;
 public record PanelResult(Dashboard.Panel panel, List<SvgLineChart.Line> lines, List<Stat> stats, String emptyReason) {
 
     /** One number of a stat panel and what it is of ({@code ""} when the panel has only one). */
-    public record Stat(String name, String value) {
-    }
+    public record Stat(String name, String value) {}
 
     public PanelResult {
         lines = List.copyOf(lines);

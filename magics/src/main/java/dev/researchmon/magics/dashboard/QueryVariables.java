@@ -42,8 +42,8 @@ public final class QueryVariables {
      * @param step           the range query's resolution ({@code $__interval})
      * @param scrapeInterval Prometheus's scrape interval, from which Grafana derives {@code $__rate_interval}
      */
-    public QueryVariables(List<String> declared, Map<String, String> chosen, Duration range, Duration step,
-                          Duration scrapeInterval) {
+    public QueryVariables(
+            List<String> declared, Map<String, String> chosen, Duration range, Duration step, Duration scrapeInterval) {
         for (String name : declared) {
             values.put(name, chosen.getOrDefault(name, ALL));
         }

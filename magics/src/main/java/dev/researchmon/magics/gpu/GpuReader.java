@@ -2,7 +2,6 @@ package dev.researchmon.magics.gpu;
 
 import dev.researchmon.magics.api.MagicException;
 import io.prometheus.metrics.expositionformats.generated.Metrics;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -28,8 +27,8 @@ import java.util.OptionalDouble;
  * }</pre>
  */
 public final class GpuReader {
-    static final String PROTOBUF = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily;"
-            + " encoding=delimited";
+    static final String PROTOBUF =
+            "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily;" + " encoding=delimited";
 
     /** The sidecar's family that says which notebooks hold GPU memory. */
     static final String NOTEBOOK_MEMORY = "gpu_notebook_memory_used_bytes";
@@ -44,13 +43,16 @@ public final class GpuReader {
 
     public GpuState read(URI sidecar) throws MagicException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(sidecar + "/metrics"))
-                .timeout(timeout).header("Accept", PROTOBUF).GET().build();
+                .timeout(timeout)
+                .header("Accept", PROTOBUF)
+                .GET()
+                .build();
         try {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
-                    throw new MagicException("The sidecar at " + sidecar + " answered HTTP " + response.statusCode()
-                            + " for /metrics.");
+                    throw new MagicException(
+                            "The sidecar at " + sidecar + " answered HTTP " + response.statusCode() + " for /metrics.");
                 }
                 String type = response.headers().firstValue("Content-Type").orElse("");
                 if (!type.startsWith("application/vnd.google.protobuf")) {
@@ -60,8 +62,8 @@ public final class GpuReader {
                 return parse(body);
             }
         } catch (IOException e) {
-            throw new MagicException("The sidecar does not answer at " + sidecar
-                    + "; run %monitoring on to start one.", e);
+            throw new MagicException(
+                    "The sidecar does not answer at " + sidecar + "; run %monitoring on to start one.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MagicException("Interrupted while reading the sidecar at " + sidecar + ".");
@@ -87,16 +89,21 @@ public final class GpuReader {
         readPerGpu(families, "gpu_memory_total_bytes", gpus, (b, v) -> b.memoryTotal = v);
         readPerGpu(families, "gpu_temperature_celsius", gpus, (b, v) -> b.temperature = v);
         readPerGpu(families, "gpu_power_watts", gpus, (b, v) -> b.power = v);
-        List<GpuState.Gpu> list = gpus.values().stream().map(GpuBuilder::build)
-                .sorted(Comparator.comparing((GpuState.Gpu g) -> numericOrMax(g.index())).thenComparing(GpuState.Gpu::index))
+        List<GpuState.Gpu> list = gpus.values().stream()
+                .map(GpuBuilder::build)
+                .sorted(Comparator.comparing((GpuState.Gpu g) -> numericOrMax(g.index()))
+                        .thenComparing(GpuState.Gpu::index))
                 .toList();
         List<GpuState.Holder> holders = new ArrayList<>();
         Metrics.MetricFamily perNotebook = families.get(NOTEBOOK_MEMORY);
         if (perNotebook != null) {
             for (Metrics.Metric m : perNotebook.getMetricList()) {
                 Map<String, String> labels = labels(m);
-                holders.add(new GpuState.Holder(labels.getOrDefault("gpu", ""), labels.getOrDefault("notebook", ""),
-                        labels.getOrDefault("kernel_id", ""), value(m)));
+                holders.add(new GpuState.Holder(
+                        labels.getOrDefault("gpu", ""),
+                        labels.getOrDefault("notebook", ""),
+                        labels.getOrDefault("kernel_id", ""),
+                        value(m)));
             }
         }
         return new GpuState(list, holders, spent(families));
@@ -112,8 +119,8 @@ public final class GpuReader {
         return out;
     }
 
-    private static void collect(Map<String, Metrics.MetricFamily> families, String name,
-                                Map<List<String>, double[]> into, int slot) {
+    private static void collect(
+            Map<String, Metrics.MetricFamily> families, String name, Map<List<String>, double[]> into, int slot) {
         Metrics.MetricFamily family = families.getOrDefault(name, families.get(name + "_total"));
         if (family == null) {
             return;
@@ -122,7 +129,8 @@ public final class GpuReader {
             Map<String, String> labels = labels(m);
             String kernel = labels.get("kernel_id");
             if (kernel != null) {
-                into.computeIfAbsent(List.of(labels.getOrDefault("gpu", ""), kernel), k -> new double[2])[slot] = value(m);
+                into.computeIfAbsent(List.of(labels.getOrDefault("gpu", ""), kernel), k -> new double[2])[slot] =
+                        value(m);
             }
         }
     }
@@ -131,8 +139,8 @@ public final class GpuReader {
         void set(GpuBuilder b, OptionalDouble value);
     }
 
-    private static void readPerGpu(Map<String, Metrics.MetricFamily> families, String name,
-                                   Map<String, GpuBuilder> gpus, Setter setter) {
+    private static void readPerGpu(
+            Map<String, Metrics.MetricFamily> families, String name, Map<String, GpuBuilder> gpus, Setter setter) {
         Metrics.MetricFamily family = families.get(name);
         if (family == null) {
             return;

@@ -28,8 +28,7 @@ public record GpuState(List<Gpu> gpus, List<Holder> holders, List<Spent> spent) 
     }
 
     /** What one kernel spent on one GPU: {@code gpu_notebook_energy_joules_total} and busy seconds. */
-    public record Spent(String gpu, String kernelId, double joules, double busySeconds) {
-    }
+    public record Spent(String gpu, String kernelId, double joules, double busySeconds) {}
 
     /** This kernel's spending, GPU by GPU. */
     public List<Spent> spentBy(String kernelId) {
@@ -37,12 +36,16 @@ public record GpuState(List<Gpu> gpus, List<Holder> holders, List<Spent> spent) 
     }
 
     /** One device; a reading the device does not support is empty. */
-    public record Gpu(String index, String name, String uuid, OptionalDouble utilizationRatio,
-                      OptionalDouble memoryUsedBytes, OptionalDouble memoryTotalBytes,
-                      OptionalDouble temperatureCelsius, OptionalDouble powerWatts) {
-    }
+    public record Gpu(
+            String index,
+            String name,
+            String uuid,
+            OptionalDouble utilizationRatio,
+            OptionalDouble memoryUsedBytes,
+            OptionalDouble memoryTotalBytes,
+            OptionalDouble temperatureCelsius,
+            OptionalDouble powerWatts) {}
 
     /** GPU memory that one notebook kernel (its process and descendants) holds on one GPU. */
-    public record Holder(String gpu, String notebook, String kernelId, double memoryBytes) {
-    }
+    public record Holder(String gpu, String notebook, String kernelId, double memoryBytes) {}
 }

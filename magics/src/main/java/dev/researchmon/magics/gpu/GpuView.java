@@ -2,7 +2,6 @@ package dev.researchmon.magics.gpu;
 
 import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.render.Table;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -19,8 +18,7 @@ import java.util.function.DoubleFunction;
 public final class GpuView {
     public static final String NO_GPU = "No GPU: the sidecar sees no NVIDIA GPU on this machine.";
 
-    private GpuView() {
-    }
+    private GpuView() {}
 
     public static Display render(GpuState state) {
         return render(state, null);
@@ -33,7 +31,9 @@ public final class GpuView {
         }
         Table gpus = new Table(List.of("GPU", "Name", "Util", "Memory used / total", "Temp", "Power"));
         for (GpuState.Gpu g : state.gpus()) {
-            gpus.row(g.index(), g.name(),
+            gpus.row(
+                    g.index(),
+                    g.name(),
                     or(g.utilizationRatio(), v -> String.format(Locale.ROOT, "%.0f %%", v * 100)),
                     or(g.memoryUsedBytes(), GpuView::mib) + " / " + or(g.memoryTotalBytes(), GpuView::mib),
                     or(g.temperatureCelsius(), v -> String.format(Locale.ROOT, "%.0f C", v)),
@@ -44,8 +44,11 @@ public final class GpuView {
         if (!state.holders().isEmpty()) {
             Table holders = new Table(List.of("GPU", "Notebook", "Kernel", "GPU memory"));
             for (GpuState.Holder h : state.holders()) {
-                holders.row(h.gpu(), h.notebook().isEmpty() ? "-" : h.notebook(),
-                        h.kernelId().isEmpty() ? "-" : h.kernelId(), mib(h.memoryBytes()));
+                holders.row(
+                        h.gpu(),
+                        h.notebook().isEmpty() ? "-" : h.notebook(),
+                        h.kernelId().isEmpty() ? "-" : h.kernelId(),
+                        mib(h.memoryBytes()));
             }
             html += "\n<p>Notebooks holding GPU memory</p>\n" + holders.html();
             text += "\n\nNotebooks holding GPU memory\n" + holders.text();
@@ -54,10 +57,13 @@ public final class GpuView {
         if (!spent.isEmpty()) {
             Table mine = new Table(List.of("GPU", "GPU time", "Energy"));
             for (GpuState.Spent s : spent) {
-                mine.row(s.gpu(), String.format(Locale.ROOT, "%.1f s", s.busySeconds()),
+                mine.row(
+                        s.gpu(),
+                        String.format(Locale.ROOT, "%.1f s", s.busySeconds()),
                         String.format(Locale.ROOT, "%.1f J (%.4f kWh)", s.joules(), s.joules() / 3.6e6));
             }
-            String title = "This notebook since the sidecar first saw its kernel (share of each GPU's energy by utilization)";
+            String title =
+                    "This notebook since the sidecar first saw its kernel (share of each GPU's energy by utilization)";
             html += "\n<p>" + title + "</p>\n" + mine.html();
             text += "\n\n" + title + "\n" + mine.text();
         }

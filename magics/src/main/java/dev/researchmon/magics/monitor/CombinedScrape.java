@@ -3,7 +3,6 @@ package dev.researchmon.magics.monitor;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Supplier;

@@ -3,9 +3,9 @@ package dev.researchmon.magics.monitor;
 import dev.researchmon.magics.MonitoringSettings;
 import dev.researchmon.magics.api.CellListener;
 import dev.researchmon.magics.api.CellOutcome;
+import dev.researchmon.magics.api.CellUsage;
 import dev.researchmon.magics.api.KernelIdentity;
 import dev.researchmon.magics.api.MagicContext;
-import dev.researchmon.magics.api.CellUsage;
 import dev.researchmon.magics.api.MagicException;
 import dev.researchmon.magics.cost.CellCost;
 import dev.researchmon.magics.cost.CellCostMeter;
@@ -15,7 +15,6 @@ import dev.researchmon.magics.cost.CellHistory;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +39,7 @@ public final class MonitoringSession {
     static final Duration REPORT_INTERVAL = Duration.ofSeconds(5);
     /** Reports after cells are at least this far apart: quick cells in a row share one. */
     static final Duration MIN_GAP = Duration.ofSeconds(1);
+
     static final Duration SIDECAR_START_WAIT = Duration.ofSeconds(30);
 
     private final Map<String, String> env;
@@ -119,8 +119,8 @@ public final class MonitoringSession {
         try {
             r.stop();
         } catch (Exception e) {
-            return "Monitoring off. The sidecar could not be told to drop this kernel's series ("
-                    + e.getMessage() + "); it forgets them within 30 s.";
+            return "Monitoring off. The sidecar could not be told to drop this kernel's series (" + e.getMessage()
+                    + "); it forgets them within 30 s.";
         }
         return "Monitoring off: this kernel's series leave the sidecar's /metrics once Prometheus has "
                 + "scraped their last values (20 s with the default 15 s scrape interval).";
@@ -140,9 +140,12 @@ public final class MonitoringSession {
         if (on && reporter != null) {
             gpuSpending.prime(sidecarUrl, ctx.identity().kernelId());
         }
-        return on ? "Cell footers on: each cell from the next one ends with its wall and CPU time, allocation,"
-                + " GC pauses and peak heap" + (reporter != null ? ", and GPU time and energy for cells over 0.5 s."
-                : "; GPU time and energy too once %monitoring on reports to the sidecar.")
+        return on
+                ? "Cell footers on: each cell from the next one ends with its wall and CPU time, allocation,"
+                        + " GC pauses and peak heap"
+                        + (reporter != null
+                                ? ", and GPU time and energy for cells over 0.5 s."
+                                : "; GPU time and energy too once %monitoring on reports to the sidecar.")
                 : "Cell footers off.";
     }
 
@@ -190,7 +193,8 @@ public final class MonitoringSession {
             boolean footer = cellsOn && meter.started(); // the cell that turned footers on gets none
             Reporter r = reporter;
             List<CellCost.GpuSpent> gpus = footer && r != null
-                    ? gpuSpending.since(sidecarUrl, ctx.identity().kernelId(), usage.wall()) : List.of();
+                    ? gpuSpending.since(sidecarUrl, ctx.identity().kernelId(), usage.wall())
+                    : List.of();
             CellCost cost = meter.finish(executionCount, outcome, usage, gpus);
             if (r != null) {
                 metrics.cellFinished(cost);
@@ -228,17 +232,19 @@ public final class MonitoringSession {
      * @throws IllegalArgumentException when client_java refuses the name
      */
     public Histogram timedHistogram(String name) {
-        return timed.computeIfAbsent(name, n -> Histogram.builder()
-                .name(n)
-                .help("Duration of cells run with %%timed " + n)
-                .classicOnly()
-                .classicUpperBounds(NotebookMetrics.CELL_BUCKETS)
-                .register(metrics.registry()));
+        return timed.computeIfAbsent(
+                name,
+                n -> Histogram.builder()
+                        .name(n)
+                        .help("Duration of cells run with %%timed " + n)
+                        .classicOnly()
+                        .classicUpperBounds(NotebookMetrics.CELL_BUCKETS)
+                        .register(metrics.registry()));
     }
 
     private ReportSink sidecarSink(MonitoringSettings settings, MagicContext ctx) {
         var tokenFile = settings.stateDir().resolve(dev.researchmon.report.SidecarEndpoints.TOKEN_FILE_NAME);
-        return new SidecarReportSink(new dev.researchmon.report.ReportClient(settings.sidecarUrl(), tokenFile),
-                ctx::identity);
+        return new SidecarReportSink(
+                new dev.researchmon.report.ReportClient(settings.sidecarUrl(), tokenFile), ctx::identity);
     }
 }

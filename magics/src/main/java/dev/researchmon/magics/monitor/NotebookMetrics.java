@@ -10,7 +10,6 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
-
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,8 +27,9 @@ import java.time.Duration;
 public final class NotebookMetrics implements CellListener {
 
     /** Cell durations from a quick print to a long training run. */
-    static final double[] CELL_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
-            300, 900, 3600};
+    static final double[] CELL_BUCKETS = {
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600
+    };
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Clock clock;

@@ -9,8 +9,7 @@ import java.util.OptionalDouble;
 final class ProcessMemory {
     private static final Path STATUS = Path.of("/proc/self/status");
 
-    private ProcessMemory() {
-    }
+    private ProcessMemory() {}
 
     static OptionalDouble residentBytes() {
         try {

@@ -2,7 +2,6 @@ package dev.researchmon.magics.monitor;
 
 import dev.researchmon.report.ReportAck;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -45,10 +44,11 @@ public final class Reporter {
     private long sequence;
     /** When the last report started (System.nanoTime), read by {@link #nudge()} to place the next. */
     private volatile long lastReportNanos = System.nanoTime() - Long.MAX_VALUE / 2;
+
     private final Thread finalReportOnExit = new Thread(this::finalReport, "research-monitor-final-report");
 
-    public Reporter(Supplier<MetricSnapshots> source, ReportSink sink, Duration interval, Duration minGap,
-                    Clock clock) {
+    public Reporter(
+            Supplier<MetricSnapshots> source, ReportSink sink, Duration interval, Duration minGap, Clock clock) {
         this.source = source;
         this.sink = sink;
         this.interval = interval;
@@ -72,10 +72,13 @@ public final class Reporter {
         if (nudged.compareAndSet(false, true)) {
             try {
                 long delay = Math.max(0, lastReportNanos + minGapNanos - System.nanoTime());
-                scheduler.schedule(() -> {
-                    nudged.set(false);
-                    reportOnce();
-                }, delay, TimeUnit.NANOSECONDS);
+                scheduler.schedule(
+                        () -> {
+                            nudged.set(false);
+                            reportOnce();
+                        },
+                        delay,
+                        TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopped) {
                 nudged.set(false);
             }

@@ -15,8 +15,12 @@ import java.util.Optional;
  * @param rejected     what the sidecar dropped of the last accepted report, by reason with example
  *                     names (a reserved name, a limit): those series never reach Prometheus
  */
-public record ReporterStatus(long reportsSent, long failures, Optional<Instant> lastSuccess,
-                             Optional<String> lastError, List<ReportAck.Drop> rejected) {
+public record ReporterStatus(
+        long reportsSent,
+        long failures,
+        Optional<Instant> lastSuccess,
+        Optional<String> lastError,
+        List<ReportAck.Drop> rejected) {
 
     static final ReporterStatus NONE = new ReporterStatus(0, 0, Optional.empty(), Optional.empty(), List.of());
 
@@ -30,8 +34,8 @@ public record ReporterStatus(long reportsSent, long failures, Optional<Instant> 
     }
 
     ReporterStatus succeeded(Instant at, ReportAck ack) {
-        return new ReporterStatus(reportsSent + 1, failures, Optional.of(at), Optional.empty(),
-                ack == null ? List.of() : ack.drops());
+        return new ReporterStatus(
+                reportsSent + 1, failures, Optional.of(at), Optional.empty(), ack == null ? List.of() : ack.drops());
     }
 
     ReporterStatus failed(String message) {

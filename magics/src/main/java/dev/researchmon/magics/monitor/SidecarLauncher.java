@@ -2,7 +2,6 @@ package dev.researchmon.magics.monitor;
 
 import dev.researchmon.magics.MonitoringSettings;
 import dev.researchmon.magics.api.MagicException;
-
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +35,7 @@ import java.util.Optional;
 public final class SidecarLauncher {
 
     /** A sidecar this kernel started. */
-    public record Started(long pid, Path log, List<String> command) {
-    }
+    public record Started(long pid, Path log, List<String> command) {}
 
     private final MonitoringSettings settings;
     private final Map<String, String> env;
@@ -73,12 +70,15 @@ public final class SidecarLauncher {
             // The sidecar writes its token where this kernel (and every other) will look for it.
             pb.environment().put(MonitoringSettings.HOME, settings.stateDir().toString());
             // the launcher runs this jar instead of the one of its own checkout
-            settings.sidecarJar().ifPresent(jar ->
-                    pb.environment().put(MonitoringSettings.SIDECAR_JAR, jar.toAbsolutePath().toString()));
+            settings.sidecarJar()
+                    .ifPresent(jar -> pb.environment()
+                            .put(
+                                    MonitoringSettings.SIDECAR_JAR,
+                                    jar.toAbsolutePath().toString()));
             process = pb.start();
         } catch (IOException e) {
-            throw new MagicException("Could not start the sidecar (" + String.join(" ", command) + "): "
-                    + e.getMessage(), e);
+            throw new MagicException(
+                    "Could not start the sidecar (" + String.join(" ", command) + "): " + e.getMessage(), e);
         }
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
@@ -87,12 +87,13 @@ public final class SidecarLauncher {
             }
             if (!process.isAlive()) {
                 throw new MagicException(whyItExited(lastLine(log, logStart), url) + "The sidecar started with `"
-                        + String.join(" ", command) + "` exited with status " + process.exitValue() + "; see " + log + ".");
+                        + String.join(" ", command) + "` exited with status " + process.exitValue() + "; see " + log
+                        + ".");
             }
             sleep(200);
         }
-        throw new MagicException("The sidecar started (pid " + process.pid() + ") but did not answer at "
-                + url + " within " + wait.toSeconds() + " s; see " + log + ".");
+        throw new MagicException("The sidecar started (pid " + process.pid() + ") but did not answer at " + url
+                + " within " + wait.toSeconds() + " s; see " + log + ".");
     }
 
     /**
@@ -118,7 +119,10 @@ public final class SidecarLauncher {
             byte[] all = Files.readAllBytes(log);
             int start = (int) Math.min(Math.max(0, from), all.length);
             List<String> lines = new String(all, start, all.length - start, java.nio.charset.StandardCharsets.UTF_8)
-                    .lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+                    .lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .toList();
             return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(lines.size() - 1));
         } catch (IOException e) {
             return Optional.empty();
@@ -129,8 +133,8 @@ public final class SidecarLauncher {
     List<String> command(int port) throws MagicException {
         Optional<Path> jar = settings.sidecarJar();
         if (jar.isPresent() && !Files.isRegularFile(jar.get())) {
-            throw new MagicException("The sidecar jar " + jar.get() + " (from "
-                    + MonitoringSettings.SIDECAR_JAR + ") does not exist.");
+            throw new MagicException(
+                    "The sidecar jar " + jar.get() + " (from " + MonitoringSettings.SIDECAR_JAR + ") does not exist.");
         }
         Path launcher = jar.flatMap(SidecarLauncher::launcherOfCheckout)
                 .or(this::launcherBesideKernel)
@@ -145,7 +149,11 @@ public final class SidecarLauncher {
 
     /** {@code <checkout>/sidecar/target/metrics-sidecar.jar} -> {@code <checkout>/bin/metrics-sidecar}. */
     private static Optional<Path> launcherOfCheckout(Path sidecarJar) {
-        Path candidate = sidecarJar.toAbsolutePath().getParent().resolve("../../bin/metrics-sidecar").normalize();
+        Path candidate = sidecarJar
+                .toAbsolutePath()
+                .getParent()
+                .resolve("../../bin/metrics-sidecar")
+                .normalize();
         return Files.isExecutable(candidate) ? Optional.of(candidate) : Optional.empty();
     }
 
@@ -160,7 +168,8 @@ public final class SidecarLauncher {
                 return Optional.empty(); // classes folder (tests, IDE): not the repository's kernel jar
             }
             // kernel/target/research-kernel.jar -> <repo>/bin/metrics-sidecar
-            Path candidate = self.getParent().resolve("../../bin/metrics-sidecar").normalize();
+            Path candidate =
+                    self.getParent().resolve("../../bin/metrics-sidecar").normalize();
             return Files.isExecutable(candidate) ? Optional.of(candidate) : Optional.empty();
         } catch (Exception e) {
             return Optional.empty();

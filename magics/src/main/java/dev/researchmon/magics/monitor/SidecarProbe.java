@@ -38,8 +38,12 @@ public final class SidecarProbe {
     /** True when {@code base + path} answers 2xx in time. */
     public boolean answers(URI base, String path) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(answerTimeout).GET().build();
-            int code = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(answerTimeout)
+                    .GET()
+                    .build();
+            int code =
+                    http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             return code / 100 == 2;
         } catch (java.io.IOException | IllegalArgumentException e) {
             return false;

@@ -6,7 +6,6 @@ import dev.researchmon.report.ReportAck;
 import dev.researchmon.report.ReportClient;
 import dev.researchmon.report.ReportMapper;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-
 import java.util.function.Supplier;
 
 /**
@@ -23,8 +22,8 @@ public record SidecarReportSink(ReportClient client, Supplier<KernelIdentity> id
     @Override
     public ReportAck send(MetricSnapshots snapshots, long sequence) throws Exception {
         KernelIdentity id = identity.get();
-        return client.report(new KernelReport(id.kernelId(), id.notebook(), id.pid(), sequence,
-                ReportMapper.fromSnapshots(snapshots)));
+        return client.report(new KernelReport(
+                id.kernelId(), id.notebook(), id.pid(), sequence, ReportMapper.fromSnapshots(snapshots)));
     }
 
     @Override

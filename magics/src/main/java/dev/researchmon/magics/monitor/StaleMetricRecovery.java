@@ -3,7 +3,6 @@ package dev.researchmon.magics.monitor;
 import dev.researchmon.magics.api.SnippetRecovery;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-
 import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Set;

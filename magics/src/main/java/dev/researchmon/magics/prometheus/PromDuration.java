@@ -9,8 +9,7 @@ public final class PromDuration {
     private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:ms|s|m|h|d|w))+");
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
 
-    private PromDuration() {
-    }
+    private PromDuration() {}
 
     /** The duration, or {@code null} when {@code text} is not one (or is zero). */
     public static Duration parse(String text) {
@@ -22,14 +21,15 @@ public final class PromDuration {
         try {
             while (m.find()) {
                 long n = Long.parseLong(m.group(1));
-                total = total.plus(switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    case "d" -> Duration.ofDays(n);
-                    default -> Duration.ofDays(7 * n);
-                });
+                total = total.plus(
+                        switch (m.group(2)) {
+                            case "ms" -> Duration.ofMillis(n);
+                            case "s" -> Duration.ofSeconds(n);
+                            case "m" -> Duration.ofMinutes(n);
+                            case "h" -> Duration.ofHours(n);
+                            case "d" -> Duration.ofDays(n);
+                            default -> Duration.ofDays(7 * n);
+                        });
             }
         } catch (ArithmeticException | NumberFormatException tooBig) {
             return null;

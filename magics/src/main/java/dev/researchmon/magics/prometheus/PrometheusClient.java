@@ -3,7 +3,6 @@ package dev.researchmon.magics.prometheus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.researchmon.magics.api.MagicException;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -46,7 +45,8 @@ public final class PrometheusClient {
     public PrometheusClient(URI base, Duration timeout) {
         this.base = base;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
 
     public URI base() {
@@ -88,14 +88,19 @@ public final class PrometheusClient {
     }
 
     private JsonNode get(String pathAndQuery) throws MagicException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .timeout(timeout)
+                .GET()
+                .build();
         return answer(request);
     }
 
     private List<Series> post(String path, Map<String, String> form) throws MagicException {
         StringBuilder body = new StringBuilder();
         form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
-                .append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+                .append(k)
+                .append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -123,8 +128,8 @@ public final class PrometheusClient {
                     + " with something other than Prometheus's JSON; is " + base + " Prometheus?");
         }
         if (!"success".equals(root.path("status").asText())) {
-            throw new MagicException("Prometheus rejected the query: " + root.path("error").asText("HTTP "
-                    + response.statusCode()) + ".");
+            throw new MagicException("Prometheus rejected the query: "
+                    + root.path("error").asText("HTTP " + response.statusCode()) + ".");
         }
         return root;
     }
@@ -149,21 +154,24 @@ public final class PrometheusClient {
                 }
             }
             case "scalar" -> out.add(Series.of(Map.of(), List.of(sample(result))));
-            default -> throw new MagicException("Prometheus answered a " + type
-                    + " result, which cannot be shown as a table.");
+            default ->
+                throw new MagicException(
+                        "Prometheus answered a " + type + " result, which cannot be shown as a table.");
         }
         return out;
     }
 
     private static Map<String, String> labels(JsonNode metric) {
         Map<String, String> labels = new LinkedHashMap<>();
-        metric.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        metric.fields()
+                .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
         return labels;
     }
 
     /** {@code [1700000000.123, "4.5"]}; values come as strings because of NaN and Inf. */
     private static Series.Sample sample(JsonNode pair) {
-        return new Series.Sample(pair.path(0).asDouble(), parseValue(pair.path(1).asText()));
+        return new Series.Sample(
+                pair.path(0).asDouble(), parseValue(pair.path(1).asText()));
     }
 
     static double parseValue(String text) {

@@ -16,8 +16,7 @@ import java.util.stream.Collectors;
 public record Series(SortedMap<String, String> labels, List<Sample> samples) {
 
     /** A point: Unix time in seconds and the value ({@code NaN}, {@code +Inf} allowed). */
-    public record Sample(double time, double value) {
-    }
+    public record Sample(double time, double value) {}
 
     public Series {
         labels = new TreeMap<>(labels);

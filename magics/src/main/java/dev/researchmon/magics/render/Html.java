@@ -2,8 +2,7 @@ package dev.researchmon.magics.render;
 
 /** HTML and XML text escaping, shared by the tables and the SVG chart. */
 public final class Html {
-    private Html() {
-    }
+    private Html() {}
 
     public static String escape(String s) {
         StringBuilder sb = new StringBuilder(s.length());

@@ -1,7 +1,6 @@
 package dev.researchmon.magics.render;
 
 import dev.researchmon.magics.prometheus.Series;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -30,8 +29,7 @@ import java.util.stream.Collectors;
  */
 public final class Legends {
     /** A series and its panel target's legend format ({@code null} or blank: none). */
-    public record Entry(Series series, String format) {
-    }
+    public record Entry(Series series, String format) {}
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
     private static final String NAME = "__name__";
@@ -69,7 +67,8 @@ public final class Legends {
             if (same.size() < 2) {
                 continue;
             }
-            Set<String> differing = varyingLabels(same.stream().map(i -> entries.get(i).series()).toList());
+            Set<String> differing = varyingLabels(
+                    same.stream().map(i -> entries.get(i).series()).toList());
             for (int i : same) {
                 Entry e = entries.get(i);
                 Set<String> extra = new TreeSet<>(differing);

@@ -5,8 +5,7 @@ import java.util.Locale;
 
 /** How values are written in tables and on axes: short, exact for integers, never "1.0E9". */
 public final class Numbers {
-    private Numbers() {
-    }
+    private Numbers() {}
 
     public static String format(double v) {
         if (Double.isNaN(v)) {
@@ -20,11 +19,15 @@ public final class Numbers {
         }
         double abs = Math.abs(v);
         if (abs >= 1e-3 && abs < 1e9) {
-            return new BigDecimal(String.format(Locale.ROOT, "%.6g", v)).stripTrailingZeros().toPlainString();
+            return new BigDecimal(String.format(Locale.ROOT, "%.6g", v))
+                    .stripTrailingZeros()
+                    .toPlainString();
         }
         if (abs >= 1e9 && abs < 1e15) {
             // Unix timestamps and byte counts: keep every integer digit
-            return new BigDecimal(String.format(Locale.ROOT, "%.3f", v)).stripTrailingZeros().toPlainString();
+            return new BigDecimal(String.format(Locale.ROOT, "%.3f", v))
+                    .stripTrailingZeros()
+                    .toPlainString();
         }
         return String.format(Locale.ROOT, "%.4g", v);
     }
@@ -42,6 +45,9 @@ public final class Numbers {
             v /= 1000;
             i++;
         }
-        return new BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString() + prefixes[i];
+        return new BigDecimal(String.format(Locale.ROOT, "%.3g", v))
+                        .stripTrailingZeros()
+                        .toPlainString()
+                + prefixes[i];
     }
 }

@@ -12,7 +12,6 @@ import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.StateSetSnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,8 +26,7 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class SnapshotTable {
-    private SnapshotTable() {
-    }
+    private SnapshotTable() {}
 
     public static Table of(MetricSnapshots snapshots) {
         Table t = new Table(List.of("metric", "type", "labels", "value"));
@@ -75,10 +73,12 @@ public final class SnapshotTable {
         } else if (p instanceof HistogramSnapshot.HistogramDataPointSnapshot h) {
             return "count " + h.getCount() + ", sum " + (h.hasSum() ? Numbers.format(h.getSum()) : "-");
         } else if (p instanceof SummarySnapshot.SummaryDataPointSnapshot s) {
-            StringBuilder sb = new StringBuilder("count " + s.getCount() + ", sum "
-                    + (s.hasSum() ? Numbers.format(s.getSum()) : "-"));
+            StringBuilder sb = new StringBuilder(
+                    "count " + s.getCount() + ", sum " + (s.hasSum() ? Numbers.format(s.getSum()) : "-"));
             for (Quantile q : s.getQuantiles()) {
-                sb.append(", q").append(Numbers.format(q.getQuantile())).append(' ')
+                sb.append(", q")
+                        .append(Numbers.format(q.getQuantile()))
+                        .append(' ')
                         .append(Numbers.format(q.getValue()));
             }
             return sb.toString();

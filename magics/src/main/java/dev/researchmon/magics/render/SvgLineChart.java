@@ -1,7 +1,6 @@
 package dev.researchmon.magics.render;
 
 import dev.researchmon.magics.prometheus.Series;
-
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -46,14 +45,18 @@ public final class SvgLineChart {
             + ".rmc text.title{font-weight:600}"
             + "</style>\n";
 
-    private static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-            "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#5254a3", "#8ca252"};
+    private static final String[] PALETTE = {
+        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+        "#5254a3", "#8ca252"
+    };
     /** Average advance of an 11px sans-serif character, to lay out text without a font engine. */
     private static final double CHAR = 6.3;
+
     private static final int RIGHT = 16;
     private static final int LEGEND_LINE = 16;
-    private static final long[] TIME_STEPS = {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200,
-            10800, 21600, 43200, 86400, 172800, 604800};
+    private static final long[] TIME_STEPS = {
+        1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800
+    };
 
     private final String title;
     private final Unit unit;
@@ -105,8 +108,12 @@ public final class SvgLineChart {
         double[] range = valueRange(drawn);
         Unit.Scale scale = unit.scaleFor(Math.max(Math.abs(range[0]), Math.abs(range[1])));
         Axis y = Axis.nice(range[0] / scale.divisor(), range[1] / scale.divisor(), plotHeight >= 200 ? 5 : 4);
-        List<String> yLabels = y.ticks().stream().map(t -> Unit.significant(t) + scale.suffix()).toList();
-        int left = 12 + (int) Math.ceil(CHAR * yLabels.stream().mapToInt(String::length).max().orElse(1));
+        List<String> yLabels = y.ticks().stream()
+                .map(t -> Unit.significant(t) + scale.suffix())
+                .toList();
+        int left = 12
+                + (int) Math.ceil(
+                        CHAR * yLabels.stream().mapToInt(String::length).max().orElse(1));
         double x0 = start;
         double x1 = end > start ? end : start + 1;
         int plotWidth = width - left - RIGHT;
@@ -125,53 +132,96 @@ public final class SvgLineChart {
         header(svg);
         for (int i = 0; i < y.ticks().size(); i++) {
             double py = top + plotHeight - (y.ticks().get(i) - y.min()) / (y.max() - y.min()) * plotHeight;
-            svg.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>\n",
-                    left, py, left + plotWidth, py));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-                    left - 6, py + 4, Html.escape(yLabels.get(i))));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>\n",
+                    left,
+                    py,
+                    left + plotWidth,
+                    py));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                    left - 6,
+                    py + 4,
+                    Html.escape(yLabels.get(i))));
         }
         timeAxis(svg, x0, x1, left, plotWidth, top);
-        svg.append(String.format(Locale.ROOT, "<polyline class=\"axis\" fill=\"none\" points=\"%d,%d %d,%d %d,%d\"/>\n",
-                left, top, left, top + plotHeight, left + plotWidth, top + plotHeight));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<polyline class=\"axis\" fill=\"none\" points=\"%d,%d %d,%d %d,%d\"/>\n",
+                left,
+                top,
+                left,
+                top + plotHeight,
+                left + plotWidth,
+                top + plotHeight));
 
         for (int i = 0; i < drawn.size(); i++) {
             String color = PALETTE[i % PALETTE.length];
             Line line = drawn.get(i);
-            svg.append("<g data-series=\"").append(Html.escape(line.name())).append("\"><title>")
-                    .append(Html.escape(line.name().isEmpty() ? title : line.name())).append("</title>\n");
+            svg.append("<g data-series=\"")
+                    .append(Html.escape(line.name()))
+                    .append("\"><title>")
+                    .append(Html.escape(line.name().isEmpty() ? title : line.name()))
+                    .append("</title>\n");
             for (List<double[]> run : runs(line.samples(), gap)) {
                 StringBuilder points = new StringBuilder();
                 for (double[] p : run) {
                     double px = left + (p[0] - x0) / (x1 - x0) * plotWidth;
-                    double py = top + plotHeight - (p[1] / scale.divisor() - y.min()) / (y.max() - y.min()) * plotHeight;
+                    double py =
+                            top + plotHeight - (p[1] / scale.divisor() - y.min()) / (y.max() - y.min()) * plotHeight;
                     points.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
                 }
                 String pts = points.toString().trim();
                 if (run.size() == 1) {
                     // a point between gaps: a polyline of one point draws nothing
                     String[] xy = pts.split(",");
-                    svg.append("<circle class=\"point\" r=\"2.5\" cx=\"").append(xy[0]).append("\" cy=\"").append(xy[1])
-                            .append("\" fill=\"").append(color).append("\"/>\n");
+                    svg.append("<circle class=\"point\" r=\"2.5\" cx=\"")
+                            .append(xy[0])
+                            .append("\" cy=\"")
+                            .append(xy[1])
+                            .append("\" fill=\"")
+                            .append(color)
+                            .append("\"/>\n");
                 }
-                svg.append("<polyline class=\"series\" fill=\"none\" stroke-width=\"1.6\" stroke-linejoin=\"round\" stroke=\"")
-                        .append(color).append("\" points=\"").append(pts).append("\"/>\n");
+                svg.append(
+                                "<polyline class=\"series\" fill=\"none\" stroke-width=\"1.6\" stroke-linejoin=\"round\" stroke=\"")
+                        .append(color)
+                        .append("\" points=\"")
+                        .append(pts)
+                        .append("\"/>\n");
             }
             svg.append("</g>\n");
             if (legend) {
                 double[] place = legendPlaces.get(i);
                 int ly = legendTop + (int) place[1] * LEGEND_LINE;
                 int lx = (int) place[0];
-                svg.append(String.format(Locale.ROOT,
+                svg.append(String.format(
+                        Locale.ROOT,
                         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>\n",
-                        lx, ly, lx + 16, ly, color));
-                svg.append("<text class=\"legend\" x=\"").append(lx + 21).append("\" y=\"").append(ly + 4).append("\">")
-                        .append(Html.escape(fit(names.get(i), width - RIGHT - lx - 21))).append("</text>\n");
+                        lx,
+                        ly,
+                        lx + 16,
+                        ly,
+                        color));
+                svg.append("<text class=\"legend\" x=\"")
+                        .append(lx + 21)
+                        .append("\" y=\"")
+                        .append(ly + 4)
+                        .append("\">")
+                        .append(Html.escape(fit(names.get(i), width - RIGHT - lx - 21)))
+                        .append("</text>\n");
             }
         }
         if (more) {
-            svg.append("<text class=\"muted\" x=\"").append(left).append("\" y=\"")
-                    .append(legendTop + legendLines * LEGEND_LINE + 4).append("\">")
-                    .append(lines.size() - drawn.size()).append(" more series not drawn (narrow the query)</text>\n");
+            svg.append("<text class=\"muted\" x=\"")
+                    .append(left)
+                    .append("\" y=\"")
+                    .append(legendTop + legendLines * LEGEND_LINE + 4)
+                    .append("\">")
+                    .append(lines.size() - drawn.size())
+                    .append(" more series not drawn (narrow the query)</text>\n");
         }
         return svg.append("</svg>\n").toString();
     }
@@ -182,14 +232,21 @@ public final class SvgLineChart {
         int height = top + plotHeight + 12;
         StringBuilder svg = open(height);
         header(svg);
-        svg.append(String.format(Locale.ROOT,
+        svg.append(String.format(
+                Locale.ROOT,
                 "<rect class=\"grid\" fill=\"none\" stroke-dasharray=\"4 3\" x=\"12\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n",
-                top, width - 24, plotHeight));
+                top,
+                width - 24,
+                plotHeight));
         List<String> wrapped = wrap(reason, (int) ((width - 60) / CHAR));
         double y = top + plotHeight / 2.0 - (wrapped.size() - 1) * 8;
         for (String line : wrapped) {
-            svg.append(String.format(Locale.ROOT, "<text class=\"empty muted\" x=\"%d\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
-                    width / 2, y, Html.escape(line)));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text class=\"empty muted\" x=\"%d\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+                    width / 2,
+                    y,
+                    Html.escape(line)));
             y += 16;
         }
         return svg.append("</svg>\n").toString();
@@ -197,9 +254,15 @@ public final class SvgLineChart {
 
     private StringBuilder open(int height) {
         StringBuilder svg = new StringBuilder();
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"rmc\" width=\"").append(width)
-                .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ')
-                .append(height).append("\" font-size=\"11\" style=\"max-width:100%;height:auto\">\n");
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"rmc\" width=\"")
+                .append(width)
+                .append("\" height=\"")
+                .append(height)
+                .append("\" viewBox=\"0 0 ")
+                .append(width)
+                .append(' ')
+                .append(height)
+                .append("\" font-size=\"11\" style=\"max-width:100%;height:auto\">\n");
         svg.append(STYLE);
         svg.append("<rect class=\"bg\" width=\"100%\" height=\"100%\"/>\n");
         return svg;
@@ -211,13 +274,19 @@ public final class SvgLineChart {
         int zoneWidth = (int) (zoneName.length() * CHAR);
         svg.append("<text class=\"title\" x=\"12\" y=\"18\" font-size=\"13\">")
                 .append(Html.escape(fit(title, (int) ((width - 36 - zoneWidth) / 1.15))))
-                .append("<title>").append(Html.escape(title)).append("</title></text>\n");
+                .append("<title>")
+                .append(Html.escape(title))
+                .append("</title></text>\n");
         if (showZone) {
-            svg.append("<text class=\"muted zone\" x=\"").append(width - RIGHT).append("\" y=\"18\" text-anchor=\"end\">")
-                    .append(Html.escape(zoneName)).append("</text>\n");
+            svg.append("<text class=\"muted zone\" x=\"")
+                    .append(width - RIGHT)
+                    .append("\" y=\"18\" text-anchor=\"end\">")
+                    .append(Html.escape(zoneName))
+                    .append("</text>\n");
         }
         if (!subtitle.isEmpty()) {
-            svg.append("<text class=\"muted subtitle\" x=\"12\" y=\"33\">").append(Html.escape(fit(subtitle, width - 24)))
+            svg.append("<text class=\"muted subtitle\" x=\"12\" y=\"33\">")
+                    .append(Html.escape(fit(subtitle, width - 24)))
                     .append("</text>\n");
         }
     }
@@ -232,20 +301,32 @@ public final class SvgLineChart {
                 break;
             }
         }
-        DateTimeFormatter format = DateTimeFormatter.ofPattern(step < 60 ? "HH:mm:ss" : step < 86400 ? "HH:mm" : "MMM d",
-                Locale.ROOT).withZone(zone);
-        long offset = zone.getRules().getOffset(Instant.ofEpochSecond((long) x0)).getTotalSeconds();
+        DateTimeFormatter format = DateTimeFormatter.ofPattern(
+                        step < 60 ? "HH:mm:ss" : step < 86400 ? "HH:mm" : "MMM d", Locale.ROOT)
+                .withZone(zone);
+        long offset =
+                zone.getRules().getOffset(Instant.ofEpochSecond((long) x0)).getTotalSeconds();
         long first = (long) Math.ceil((x0 + offset) / step) * step - offset;
         for (long t = first; t <= x1; t += step) {
             double px = left + (t - x0) / (x1 - x0) * plotWidth;
-            svg.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n",
-                    px, top + plotHeight, px, top + plotHeight + 4));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n",
+                    px,
+                    top + plotHeight,
+                    px,
+                    top + plotHeight + 4));
             String label = format.format(Instant.ofEpochSecond(t));
             // labels near the ends are anchored inwards so that they stay inside the picture
             double half = label.length() * CHAR / 2;
             String anchor = px - half < left - 8 ? "start" : px + half > left + plotWidth + RIGHT ? "end" : "middle";
-            svg.append(String.format(Locale.ROOT, "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n",
-                    px, top + plotHeight + 17, anchor, label));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n",
+                    px,
+                    top + plotHeight + 17,
+                    anchor,
+                    label));
         }
     }
 
@@ -269,7 +350,7 @@ public final class SvgLineChart {
                 x = left;
                 line++;
             }
-            places.add(new double[]{x, line});
+            places.add(new double[] {x, line});
             x += w;
         }
         return places;
@@ -309,7 +390,7 @@ public final class SvgLineChart {
                 current = new ArrayList<>();
             }
             if (Double.isFinite(p.value())) {
-                current.add(new double[]{p.time(), p.value()});
+                current.add(new double[] {p.time(), p.value()});
             }
         }
         if (!current.isEmpty()) {
@@ -349,14 +430,14 @@ public final class SvgLineChart {
             }
         }
         if (min > max) {
-            return new double[]{0, 1};
+            return new double[] {0, 1};
         }
         // headroom, so that a line at its extreme is not drawn on the frame
         double pad = (max - min) * 0.05;
         if (unit.zeroBased() && min >= 0) {
-            return new double[]{0, max + pad};
+            return new double[] {0, max + pad};
         }
-        return new double[]{min - pad, max + pad};
+        return new double[] {min - pad, max + pad};
     }
 
     /** A y axis with round tick values covering [min, max]. */
@@ -370,7 +451,7 @@ public final class SvgLineChart {
             double rough = (hi - lo) / wanted;
             double magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
             double step = magnitude;
-            for (double m : new double[]{1, 2, 2.5, 5, 10}) {
+            for (double m : new double[] {1, 2, 2.5, 5, 10}) {
                 if (m * magnitude >= rough) {
                     step = m * magnitude;
                     break;
@@ -383,7 +464,10 @@ public final class SvgLineChart {
                 double v = start + i * step;
                 // rounded to the step's precision: 0.6000000000000001 is written 0.6
                 double rounded = Math.round(v / step) * step;
-                ticks.add(Math.abs(rounded) < step * 1e-9 ? 0.0 : Double.parseDouble(String.format(Locale.ROOT, "%.10g", rounded)));
+                ticks.add(
+                        Math.abs(rounded) < step * 1e-9
+                                ? 0.0
+                                : Double.parseDouble(String.format(Locale.ROOT, "%.10g", rounded)));
             }
             return new Axis(start, stop, ticks);
         }

@@ -1,7 +1,6 @@
 package dev.researchmon.magics.render;
 
 import dev.researchmon.magics.api.Display;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,11 +43,15 @@ public final class Table {
 
     public String html() {
         StringBuilder sb = new StringBuilder("<table>\n<thead><tr>");
-        headers.forEach(h -> sb.append("<th style=\"text-align:left\">").append(Html.escape(h)).append("</th>"));
+        headers.forEach(h -> sb.append("<th style=\"text-align:left\">")
+                .append(Html.escape(h))
+                .append("</th>"));
         sb.append("</tr></thead>\n<tbody>\n");
         for (List<String> row : rows) {
             sb.append("<tr>");
-            row.forEach(c -> sb.append("<td style=\"text-align:left\">").append(Html.escape(c)).append("</td>"));
+            row.forEach(c -> sb.append("<td style=\"text-align:left\">")
+                    .append(Html.escape(c))
+                    .append("</td>"));
             sb.append("</tr>\n");
         }
         return sb.append("</tbody>\n</table>").toString();

@@ -27,7 +27,14 @@ public final class Unit {
     private static final String[] SI = {"", "k", "M", "G", "T", "P"};
     private static final String[] IEC = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
 
-    private enum Kind { SI_NUMBER, BINARY, PERCENT_OF_ONE, PERCENT, DURATION, FIXED }
+    private enum Kind {
+        SI_NUMBER,
+        BINARY,
+        PERCENT_OF_ONE,
+        PERCENT,
+        DURATION,
+        FIXED
+    }
 
     private final String id;
     private final Kind kind;

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class MagicSignatureTest {
     private static final MagicSignature SUBCOMMANDS = MagicSignature.line("m", "sub-commands")
             .form(MagicSignature.form())
-            .form(MagicSignature.subcommand("show").rest("EXPR", "an expression")
+            .form(MagicSignature.subcommand("show")
+                    .rest("EXPR", "an expression")
                     .option("--range", "30m")
                     .optionWithoutDefault("--step", "15s"))
             .build();
@@ -21,7 +22,8 @@ class MagicSignatureTest {
             .build();
 
     private static MagicCall call(String name, String line) {
-        List<String> words = line.isBlank() ? List.of() : Arrays.asList(line.strip().split("\\s+"));
+        List<String> words =
+                line.isBlank() ? List.of() : Arrays.asList(line.strip().split("\\s+"));
         return new MagicCall(name, line, words, null);
     }
 

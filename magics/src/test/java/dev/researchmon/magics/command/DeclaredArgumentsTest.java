@@ -31,18 +31,22 @@ class DeclaredArgumentsTest {
     void usageLines_areTheDocumentedOnes() {
         Map<String, String> usages = new TreeMap<>();
         magics().forEach((name, m) -> usages.put(name, m.usage()));
-        assertEquals(Map.of(
-                "%dashboard", "%dashboard [ROW|PANEL ...] [--range 1h] [--notebook this|all]",
-                "%gpu", "%gpu",
-                "%metrics", "%metrics | %metrics query PROMQL | %metrics plot PROMQL [--range 30m] [--step 15s]",
-                "%monitoring", "%monitoring on|off|status | %monitoring cells [on|off]",
-                "%%timed", "%%timed NAME"), usages);
+        assertEquals(
+                Map.of(
+                        "%dashboard", "%dashboard [ROW|PANEL ...] [--range 1h] [--notebook this|all]",
+                        "%gpu", "%gpu",
+                        "%metrics",
+                                "%metrics | %metrics query PROMQL | %metrics plot PROMQL [--range 30m] [--step 15s]",
+                        "%monitoring", "%monitoring on|off|status | %monitoring cells [on|off]",
+                        "%%timed", "%%timed NAME"),
+                usages);
     }
 
     @Test
     void everyMagic_answersAnUnknownOptionWithItsUsage() {
         magics().forEach((name, magic) -> {
-            MagicCall call = new MagicCall(magic.name(), "--bogus", List.of("--bogus"), magic.isCellMagic() ? "1" : null);
+            MagicCall call =
+                    new MagicCall(magic.name(), "--bogus", List.of("--bogus"), magic.isCellMagic() ? "1" : null);
             MagicUsageException e = assertThrows(MagicUsageException.class, () -> magic.execute(call, ctx), name);
             assertTrue(e.getMessage().startsWith("usage: " + magic.usage() + " ("), e.getMessage());
             assertTrue(e.getMessage().contains("--bogus"), e.getMessage());

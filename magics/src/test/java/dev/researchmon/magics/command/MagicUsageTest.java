@@ -1,20 +1,19 @@
 package dev.researchmon.magics.command;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.researchmon.magics.TestContext;
 import dev.researchmon.magics.api.Magic;
 import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.api.MagicUsageException;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Every magic answers a wrong or missing argument with its usage line. */
 class MagicUsageTest {
@@ -22,7 +21,8 @@ class MagicUsageTest {
     private final TestContext ctx = new TestContext("k1", "nb.ipynb");
 
     private static MagicCall line(String name, String argLine) {
-        List<String> args = argLine.isBlank() ? List.of() : Arrays.asList(argLine.trim().split("\\s+"));
+        List<String> args =
+                argLine.isBlank() ? List.of() : Arrays.asList(argLine.trim().split("\\s+"));
         return new MagicCall(name, argLine, args, null);
     }
 
@@ -75,8 +75,10 @@ class MagicUsageTest {
 
     @Test
     void timed_withTheNameOfABuiltInMetric_printsUsageInsteadOfAStackTrace() {
-        assertUsage(new TimedMagic(session),
-                new MagicCall("timed", "notebook_cell_duration_seconds", List.of("notebook_cell_duration_seconds"), "1"),
+        assertUsage(
+                new TimedMagic(session),
+                new MagicCall(
+                        "timed", "notebook_cell_duration_seconds", List.of("notebook_cell_duration_seconds"), "1"),
                 "cannot be used");
     }
 
@@ -86,20 +88,28 @@ class MagicUsageTest {
         ctx.evaluatingWith(code -> {
             throw new dev.researchmon.magics.api.MagicException("boom");
         });
-        assertThrows(dev.researchmon.magics.api.MagicException.class,
+        assertThrows(
+                dev.researchmon.magics.api.MagicException.class,
                 () -> m.execute(new MagicCall("timed", "epoch_seconds", List.of("epoch_seconds"), "work();"), ctx));
         assertEquals(List.of("work();"), ctx.evaluated);
         var snapshot = session.scrape().stream()
-                .filter(s -> s.getMetadata().getPrometheusName().equals("epoch_seconds")).findFirst().orElseThrow();
-        assertEquals(1, ((io.prometheus.metrics.model.snapshots.HistogramSnapshot) snapshot)
-                .getDataPoints().get(0).getCount());
+                .filter(s -> s.getMetadata().getPrometheusName().equals("epoch_seconds"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                1,
+                ((io.prometheus.metrics.model.snapshots.HistogramSnapshot) snapshot)
+                        .getDataPoints()
+                        .get(0)
+                        .getCount());
     }
 
     @Test
     void malformedServiceUrl_isOneSentenceNamingTheVariable() {
-        MonitoringSession bad = new MonitoringSession(Map.of("RESEARCH_MONITOR_PROMETHEUS_URL", "localhost:9090"),
-                new PrometheusRegistry());
-        var e = assertThrows(dev.researchmon.magics.api.MagicException.class,
+        MonitoringSession bad = new MonitoringSession(
+                Map.of("RESEARCH_MONITOR_PROMETHEUS_URL", "localhost:9090"), new PrometheusRegistry());
+        var e = assertThrows(
+                dev.researchmon.magics.api.MagicException.class,
                 () -> new MetricsMagic(bad).execute(line("metrics", "query up"), ctx));
         assertTrue(e.getMessage().contains("RESEARCH_MONITOR_PROMETHEUS_URL"), e.getMessage());
     }

@@ -1,13 +1,12 @@
 package dev.researchmon.magics.command;
 
-import dev.researchmon.magics.api.MagicUsageException;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.researchmon.magics.api.MagicUsageException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class MetricsArgsTest {
 
@@ -18,7 +17,8 @@ class MetricsArgsTest {
 
     @Test
     void query_keepsPromqlWithSpacesQuotesAndBracesUntouched() throws Exception {
-        MetricsArgs a = MetricsArgs.parse("query sum by (status) (notebook_cells_executed_total{notebook=\"a b.ipynb\"})");
+        MetricsArgs a =
+                MetricsArgs.parse("query sum by (status) (notebook_cells_executed_total{notebook=\"a b.ipynb\"})");
         assertEquals(MetricsArgs.Mode.QUERY, a.mode());
         assertEquals("sum by (status) (notebook_cells_executed_total{notebook=\"a b.ipynb\"})", a.promql());
     }
@@ -40,7 +40,9 @@ class MetricsArgsTest {
 
     @Test
     void plot_compoundDurations_addUp() throws Exception {
-        assertEquals(Duration.ofMinutes(90), MetricsArgs.parse("plot up --range 1h30m").range());
+        assertEquals(
+                Duration.ofMinutes(90),
+                MetricsArgs.parse("plot up --range 1h30m").range());
     }
 
     @Test

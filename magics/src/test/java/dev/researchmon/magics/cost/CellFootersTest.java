@@ -11,17 +11,17 @@ import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.command.MonitoringMagic;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** {@code %monitoring cells}: footers under cells while on, none while off, and the table of the last cells. */
 class CellFootersTest {
 
     private static Display monitoring(MonitoringSession session, TestContext ctx, String args) throws Exception {
-        return new MonitoringMagic(session).execute(new MagicCall("monitoring", args, List.of(args.split(" ")), null), ctx);
+        return new MonitoringMagic(session)
+                .execute(new MagicCall("monitoring", args, List.of(args.split(" ")), null), ctx);
     }
 
     /** What the kernel does around a cell: start, then finish with the threads' usage. */
@@ -40,7 +40,9 @@ class CellFootersTest {
         runCell(ctx, 3, new CellUsage(Duration.ofNanos(300_000), 250_000L, 2_000L));
         assertEquals(2, ctx.displayed.size());
         String footer = ctx.displayed.get(0).data().get("text/plain");
-        assertEquals("cell 2: wall 1.50 s | cpu 1.20 s | allocated 104.9 MB | gc ", footer.substring(0, footer.indexOf("gc ") + 3));
+        assertEquals(
+                "cell 2: wall 1.50 s | cpu 1.20 s | allocated 104.9 MB | gc ",
+                footer.substring(0, footer.indexOf("gc ") + 3));
         assertTrue(footer.contains("peak heap "), footer);
         assertTrue(ctx.displayed.get(0).data().get("text/html").contains("research-cell-cost"));
         assertTrue(ctx.displayed.get(1).data().get("text/plain").startsWith("cell 3: wall 300 us | cpu 250 us"));
@@ -67,8 +69,11 @@ class CellFootersTest {
     @Test
     void monitoringCells_badWord_isTheUsageLine() {
         MonitoringSession session = new MonitoringSession(Map.of(), new PrometheusRegistry());
-        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.researchmon.magics.api.MagicUsageException.class,
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.researchmon.magics.api.MagicUsageException.class,
                 () -> monitoring(session, new TestContext("k", ""), "cells maybe"));
-        assertTrue(e.getMessage().startsWith("usage: %monitoring on|off|status | %monitoring cells [on|off]"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("usage: %monitoring on|off|status | %monitoring cells [on|off]"),
+                e.getMessage());
     }
 }

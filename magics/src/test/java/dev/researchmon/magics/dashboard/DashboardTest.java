@@ -1,13 +1,12 @@
 package dev.researchmon.magics.dashboard;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class DashboardTest {
 
@@ -15,7 +14,9 @@ class DashboardTest {
     void packaged_isTheProvisionedDashboard_withItsRowsVariablesAndUnits() {
         Dashboard d = Dashboard.packaged();
         assertEquals("research-environment", d.uid());
-        assertTrue(d.variables().containsAll(List.of("instance", "gpu", "notebook")), d.variables().toString());
+        assertTrue(
+                d.variables().containsAll(List.of("instance", "gpu", "notebook")),
+                d.variables().toString());
         assertFalse(d.find("GPUs").isEmpty());
         Dashboard.Panel memory = d.panel("kernel memory").orElseThrow();
         assertEquals(Dashboard.Type.TIMESERIES, memory.type());
@@ -35,11 +36,20 @@ class DashboardTest {
                   {"type": "row", "id": 5, "title": "Closed", "collapsed": true, "panels": [
                     {"type": "timeseries", "id": 6, "title": "B", "targets": [{"expr": "b"}]}]}
                 ]}"""));
-        assertEquals(List.of("", "Open", "Closed"), d.rows().stream().map(Dashboard.Row::title).toList());
-        assertEquals(List.of("Top", "A", "B"), d.panels().stream().map(Dashboard.Panel::title).toList());
-        assertEquals(List.of(new Dashboard.Target("a", "{{x}}")), d.panel("A").orElseThrow().targets());
-        assertEquals(List.of("B"), d.find("closed").stream().map(Dashboard.Panel::title).toList());
-        assertEquals(List.of("A"), d.find("3").stream().map(Dashboard.Panel::title).toList());
+        assertEquals(
+                List.of("", "Open", "Closed"),
+                d.rows().stream().map(Dashboard.Row::title).toList());
+        assertEquals(
+                List.of("Top", "A", "B"),
+                d.panels().stream().map(Dashboard.Panel::title).toList());
+        assertEquals(
+                List.of(new Dashboard.Target("a", "{{x}}")),
+                d.panel("A").orElseThrow().targets());
+        assertEquals(
+                List.of("B"),
+                d.find("closed").stream().map(Dashboard.Panel::title).toList());
+        assertEquals(
+                List.of("A"), d.find("3").stream().map(Dashboard.Panel::title).toList());
         assertTrue(d.find("nothing").isEmpty());
     }
 }

@@ -1,12 +1,11 @@
 package dev.researchmon.magics.dashboard;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class QueryVariablesTest {
     private static final Duration HOUR = Duration.ofHours(1);
@@ -20,7 +19,8 @@ class QueryVariablesTest {
     @Test
     void chosenVariable_becomesItsValue_inEverySyntaxGrafanaKnows() {
         QueryVariables v = vars(List.of("notebook"), Map.of("notebook", QueryVariables.exactly("a.ipynb")));
-        assertEquals("x{notebook=~\"a\\\\.ipynb\"} y{notebook=~\"a\\\\.ipynb\"} z{notebook=~\"a\\\\.ipynb\"}",
+        assertEquals(
+                "x{notebook=~\"a\\\\.ipynb\"} y{notebook=~\"a\\\\.ipynb\"} z{notebook=~\"a\\\\.ipynb\"}",
                 v.fill("x{notebook=~\"$notebook\"} y{notebook=~\"${notebook}\"} z{notebook=~\"[[notebook]]\"}"));
     }
 
@@ -28,7 +28,8 @@ class QueryVariablesTest {
     void declaredVariableWithoutAChoice_matchesEverything() {
         // helper dashboards may add variables (host, gpu, ...): each one the magic does not fill is "All"
         QueryVariables v = vars(List.of("instance", "gpu", "host", "cluster"), Map.of());
-        assertEquals("m{instance=~\".*\", gpu=~\".*\", host=~\".*\", c=~\".*\"}",
+        assertEquals(
+                "m{instance=~\".*\", gpu=~\".*\", host=~\".*\", c=~\".*\"}",
                 v.fill("m{instance=~\"$instance\", gpu=~\"$gpu\", host=~\"${host}\", c=~\"${cluster:regex}\"}"));
     }
 
@@ -40,17 +41,19 @@ class QueryVariablesTest {
     @Test
     void rateInterval_isFourScrapesOrAStepAndAScrape_likeGrafana() {
         assertEquals("rate(x[60s])", vars(List.of(), Map.of()).fill("rate(x[$__rate_interval])"));
-        QueryVariables coarse = new QueryVariables(List.of(), Map.of(), Duration.ofDays(1), Duration.ofMinutes(6), SCRAPE);
+        QueryVariables coarse =
+                new QueryVariables(List.of(), Map.of(), Duration.ofDays(1), Duration.ofMinutes(6), SCRAPE);
         assertEquals("rate(x[375s])", coarse.fill("rate(x[$__rate_interval])"));
-        QueryVariables fast = new QueryVariables(List.of(), Map.of(), Duration.ofMinutes(2), Duration.ofSeconds(1),
-                Duration.ofMillis(200));
+        QueryVariables fast = new QueryVariables(
+                List.of(), Map.of(), Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofMillis(200));
         assertEquals("rate(x[1200ms])", fast.fill("rate(x[$__rate_interval])"));
     }
 
     @Test
     void rangeAndInterval_becomeTheShownRangeAndTheStep() {
         QueryVariables v = vars(List.of(), Map.of());
-        assertEquals("increase(x[3600s]) 15s 3600 15000",
+        assertEquals(
+                "increase(x[3600s]) 15s 3600 15000",
                 v.fill("increase(x[$__range]) $__interval $__range_s $__interval_ms"));
     }
 

@@ -1,18 +1,17 @@
 package dev.researchmon.magics.gpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.researchmon.magics.api.Display;
-import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.OptionalDouble;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Reads what client_java's own protobuf writer produces, the format the sidecar serves. */
 class GpuReaderTest {
@@ -24,7 +23,11 @@ class GpuReaderTest {
     }
 
     private static Gauge perGpu(PrometheusRegistry r, String name) {
-        return Gauge.builder().name(name).help(name).labelNames("gpu", "uuid", "name").register(r);
+        return Gauge.builder()
+                .name(name)
+                .help(name)
+                .labelNames("gpu", "uuid", "name")
+                .register(r);
     }
 
     @Test
@@ -39,7 +42,11 @@ class GpuReaderTest {
         used.labelValues("0", "GPU-a", "Stub H100").set(1024.0 * 1024 * 1024);
         total.labelValues("0", "GPU-a", "Stub H100").set(80.0 * 1024 * 1024 * 1024);
         temp.labelValues("0", "GPU-a", "Stub H100").set(41);
-        Counter.builder().name("notebook_cells_executed_total").help("x").register(r).inc();
+        Counter.builder()
+                .name("notebook_cells_executed_total")
+                .help("x")
+                .register(r)
+                .inc();
 
         GpuState state = roundTrip(r);
 
@@ -63,13 +70,20 @@ class GpuReaderTest {
     void perNotebookMemory_showsWhichNotebooksHoldIt() throws Exception {
         PrometheusRegistry r = new PrometheusRegistry();
         perGpu(r, "gpu_memory_used_bytes").labelValues("0", "GPU-a", "Stub").set(3e9);
-        Gauge.builder().name(GpuReader.NOTEBOOK_MEMORY).help("x").labelNames("gpu", "uuid", "name", "kernel_id", "notebook")
-                .register(r).labelValues("0", "GPU-a", "Stub", "k-1", "train.ipynb").set(512.0 * 1024 * 1024);
+        Gauge.builder()
+                .name(GpuReader.NOTEBOOK_MEMORY)
+                .help("x")
+                .labelNames("gpu", "uuid", "name", "kernel_id", "notebook")
+                .register(r)
+                .labelValues("0", "GPU-a", "Stub", "k-1", "train.ipynb")
+                .set(512.0 * 1024 * 1024);
 
         GpuState state = roundTrip(r);
 
         assertEquals(1, state.holders().size());
-        assertEquals(new GpuState.Holder("0", "train.ipynb", "k-1", 512.0 * 1024 * 1024), state.holders().get(0));
+        assertEquals(
+                new GpuState.Holder("0", "train.ipynb", "k-1", 512.0 * 1024 * 1024),
+                state.holders().get(0));
         Display d = GpuView.render(state);
         assertTrue(d.data().get("text/plain").contains("train.ipynb"));
         assertTrue(d.data().get("text/html").contains("<td style=\"text-align:left\">512 MiB</td>"));
@@ -78,7 +92,11 @@ class GpuReaderTest {
     @Test
     void noGpuFamilies_isOneClearLine() throws Exception {
         PrometheusRegistry r = new PrometheusRegistry();
-        Counter.builder().name("notebook_cells_executed_total").help("x").register(r).inc();
+        Counter.builder()
+                .name("notebook_cells_executed_total")
+                .help("x")
+                .register(r)
+                .inc();
         Display d = GpuView.render(roundTrip(r));
         assertEquals(GpuView.NO_GPU, d.data().get("text/plain"));
     }

@@ -1,17 +1,16 @@
 package dev.researchmon.magics.monitor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.researchmon.report.ReportAck;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The reporter's threading: it never makes the cell wait and it counts failures. The real sidecar
@@ -35,11 +34,10 @@ class ReporterTest {
             }
 
             @Override
-            public void forget() {
-            }
+            public void forget() {}
         };
-        Reporter r = new Reporter(MetricSnapshots::of, hanging, Duration.ofHours(1), Duration.ofMillis(10),
-                Clock.systemUTC());
+        Reporter r = new Reporter(
+                MetricSnapshots::of, hanging, Duration.ofHours(1), Duration.ofMillis(10), Clock.systemUTC());
         r.start();
         assertTrue(firstSendStarted.await(5, TimeUnit.SECONDS));
         long t0 = System.nanoTime();
@@ -54,8 +52,11 @@ class ReporterTest {
             Thread.sleep(10);
         }
         r.stop();
-        assertEquals(3, sends.get(), "1000 nudges during one hanging send coalesce into one more report, "
-                + "and stopping sends the last one");
+        assertEquals(
+                3,
+                sends.get(),
+                "1000 nudges during one hanging send coalesce into one more report, "
+                        + "and stopping sends the last one");
     }
 
     @Test
@@ -69,16 +70,15 @@ class ReporterTest {
             }
 
             @Override
-            public void forget() {
-            }
+            public void forget() {}
         };
         // A gap wide enough that a loaded machine's scheduling noise (tens to hundreds of ms) cannot
         // blur "waited for the gap" into "went out at once".
-        Reporter r = new Reporter(MetricSnapshots::of, counting, Duration.ofHours(1), Duration.ofMillis(2000),
-                Clock.systemUTC());
+        Reporter r = new Reporter(
+                MetricSnapshots::of, counting, Duration.ofHours(1), Duration.ofMillis(2000), Clock.systemUTC());
         r.start();
         awaitSends(r, 1);
-        for (int i = 0; i < 100; i++) {   // a burst of quick cells right after a report
+        for (int i = 0; i < 100; i++) { // a burst of quick cells right after a report
             r.nudge();
         }
         awaitSends(r, 2);
@@ -86,12 +86,13 @@ class ReporterTest {
         assertEquals(2, sentAt.size(), "the burst shared one report");
         assertTrue(sentAt.get(1) - sentAt.get(0) >= TimeUnit.MILLISECONDS.toNanos(1990), "kept the gap");
 
-        Thread.sleep(2200);                 // quiet for longer than the gap
+        Thread.sleep(2200); // quiet for longer than the gap
         long nudgedAt = System.nanoTime();
         r.nudge();
         awaitSends(r, 3);
         r.stop();
-        assertTrue(sentAt.get(2) - nudgedAt < TimeUnit.MILLISECONDS.toNanos(1500),
+        assertTrue(
+                sentAt.get(2) - nudgedAt < TimeUnit.MILLISECONDS.toNanos(1500),
                 "after a quiet spell the report goes out at once, not a gap later");
     }
 
@@ -112,11 +113,10 @@ class ReporterTest {
             }
 
             @Override
-            public void forget() {
-            }
+            public void forget() {}
         };
-        Reporter r = new Reporter(MetricSnapshots::of, down, Duration.ofMillis(20), Duration.ofMillis(10),
-                Clock.systemUTC());
+        Reporter r = new Reporter(
+                MetricSnapshots::of, down, Duration.ofMillis(20), Duration.ofMillis(10), Clock.systemUTC());
         r.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (r.status().failures() < 3 && System.nanoTime() < deadline) {
@@ -125,7 +125,8 @@ class ReporterTest {
         r.stop();
         assertTrue(r.status().failures() >= 3);
         assertEquals(0, r.status().reportsSent());
-        assertEquals("sidecar at http://127.0.0.1:1 is down", r.status().lastError().orElseThrow());
+        assertEquals(
+                "sidecar at http://127.0.0.1:1 is down", r.status().lastError().orElseThrow());
     }
 
     @Test
@@ -142,17 +143,16 @@ class ReporterTest {
             }
 
             @Override
-            public void forget() {
-            }
+            public void forget() {}
         };
         // a gap of an hour: without the final report the last cells would never be sent
-        Reporter r = new Reporter(MetricSnapshots::of, recording, Duration.ofHours(1), Duration.ofHours(1),
-                Clock.systemUTC());
+        Reporter r = new Reporter(
+                MetricSnapshots::of, recording, Duration.ofHours(1), Duration.ofHours(1), Clock.systemUTC());
         r.start();
         awaitSends(r, 1);
         cells.set(3);
         r.nudge();
-        r.finalReport();   // what the shutdown hook runs when the kernel exits
+        r.finalReport(); // what the shutdown hook runs when the kernel exits
         assertEquals(2, r.status().reportsSent(), "one report at start, one on exit");
         assertEquals(java.util.List.of(0, 3), cellsSeen);
         assertEquals(java.util.List.of(1L, 2L), sequences, "the final report's sequence follows the others");
@@ -177,8 +177,8 @@ class ReporterTest {
             }
         };
         // a gap of an hour: the %%timed cell just before %monitoring off would otherwise be lost
-        Reporter r = new Reporter(MetricSnapshots::of, recording, Duration.ofHours(1), Duration.ofHours(1),
-                Clock.systemUTC());
+        Reporter r = new Reporter(
+                MetricSnapshots::of, recording, Duration.ofHours(1), Duration.ofHours(1), Clock.systemUTC());
         r.start();
         awaitSends(r, 1);
         cells.set(1);
@@ -189,8 +189,11 @@ class ReporterTest {
 
     @Test
     void whatTheSidecarDropped_isInTheStatus_untilAReportIsAcceptedWhole() throws Exception {
-        java.util.concurrent.atomic.AtomicReference<ReportAck> answer = new java.util.concurrent.atomic.AtomicReference<>(
-                new ReportAck(2, 1, java.util.List.of(new ReportAck.Drop("reserved_name", 1, java.util.List.of("process_rows")))));
+        java.util.concurrent.atomic.AtomicReference<ReportAck> answer =
+                new java.util.concurrent.atomic.AtomicReference<>(new ReportAck(
+                        2,
+                        1,
+                        java.util.List.of(new ReportAck.Drop("reserved_name", 1, java.util.List.of("process_rows")))));
         ReportSink sidecar = new ReportSink() {
             @Override
             public ReportAck send(MetricSnapshots snapshots, long sequence) {
@@ -198,15 +201,15 @@ class ReporterTest {
             }
 
             @Override
-            public void forget() {
-            }
+            public void forget() {}
         };
-        Reporter r = new Reporter(MetricSnapshots::of, sidecar, Duration.ofHours(1), Duration.ofMillis(1),
-                Clock.systemUTC());
+        Reporter r = new Reporter(
+                MetricSnapshots::of, sidecar, Duration.ofHours(1), Duration.ofMillis(1), Clock.systemUTC());
         r.start();
         awaitSends(r, 1);
         assertEquals(1, r.status().rejectedSeries());
-        assertEquals(java.util.List.of("process_rows"), r.status().rejected().get(0).examples());
+        assertEquals(
+                java.util.List.of("process_rows"), r.status().rejected().get(0).examples());
 
         answer.set(new ReportAck(2, 0));
         r.nudge();

@@ -21,10 +21,14 @@ class SidecarLauncherTest {
     Path tmp;
 
     private SidecarLauncher launcher(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of("RESEARCH_MONITOR_HOME", tmp.resolve("state").toString(),
-                "PATH", tmp.resolve("empty-path").toString()));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "RESEARCH_MONITOR_HOME",
+                tmp.resolve("state").toString(),
+                "PATH",
+                tmp.resolve("empty-path").toString()));
         env.putAll(extra);
-        return new SidecarLauncher(MonitoringSettings.fromEnvironment(env), env, new SidecarProbe(java.time.Duration.ofSeconds(1)));
+        return new SidecarLauncher(
+                MonitoringSettings.fromEnvironment(env), env, new SidecarProbe(java.time.Duration.ofSeconds(1)));
     }
 
     private static Path executable(Path file) throws Exception {
@@ -40,22 +44,27 @@ class SidecarLauncherTest {
         Files.createDirectories(jar.getParent());
         Files.writeString(jar, "");
         Path launcherScript = executable(tmp.resolve("checkout/bin/metrics-sidecar"));
-        assertEquals(List.of("setsid", launcherScript.toString(), "--port", "9464", "--bind", "127.0.0.1"),
+        assertEquals(
+                List.of("setsid", launcherScript.toString(), "--port", "9464", "--bind", "127.0.0.1"),
                 launcher(Map.of(MonitoringSettings.SIDECAR_JAR, jar.toString())).command(9464));
     }
 
     @Test
     void withoutAJar_theLauncherOnPathIsRun_withTheSameFlags() throws Exception {
         Path onPath = executable(tmp.resolve("bin-dir/metrics-sidecar"));
-        assertEquals(List.of("setsid", onPath.toString(), "--port", "19464", "--bind", "127.0.0.1"),
+        assertEquals(
+                List.of("setsid", onPath.toString(), "--port", "19464", "--bind", "127.0.0.1"),
                 launcher(Map.of("PATH", onPath.getParent().toString())).command(19464));
     }
 
     @Test
     void noLauncherAnywhere_isOneSentenceSayingWhereItWasLookedFor() {
-        MagicException e = assertThrows(MagicException.class, () -> launcher(Map.of()).command(9464));
-        assertTrue(e.getMessage().contains("bin/metrics-sidecar was found neither beside "
-                + MonitoringSettings.SIDECAR_JAR), e.getMessage());
+        MagicException e =
+                assertThrows(MagicException.class, () -> launcher(Map.of()).command(9464));
+        assertTrue(
+                e.getMessage()
+                        .contains("bin/metrics-sidecar was found neither beside " + MonitoringSettings.SIDECAR_JAR),
+                e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
     }
     /**
@@ -75,10 +84,19 @@ class SidecarLauncherTest {
         try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        MagicException e = assertThrows(MagicException.class, () -> launcher(Map.of("PATH", script.getParent().toString(),
-                MonitoringSettings.SIDECAR_URL, "http://127.0.0.1:" + port)).start(java.time.Duration.ofSeconds(20)));
-        assertTrue(e.getMessage().startsWith("The sidecar could not listen at http://127.0.0.1:" + port
-                + ": Address already in use. Another program holds port " + port), e.getMessage());
+        MagicException e = assertThrows(
+                MagicException.class,
+                () -> launcher(Map.of(
+                                "PATH",
+                                script.getParent().toString(),
+                                MonitoringSettings.SIDECAR_URL,
+                                "http://127.0.0.1:" + port))
+                        .start(java.time.Duration.ofSeconds(20)));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("The sidecar could not listen at http://127.0.0.1:" + port
+                                + ": Address already in use. Another program holds port " + port),
+                e.getMessage());
         assertTrue(e.getMessage().contains(MonitoringSettings.SIDECAR_URL), e.getMessage());
         assertTrue(e.getMessage().contains("exited with status 1"), e.getMessage());
     }
@@ -88,10 +106,16 @@ class SidecarLauncherTest {
         Path log = Files.writeString(dir.resolve("sidecar.log"), "old: Address already in use\n");
         long from = Files.size(log);
         assertTrue(SidecarLauncher.lastLine(log, from).isEmpty());
-        Files.writeString(log, "starting\nmetrics-sidecar: --port: 70000 is not a port\n\n",
+        Files.writeString(
+                log,
+                "starting\nmetrics-sidecar: --port: 70000 is not a port\n\n",
                 java.nio.file.StandardOpenOption.APPEND);
-        assertEquals("metrics-sidecar: --port: 70000 is not a port", SidecarLauncher.lastLine(log, from).orElseThrow());
-        assertEquals("The sidecar could not start: --port: 70000 is not a port. ",
-                SidecarLauncher.whyItExited(SidecarLauncher.lastLine(log, from), java.net.URI.create("http://127.0.0.1:9464")));
+        assertEquals(
+                "metrics-sidecar: --port: 70000 is not a port",
+                SidecarLauncher.lastLine(log, from).orElseThrow());
+        assertEquals(
+                "The sidecar could not start: --port: 70000 is not a port. ",
+                SidecarLauncher.whyItExited(
+                        SidecarLauncher.lastLine(log, from), java.net.URI.create("http://127.0.0.1:9464")));
     }
 }

@@ -1,12 +1,11 @@
 package dev.researchmon.magics.render;
 
-import dev.researchmon.magics.prometheus.Series;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.researchmon.magics.prometheus.Series;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class LegendsTest {
 
@@ -33,8 +32,8 @@ class LegendsTest {
 
     @Test
     void differentMetrics_areNamedByMetric() {
-        Legends l = Legends.of(List.of(e(s("__name__", "heap_bytes", "job", "r"), null),
-                e(s("__name__", "rss_bytes", "job", "r"), null)));
+        Legends l = Legends.of(List.of(
+                e(s("__name__", "heap_bytes", "job", "r"), null), e(s("__name__", "rss_bytes", "job", "r"), null)));
         assertEquals(List.of("heap_bytes", "rss_bytes"), l.names());
         assertEquals("{job=\"r\"}", l.common());
     }

@@ -1,21 +1,20 @@
 package dev.researchmon.magics.render;
 
-import dev.researchmon.magics.prometheus.Series;
-import org.junit.jupiter.api.Test;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.xml.parsers.DocumentBuilderFactory;
+import dev.researchmon.magics.prometheus.Series;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 class SvgLineChartTest {
     private static final ZoneId UTC = ZoneOffset.UTC;
@@ -52,10 +51,17 @@ class SvgLineChartTest {
 
     @Test
     void twoSeries_drawTwoLinesAndALegendEntryEach() throws Exception {
-        Document d = parse(chart("rate(cells[1m])").render(List.of(line("ok", 1, 2, 3), line("error", 0, 0, 1)), 1000, 1030));
+        Document d = parse(
+                chart("rate(cells[1m])").render(List.of(line("ok", 1, 2, 3), line("error", 0, 0, 1)), 1000, 1030));
         assertEquals(2, byClass(d, "polyline", "series").size());
-        assertEquals(List.of("ok", "error"), byClass(d, "text", "legend").stream().map(Element::getTextContent).toList());
-        assertEquals(3, byClass(d, "polyline", "series").get(0).getAttribute("points").split(" ").length);
+        assertEquals(
+                List.of("ok", "error"),
+                byClass(d, "text", "legend").stream()
+                        .map(Element::getTextContent)
+                        .toList());
+        assertEquals(
+                3,
+                byClass(d, "polyline", "series").get(0).getAttribute("points").split(" ").length);
     }
 
     @Test
@@ -74,12 +80,14 @@ class SvgLineChartTest {
     @Test
     void pointsStayInsideThePlotArea() throws Exception {
         Document d = parse(chart("x").render(List.of(line("a", -5, 0, 1e6)), 1000, 1030));
-        String[] corners = byClass(d, "polyline", "axis").get(0).getAttribute("points").split(" ");
+        String[] corners =
+                byClass(d, "polyline", "axis").get(0).getAttribute("points").split(" ");
         double left = Double.parseDouble(corners[0].split(",")[0]);
         double top = Double.parseDouble(corners[0].split(",")[1]);
         double right = Double.parseDouble(corners[2].split(",")[0]);
         double bottom = Double.parseDouble(corners[2].split(",")[1]);
-        for (String p : byClass(d, "polyline", "series").get(0).getAttribute("points").split(" ")) {
+        for (String p :
+                byClass(d, "polyline", "series").get(0).getAttribute("points").split(" ")) {
             double x = Double.parseDouble(p.split(",")[0]);
             double y = Double.parseDouble(p.split(",")[1]);
             assertTrue(x >= left && x <= right, p);
@@ -90,7 +98,8 @@ class SvgLineChartTest {
     @Test
     void labelValuesAreEscaped() throws Exception {
         Document d = parse(chart("m{x=\"<\"}").render(List.of(line("notebook=\"<a&b>.ipynb\""), line("b", 1)), 0, 2));
-        assertEquals("notebook=\"<a&b>.ipynb\"", byClass(d, "text", "legend").get(0).getTextContent());
+        assertEquals(
+                "notebook=\"<a&b>.ipynb\"", byClass(d, "text", "legend").get(0).getTextContent());
     }
 
     @Test
@@ -107,7 +116,8 @@ class SvgLineChartTest {
         double width = Double.parseDouble(d.getDocumentElement().getAttribute("width"));
         for (Element e : legend) {
             assertTrue(Double.parseDouble(e.getAttribute("y")) < height, "legend entry below the picture");
-            assertTrue(Double.parseDouble(e.getAttribute("x")) + e.getTextContent().length() * 6.3 <= width + 1,
+            assertTrue(
+                    Double.parseDouble(e.getAttribute("x")) + e.getTextContent().length() * 6.3 <= width + 1,
                     "legend entry beyond the right edge: " + e.getTextContent());
         }
     }
@@ -150,9 +160,14 @@ class SvgLineChartTest {
 
     @Test
     void emptyChart_saysWhy() throws Exception {
-        Document d = parse(chart("GPU power").size(460, 150).renderEmpty(
-                "No data: the sidecar's GPU collector is failing (no NVIDIA GPU or NVML on this host)."));
-        String said = String.join(" ", byClass(d, "text", "empty").stream().map(Element::getTextContent).toList());
+        Document d = parse(chart("GPU power")
+                .size(460, 150)
+                .renderEmpty("No data: the sidecar's GPU collector is failing (no NVIDIA GPU or NVML on this host)."));
+        String said = String.join(
+                " ",
+                byClass(d, "text", "empty").stream()
+                        .map(Element::getTextContent)
+                        .toList());
         assertEquals("No data: the sidecar's GPU collector is failing (no NVIDIA GPU or NVML on this host).", said);
         assertEquals(0, byClass(d, "polyline", "series").size());
     }

@@ -19,20 +19,22 @@ import java.util.regex.Pattern;
  * store.hostInstructions();    // what each host passes, and which file to copy to it
  * }</pre>
  */
-public record CentralStore(String bind, int port, String retention, Optional<StoreCredentials> credentials,
-                           Optional<StoreTls> tls) {
+public record CentralStore(
+        String bind, int port, String retention, Optional<StoreCredentials> credentials, Optional<StoreTls> tls) {
     private static final Pattern RETENTION = Pattern.compile("[1-9][0-9]*[hdwy]");
     private static final Pattern ADDRESS = Pattern.compile("[0-9A-Za-z.:-]+");
 
     public CentralStore {
         if (!ADDRESS.matcher(bind).matches()) {
-            throw new ManagerException("--store-bind must be an address such as 0.0.0.0 or 127.0.0.1; got '" + bind + "'");
+            throw new ManagerException(
+                    "--store-bind must be an address such as 0.0.0.0 or 127.0.0.1; got '" + bind + "'");
         }
         if (port < 1 || port > 65535) {
             throw new ManagerException("--store-port must be a port number in 1..65535, not " + port);
         }
         if (!RETENTION.matcher(retention).matches()) {
-            throw new ManagerException("--store-retention must be a duration such as 90d, 12w or 1y; got '" + retention + "'");
+            throw new ManagerException(
+                    "--store-retention must be a duration such as 90d, 12w or 1y; got '" + retention + "'");
         }
     }
 
@@ -46,7 +48,8 @@ public record CentralStore(String bind, int port, String retention, Optional<Sto
 
     /** A probe of its health endpoint: over https it trusts the store's own certificate, and only that. */
     public HealthProbe healthProbe() {
-        return tls.map(t -> new HealthProbe(PinnedCertificate.context(t.certificate()))).orElseGet(HealthProbe::new);
+        return tls.map(t -> new HealthProbe(PinnedCertificate.context(t.certificate())))
+                .orElseGet(HealthProbe::new);
     }
 
     /** The URL to give each host's {@code --remote-write}, as seen from this machine. */
@@ -61,17 +64,25 @@ public record CentralStore(String bind, int port, String retention, Optional<Sto
      */
     public List<String> hostInstructions() {
         StringBuilder command = new StringBuilder("hosts ship with: --remote-write " + remoteWriteUrl());
-        credentials.ifPresent(c -> command.append(" --remote-write-basic-auth-user ").append(c.user())
-                .append(" --remote-write-password-file ").append(c.passwordFile()));
-        tls.ifPresent(t -> command.append(" --remote-write-ca-file ").append(t.selfSigned() ? t.certFile() : "CA-FILE"));
+        credentials.ifPresent(c -> command.append(" --remote-write-basic-auth-user ")
+                .append(c.user())
+                .append(" --remote-write-password-file ")
+                .append(c.passwordFile()));
+        tls.ifPresent(
+                t -> command.append(" --remote-write-ca-file ").append(t.selfSigned() ? t.certFile() : "CA-FILE"));
         List<String> lines = new ArrayList<>(List.of(command.toString()));
-        credentials.ifPresent(c -> lines.add("  copy " + c.passwordFile() + " to each host (mode 600) and give its path "
-                + "there; the same password lets Grafana read the store"));
-        tls.ifPresent(t -> lines.add(t.selfSigned()
-                ? "  copy " + t.certFile() + " to each host too: the certificate signed itself, so it is its own CA"
-                : "  CA-FILE: the CA certificate that signed " + t.certFile() + ", on each host"));
-        credentials.ifPresent(c -> lines.add("  admin key (delete_series, snapshots, force_merge, resetRollupResultCache, "
-                + "/metrics, /flags, /debug/pprof/ as ?authKey=): " + c.adminKeyFile() + "; keep it on this machine"));
+        credentials.ifPresent(
+                c -> lines.add("  copy " + c.passwordFile() + " to each host (mode 600) and give its path "
+                        + "there; the same password lets Grafana read the store"));
+        tls.ifPresent(t -> lines.add(
+                t.selfSigned()
+                        ? "  copy " + t.certFile()
+                                + " to each host too: the certificate signed itself, so it is its own CA"
+                        : "  CA-FILE: the CA certificate that signed " + t.certFile() + ", on each host"));
+        credentials.ifPresent(
+                c -> lines.add("  admin key (delete_series, snapshots, force_merge, resetRollupResultCache, "
+                        + "/metrics, /flags, /debug/pprof/ as ?authKey=): " + c.adminKeyFile()
+                        + "; keep it on this machine"));
         return lines;
     }
 }

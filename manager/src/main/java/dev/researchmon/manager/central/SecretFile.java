@@ -25,11 +25,11 @@ import java.util.Set;
 public final class SecretFile {
     /** 256 bits; the issue asks for at least 128. */
     static final int RANDOM_BYTES = 32;
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
-    private SecretFile() {
-    }
+    private SecretFile() {}
 
     /**
      * Writes a new random secret to {@code file} unless it exists; returns whether it wrote one. The

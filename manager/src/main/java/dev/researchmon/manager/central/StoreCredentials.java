@@ -39,13 +39,21 @@ public record StoreCredentials(String user, Path passwordFile, Path adminKeyFile
      * VictoriaMetrics' per-endpoint auth keys, as {@code -envflag.enable} spells them: the flag's name
      * with '.' as '_'.
      */
-    static final java.util.List<String> AUTH_KEY_VARIABLES = java.util.List.of("deleteAuthKey", "snapshotAuthKey",
-            "forceMergeAuthKey", "forceFlushAuthKey", "search_resetCacheAuthKey", "flagsAuthKey", "metricsAuthKey",
-            "pprofAuthKey", "configAuthKey");
+    static final java.util.List<String> AUTH_KEY_VARIABLES = java.util.List.of(
+            "deleteAuthKey",
+            "snapshotAuthKey",
+            "forceMergeAuthKey",
+            "forceFlushAuthKey",
+            "search_resetCacheAuthKey",
+            "flagsAuthKey",
+            "metricsAuthKey",
+            "pprofAuthKey",
+            "configAuthKey");
 
     public StoreCredentials {
         if (!USER.matcher(user).matches()) {
-            throw new ManagerException("--store-user must be 1 to 64 letters, digits, '.', '_' or '-'; got '" + user + "'");
+            throw new ManagerException(
+                    "--store-user must be 1 to 64 letters, digits, '.', '_' or '-'; got '" + user + "'");
         }
         passwordFile = passwordFile.toAbsolutePath().normalize();
         adminKeyFile = adminKeyFile.toAbsolutePath().normalize();
@@ -63,7 +71,8 @@ public record StoreCredentials(String user, Path passwordFile, Path adminKeyFile
             if (!Files.isRegularFile(passwordFile) || !Files.isReadable(passwordFile)) {
                 throw new ManagerException("--store-password-file: " + passwordFile + " is not a readable file");
             }
-            SecretFile.read(passwordFile); // an empty file is a mistake to report now, not a store that refuses everyone
+            SecretFile.read(
+                    passwordFile); // an empty file is a mistake to report now, not a store that refuses everyone
         } else {
             generated = SecretFile.createIfAbsent(passwordFile);
         }

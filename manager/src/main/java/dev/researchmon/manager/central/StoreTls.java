@@ -32,8 +32,8 @@ public record StoreTls(Path certFile, Path keyFile) {
         StoreTls tls = new StoreTls(certFile, keyFile);
         for (Path file : List.of(tls.certFile, tls.keyFile)) {
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-                throw new ManagerException((file == tls.certFile ? "--store-tls-cert" : "--store-tls-key") + ": "
-                        + file + " is not a readable file");
+                throw new ManagerException((file == tls.certFile ? "--store-tls-cert" : "--store-tls-key") + ": " + file
+                        + " is not a readable file");
             }
         }
         tls.certificate();
@@ -45,7 +45,8 @@ public record StoreTls(Path certFile, Path keyFile) {
         try (InputStream in = Files.newInputStream(certFile)) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         } catch (IOException | GeneralSecurityException | ClassCastException e) {
-            throw new ManagerException("--store-tls-cert: " + certFile + " is not a PEM certificate: " + e.getMessage(), e);
+            throw new ManagerException(
+                    "--store-tls-cert: " + certFile + " is not a PEM certificate: " + e.getMessage(), e);
         }
     }
 

@@ -33,8 +33,7 @@ public final class DockerConnection {
     // creating and stopping containers can take a while; pulls are bounded by the caller
     private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(5);
 
-    private DockerConnection() {
-    }
+    private DockerConnection() {}
 
     public static DockerClient open(String host) {
         return open(host, RESPONSE_TIMEOUT);
@@ -51,7 +50,8 @@ public final class DockerConnection {
         // zerodep's response timeout does not reach reads on a unix socket: a peer that accepts and
         // never answers would block forever, so the ping runs on its own thread and is abandoned
         // (its socket closed) when the deadline passes.
-        CompletableFuture<Void> ping = CompletableFuture.runAsync(() -> docker.pingCmd().exec(), PINGER);
+        CompletableFuture<Void> ping =
+                CompletableFuture.runAsync(() -> docker.pingCmd().exec(), PINGER);
         try {
             ping.get(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return Optional.empty();

@@ -63,8 +63,8 @@ public final class DockerRuntime implements StackRuntime {
     private final HealthProbe probe = new HealthProbe();
 
     /** @param stackLoader reads compose.yaml, with compose.gpu.yaml applied when given true */
-    public DockerRuntime(String host, Function<Boolean, StackDescription> stackLoader, Duration healthTimeout,
-                         PrintWriter out) {
+    public DockerRuntime(
+            String host, Function<Boolean, StackDescription> stackLoader, Duration healthTimeout, PrintWriter out) {
         this.host = host;
         this.stackLoader = stackLoader;
         this.healthTimeout = healthTimeout;
@@ -100,25 +100,33 @@ public final class DockerRuntime implements StackRuntime {
         DockerConnection.requireAnswering(host);
         try (DockerClient docker = DockerConnection.open(host)) {
             StackDescription stack = stackLoader.apply(false);
-            List<Container> ours = docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(StackDescription.STACK_LABEL, stack.stackLabelValue())).exec();
+            List<Container> ours = docker.listContainersCmd()
+                    .withShowAll(true)
+                    .withLabelFilter(Map.of(StackDescription.STACK_LABEL, stack.stackLabelValue()))
+                    .exec();
             for (Container container : ours) {
                 String name = containerName(container);
                 if ("running".equals(container.getState())) {
                     try {
-                        docker.stopContainerCmd(container.getId()).withTimeout(STOP_TIMEOUT_SECONDS).exec();
+                        docker.stopContainerCmd(container.getId())
+                                .withTimeout(STOP_TIMEOUT_SECONDS)
+                                .exec();
                     } catch (NotModifiedException alreadyStopped) {
                         // stopped between the listing and now: nothing to do
                     }
                 }
                 // volumes stay: they hold what was collected
-                docker.removeContainerCmd(container.getId()).withRemoveVolumes(false).exec();
+                docker.removeContainerCmd(container.getId())
+                        .withRemoveVolumes(false)
+                        .exec();
                 out.println(name + ": removed");
             }
-            findNetwork(docker, stack.network()).filter(n -> isOurs(n.getLabels(), stack)).ifPresent(n -> {
-                docker.removeNetworkCmd(n.getId()).exec();
-                out.println("network " + stack.network() + ": removed");
-            });
+            findNetwork(docker, stack.network())
+                    .filter(n -> isOurs(n.getLabels(), stack))
+                    .ifPresent(n -> {
+                        docker.removeNetworkCmd(n.getId()).exec();
+                        out.println("network " + stack.network() + ": removed");
+                    });
             if (ours.isEmpty()) {
                 out.println("nothing of " + stack.project() + " is running");
             }
@@ -143,16 +151,22 @@ public final class DockerRuntime implements StackRuntime {
         List<PartStatus> parts = new ArrayList<>();
         for (ServiceSpec service : stack.services()) {
             Optional<InspectContainerResponse> container = inspect(docker, service.containerName());
-            boolean running = container.map(c -> Boolean.TRUE.equals(c.getState().getRunning())).orElse(false);
+            boolean running = container
+                    .map(c -> Boolean.TRUE.equals(c.getState().getRunning()))
+                    .orElse(false);
             for (HealthEndpoint health : service.health()) {
                 String url = url(service, health).map(URI::toString).orElse("-");
                 if (!running) {
-                    String detail = container.isPresent() ? service.containerName() + " is "
-                            + container.get().getState().getStatus() : "";
+                    String detail = container.isPresent()
+                            ? service.containerName() + " is "
+                                    + container.get().getState().getStatus()
+                            : "";
                     parts.add(new PartStatus(health.part(), url, PartStatus.State.STOPPED, detail));
                 } else {
                     boolean healthy = url(service, health).map(probe::healthy).orElse(false);
-                    parts.add(new PartStatus(health.part(), url,
+                    parts.add(new PartStatus(
+                            health.part(),
+                            url,
                             healthy ? PartStatus.State.HEALTHY : PartStatus.State.UNHEALTHY,
                             "container " + service.containerName()));
                 }
@@ -185,7 +199,8 @@ public final class DockerRuntime implements StackRuntime {
             out.flush();
             String why = "";
             try {
-                docker.pullImageCmd(service.image()).exec(new PullImageResultCallback())
+                docker.pullImageCmd(service.image())
+                        .exec(new PullImageResultCallback())
                         .awaitCompletion(PULL_TIMEOUT.toMinutes(), TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -218,22 +233,29 @@ public final class DockerRuntime implements StackRuntime {
             requireOurs(existing.get().getLabels(), stack, "network " + stack.network());
             return;
         }
-        docker.createNetworkCmd().withName(stack.network()).withDriver("bridge")
-                .withLabels(labels(stack.networkLabels(), stack)).exec();
+        docker.createNetworkCmd()
+                .withName(stack.network())
+                .withDriver("bridge")
+                .withLabels(labels(stack.networkLabels(), stack))
+                .exec();
         out.println("network " + stack.network() + ": created");
     }
 
     private static Optional<Network> findNetwork(DockerClient docker, String name) {
         // the name filter matches substrings: keep the exact name only
         return docker.listNetworksCmd().withNameFilter(name).exec().stream()
-                .filter(n -> name.equals(n.getName())).findFirst();
+                .filter(n -> name.equals(n.getName()))
+                .findFirst();
     }
 
     private void ensureVolume(DockerClient docker, StackDescription stack, String name, Map<String, String> labels) {
         try {
             requireOurs(docker.inspectVolumeCmd(name).exec().getLabels(), stack, "volume " + name);
         } catch (NotFoundException e) {
-            docker.createVolumeCmd().withName(name).withLabels(labels(labels, stack)).exec();
+            docker.createVolumeCmd()
+                    .withName(name)
+                    .withLabels(labels(labels, stack))
+                    .exec();
             out.println("volume " + name + ": created");
         }
     }
@@ -253,8 +275,11 @@ public final class DockerRuntime implements StackRuntime {
         }
         for (PortBinding port : service.ports()) {
             if (!PortGuard.isFree(port.hostPort())) {
-                String part = service.health().stream().filter(h -> h.containerPort() == port.containerPort())
-                        .map(HealthEndpoint::part).findFirst().orElse(service.name());
+                String part = service.health().stream()
+                        .filter(h -> h.containerPort() == port.containerPort())
+                        .map(HealthEndpoint::part)
+                        .findFirst()
+                        .orElse(service.name());
                 throw PortGuard.taken(port.hostPort(), part, "--" + part + "-port");
             }
         }
@@ -285,13 +310,14 @@ public final class DockerRuntime implements StackRuntime {
             host.withPidMode(service.pidMode());
         }
         if (service.gpus()) {
-            host.withDeviceRequests(List.of(new DeviceRequest().withDriver("nvidia").withCount(-1)
-                    .withCapabilities(List.of(List.of("gpu")))));
+            host.withDeviceRequests(List.of(
+                    new DeviceRequest().withDriver("nvidia").withCount(-1).withCapabilities(List.of(List.of("gpu")))));
         }
         CreateContainerCmd create = docker.createContainerCmd(service.image())
                 .withName(service.containerName())
                 .withLabels(labels(service.labels(), stack))
-                .withEnv(service.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .withEnv(service.environment().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
                         .collect(Collectors.toList()))
                 .withExposedPorts(exposed)
                 .withHostConfig(host)
@@ -319,8 +345,9 @@ public final class DockerRuntime implements StackRuntime {
         }
         if (!unhealthy.isEmpty()) {
             throw new ManagerException("not healthy after " + healthTimeout.toSeconds() + " s: "
-                    + unhealthy.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
-                    .collect(Collectors.joining(", ")));
+                    + unhealthy.entrySet().stream()
+                            .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                            .collect(Collectors.joining(", ")));
         }
     }
 

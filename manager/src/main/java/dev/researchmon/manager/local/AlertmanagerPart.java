@@ -23,7 +23,8 @@ final class AlertmanagerPart implements LocalPart {
     public List<String> command(LocalContext context, int port) {
         ServiceSpec service = context.serviceOf(name());
         String config = service.flag("--config.file").orElse("/etc/alertmanager/alertmanager.yml");
-        return List.of(ALERTMANAGER.toString(),
+        return List.of(
+                ALERTMANAGER.toString(),
                 "--config.file=" + service.hostPath(config),
                 "--storage.path=" + dataDir(context).orElseThrow(),
                 "--web.listen-address=127.0.0.1:" + port,

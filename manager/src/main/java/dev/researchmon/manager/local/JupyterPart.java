@@ -58,8 +58,11 @@ final class JupyterPart implements LocalPart {
         List<String> start = startsLab() ? List.of(lab.toString()) : List.of(JUPYTER.toString(), "notebook");
         String app = startsLab() ? "ServerApp" : "NotebookApp";
         List<String> command = new java.util.ArrayList<>(start);
-        command.addAll(List.of("--no-browser", "--ip=127.0.0.1",
-                "--port=" + port, "--port-retries=0",
+        command.addAll(List.of(
+                "--no-browser",
+                "--ip=127.0.0.1",
+                "--port=" + port,
+                "--port-retries=0",
                 // Jupyter refuses root without this; the Docker image runs it as a plain user
                 "--allow-root",
                 // Prometheus scrapes /metrics without a login, as in the research image
@@ -103,9 +106,13 @@ final class JupyterPart implements LocalPart {
 
     private static Map<String, String> jupyterDirs(LocalContext context) {
         Path jupyter = context.stateDir().resolve("jupyter");
-        return Map.of("JUPYTER_DATA_DIR", jupyter.resolve("data").toString(),
-                "JUPYTER_CONFIG_DIR", jupyter.resolve("config").toString(),
-                "JUPYTER_RUNTIME_DIR", jupyter.resolve("runtime").toString());
+        return Map.of(
+                "JUPYTER_DATA_DIR",
+                jupyter.resolve("data").toString(),
+                "JUPYTER_CONFIG_DIR",
+                jupyter.resolve("config").toString(),
+                "JUPYTER_RUNTIME_DIR",
+                jupyter.resolve("runtime").toString());
     }
 
     /** Installs the research kernel into the state folder's Jupyter data dir, where this server looks. */
@@ -129,7 +136,8 @@ final class JupyterPart implements LocalPart {
                 throw new ManagerException("installing the research kernel took over 60 s; see " + log);
             }
             if (process.exitValue() != 0) {
-                throw new ManagerException("installing the research kernel failed (exit " + process.exitValue() + "); see " + log);
+                throw new ManagerException(
+                        "installing the research kernel failed (exit " + process.exitValue() + "); see " + log);
             }
         } catch (IOException e) {
             throw new ManagerException("cannot run " + launcher + ": " + e.getMessage(), e);

@@ -18,8 +18,14 @@ import java.util.Map;
  * @param logs       where each part's output goes
  * @param out        the user's terminal, for what a part tells while it prepares
  */
-public record LocalContext(Path repoRoot, Path stateDir, StackDescription stack, Map<String, Integer> ports,
-                           HostShipping shipping, ProcessSupervisor logs, PrintWriter out) {
+public record LocalContext(
+        Path repoRoot,
+        Path stateDir,
+        StackDescription stack,
+        Map<String, Integer> ports,
+        HostShipping shipping,
+        ProcessSupervisor logs,
+        PrintWriter out) {
     public LocalContext {
         ports = Map.copyOf(ports);
     }

@@ -29,8 +29,7 @@ public interface LocalPart {
     List<Path> needs(LocalContext context);
 
     /** Done before it starts, once its needs are met (installing a kernelspec, say). */
-    default void prepare(LocalContext context) {
-    }
+    default void prepare(LocalContext context) {}
 
     /** The command line that runs it in the foreground on {@code port} (its loopback port). */
     List<String> command(LocalContext context, int port);

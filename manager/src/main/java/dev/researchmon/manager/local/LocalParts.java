@@ -13,19 +13,14 @@ import java.util.Optional;
  */
 final class LocalParts {
     private static final List<LocalPart> HOST_STACK = List.of(
-            new NodeExporterPart(),
-            new SidecarPart(),
-            new JupyterPart(),
-            new AlertmanagerPart(),
-            new PrometheusPart());
+            new NodeExporterPart(), new SidecarPart(), new JupyterPart(), new AlertmanagerPart(), new PrometheusPart());
 
     /** Compose services with no local form, and why (what --status shows). */
     private static final Map<String, String> NOT_LOCAL = Map.of(
             "grafana", "not available locally: Grafana is not packaged for Debian; use --runtime docker",
             "cadvisor", "not available locally: cAdvisor reports on containers and no container engine runs here");
 
-    private LocalParts() {
-    }
+    private LocalParts() {}
 
     /** Every part of the host stack (docker/compose.yaml) with a local form, in start order. */
     static List<LocalPart> hostStack() {

@@ -56,12 +56,23 @@ public final class LocalRuntime implements StackRuntime {
     private final List<LocalPart> parts;
 
     public LocalRuntime(StackDescription stack, Path repoRoot, Path stateDir, Duration healthTimeout, PrintWriter out) {
-        this(stack, repoRoot, stateDir, healthTimeout, out, new HostShipping("localhost", Optional.empty(), Optional.empty()));
+        this(
+                stack,
+                repoRoot,
+                stateDir,
+                healthTimeout,
+                out,
+                new HostShipping("localhost", Optional.empty(), Optional.empty()));
     }
 
     /** @param shipping the host label and the remote write to a central store that Prometheus gets */
-    public LocalRuntime(StackDescription stack, Path repoRoot, Path stateDir, Duration healthTimeout, PrintWriter out,
-                        HostShipping shipping) {
+    public LocalRuntime(
+            StackDescription stack,
+            Path repoRoot,
+            Path stateDir,
+            Duration healthTimeout,
+            PrintWriter out,
+            HostShipping shipping) {
         this(stack, LocalParts.hostStack(), new HealthProbe(), repoRoot, stateDir, healthTimeout, out, shipping);
     }
 
@@ -70,14 +81,33 @@ public final class LocalRuntime implements StackRuntime {
      * (compose.central.yaml, its port and address as {@code store} says), asked for its health over
      * https with its own certificate where it serves https.
      */
-    public static LocalRuntime centralStore(StackDescription centralStack, CentralStore store, Path repoRoot, Path stateDir,
-                                            Duration healthTimeout, PrintWriter out) {
-        return new LocalRuntime(centralStack, LocalParts.centralStore(store), store.healthProbe(), repoRoot, stateDir, healthTimeout, out,
+    public static LocalRuntime centralStore(
+            StackDescription centralStack,
+            CentralStore store,
+            Path repoRoot,
+            Path stateDir,
+            Duration healthTimeout,
+            PrintWriter out) {
+        return new LocalRuntime(
+                centralStack,
+                LocalParts.centralStore(store),
+                store.healthProbe(),
+                repoRoot,
+                stateDir,
+                healthTimeout,
+                out,
                 new HostShipping("localhost", Optional.empty(), Optional.empty()));
     }
 
-    private LocalRuntime(StackDescription stack, List<LocalPart> parts, HealthProbe probe, Path repoRoot, Path stateDir,
-                         Duration healthTimeout, PrintWriter out, HostShipping shipping) {
+    private LocalRuntime(
+            StackDescription stack,
+            List<LocalPart> parts,
+            HealthProbe probe,
+            Path repoRoot,
+            Path stateDir,
+            Duration healthTimeout,
+            PrintWriter out,
+            HostShipping shipping) {
         this.parts = parts;
         this.probe = probe;
         this.shipping = shipping;
@@ -102,7 +132,8 @@ public final class LocalRuntime implements StackRuntime {
             supervisor.forgetIfDead(part.name());
             Optional<ProcessHandle> running = supervisor.running(part.name());
             if (running.isPresent()) {
-                out.println(part.name() + ": already running (pid " + running.get().pid() + ")");
+                out.println(
+                        part.name() + ": already running (pid " + running.get().pid() + ")");
             } else {
                 toStart.add(part);
             }
@@ -111,7 +142,8 @@ public final class LocalRuntime implements StackRuntime {
         for (LocalPart part : List.copyOf(toStart)) {
             for (Path needed : part.needs(context)) {
                 if (!Files.exists(needed)) {
-                    throw new ManagerException(part.name() + " cannot start: " + needed + " is missing; run bin/setup first");
+                    throw new ManagerException(
+                            part.name() + " cannot start: " + needed + " is missing; run bin/setup first");
                 }
             }
             int port = context.port(part.name());
@@ -130,9 +162,10 @@ public final class LocalRuntime implements StackRuntime {
             for (LocalPart part : toStart) {
                 part.prepare(context);
                 int port = context.port(part.name());
-                ProcessHandle process = supervisor.start(part.name(), part.command(context, port), part.environment(context), port);
-                out.println(part.name() + ": started (pid " + process.pid() + "), " + url(context, part)
-                        + ", log " + supervisor.logFile(part.name()));
+                ProcessHandle process =
+                        supervisor.start(part.name(), part.command(context, port), part.environment(context), port);
+                out.println(part.name() + ": started (pid " + process.pid() + "), " + url(context, part) + ", log "
+                        + supervisor.logFile(part.name()));
             }
             out.flush();
             awaitHealthy(context);
@@ -150,13 +183,15 @@ public final class LocalRuntime implements StackRuntime {
         Map<String, URI> unhealthy = probe.awaitHealthy(endpoints, healthTimeout, this::diedPart);
         String died = diedPart();
         if (died != null) {
-            throw new ManagerException(died + " exited during start-up; see " + supervisor.logFile(died)
-                    + lastLines(died));
+            throw new ManagerException(
+                    died + " exited during start-up; see " + supervisor.logFile(died) + lastLines(died));
         }
         if (!unhealthy.isEmpty()) {
             throw new ManagerException("not healthy after " + healthTimeout.toSeconds() + " s: "
-                    + unhealthy.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ", log "
-                    + supervisor.logFile(e.getKey()) + ")").collect(Collectors.joining(", ")));
+                    + unhealthy.entrySet().stream()
+                            .map(e ->
+                                    e.getKey() + " (" + e.getValue() + ", log " + supervisor.logFile(e.getKey()) + ")")
+                            .collect(Collectors.joining(", ")));
         }
     }
 
@@ -183,7 +218,8 @@ public final class LocalRuntime implements StackRuntime {
             for (HealthEndpoint health : service.health()) {
                 String name = health.part();
                 Optional<LocalPart> local = LocalParts.named(parts, name);
-                Optional<String> unavailable = local.isEmpty() ? Optional.of(LocalParts.whyNotLocal(service.name()))
+                Optional<String> unavailable = local.isEmpty()
+                        ? Optional.of(LocalParts.whyNotLocal(service.name()))
                         : local.get().whyNotRunnable(context);
                 if (unavailable.isPresent()) {
                     statuses.add(new PartStatus(name, "-", PartStatus.State.NOT_AVAILABLE, unavailable.get()));
@@ -191,16 +227,23 @@ public final class LocalRuntime implements StackRuntime {
                 }
                 String url = url(context, local.get()).toString();
                 Optional<ProcessHandle> process = supervisor.running(name);
-                OptionalLong adopted = process.isEmpty() ? local.get().runningOutside(context.port(name)) : OptionalLong.empty();
+                OptionalLong adopted =
+                        process.isEmpty() ? local.get().runningOutside(context.port(name)) : OptionalLong.empty();
                 if (adopted.isPresent()) {
-                    statuses.add(new PartStatus(name, url, PartStatus.State.HEALTHY,
+                    statuses.add(new PartStatus(
+                            name,
+                            url,
+                            PartStatus.State.HEALTHY,
                             "pid " + adopted.getAsLong() + ", adopted (not started by the manager)"));
                 } else if (process.isEmpty()) {
                     statuses.add(new PartStatus(name, url, PartStatus.State.STOPPED, ""));
                 } else {
                     boolean healthy = probe.healthy(URI.create(url));
                     String detail = local.get().statusDetail(context);
-                    statuses.add(new PartStatus(name, url, healthy ? PartStatus.State.HEALTHY : PartStatus.State.UNHEALTHY,
+                    statuses.add(new PartStatus(
+                            name,
+                            url,
+                            healthy ? PartStatus.State.HEALTHY : PartStatus.State.UNHEALTHY,
                             "pid " + process.get().pid() + (detail.isEmpty() ? "" : ", " + detail)));
                 }
             }
@@ -224,7 +267,9 @@ public final class LocalRuntime implements StackRuntime {
     }
 
     private int port(String name) {
-        Optional<Integer> running = supervisor.readRecord(name).filter(r -> supervisor.running(name).isPresent())
+        Optional<Integer> running = supervisor
+                .readRecord(name)
+                .filter(r -> supervisor.running(name).isPresent())
                 .map(PidRecord::port);
         if (running.isPresent()) {
             return running.get();
@@ -232,9 +277,10 @@ public final class LocalRuntime implements StackRuntime {
         for (ServiceSpec service : stack.services()) {
             for (HealthEndpoint health : service.health()) {
                 if (health.part().equals(name)) {
-                    return service.published(health.containerPort()).map(PortBinding::hostPort)
-                            .orElseThrow(() -> new ManagerException("docker/compose.yaml publishes no port for "
-                                    + name + " (container port " + health.containerPort() + ")"));
+                    return service.published(health.containerPort())
+                            .map(PortBinding::hostPort)
+                            .orElseThrow(() -> new ManagerException("docker/compose.yaml publishes no port for " + name
+                                    + " (container port " + health.containerPort() + ")"));
                 }
             }
         }
@@ -243,7 +289,10 @@ public final class LocalRuntime implements StackRuntime {
 
     private static URI url(LocalContext context, LocalPart part) {
         ServiceSpec service = context.serviceOf(part.name());
-        HealthEndpoint health = service.health().stream().filter(h -> h.part().equals(part.name())).findFirst().orElseThrow();
+        HealthEndpoint health = service.health().stream()
+                .filter(h -> h.part().equals(part.name()))
+                .findFirst()
+                .orElseThrow();
         return part.healthUrl(context.port(part.name()), health.path());
     }
 
@@ -254,7 +303,8 @@ public final class LocalRuntime implements StackRuntime {
 
     private String diedPart() {
         for (LocalPart part : parts) {
-            if (supervisor.readRecord(part.name()).isPresent() && supervisor.running(part.name()).isEmpty()) {
+            if (supervisor.readRecord(part.name()).isPresent()
+                    && supervisor.running(part.name()).isEmpty()) {
                 return part.name();
             }
         }

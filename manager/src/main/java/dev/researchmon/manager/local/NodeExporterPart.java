@@ -20,7 +20,8 @@ final class NodeExporterPart implements LocalPart {
 
     @Override
     public List<String> command(LocalContext context, int port) {
-        List<String> command = new ArrayList<>(List.of(NODE_EXPORTER.toString(), "--web.listen-address=127.0.0.1:" + port));
+        List<String> command =
+                new ArrayList<>(List.of(NODE_EXPORTER.toString(), "--web.listen-address=127.0.0.1:" + port));
         // collector switches carry over; the container's /host paths do not
         context.serviceOf(name()).command().stream()
                 .filter(a -> a.startsWith("--no-collector.") || a.startsWith("--collector."))

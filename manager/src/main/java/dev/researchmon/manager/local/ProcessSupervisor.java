@@ -69,11 +69,13 @@ public final class ProcessSupervisor {
                     .directory(workDir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(part).toFile()));
+                    .redirectOutput(
+                            ProcessBuilder.Redirect.appendTo(logFile(part).toFile()));
             builder.environment().putAll(environment);
             Process process = builder.start();
             ProcessHandle handle = process.toHandle();
-            long started = handle.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+            long started =
+                    handle.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
             JSON.writeValue(record(part).toFile(), new PidRecord(handle.pid(), started, port, command));
             return handle;
         } catch (IOException e) {

@@ -22,16 +22,18 @@ import java.util.OptionalLong;
  */
 public final class ProjectSidecar {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    private ProjectSidecar() {
-    }
+    private ProjectSidecar() {}
 
     /** The pid of the project's sidecar answering on loopback {@code port}, if that is what answers. */
     public static OptionalLong pidOn(int port) {
         try {
-            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + SidecarEndpoints.HEALTH_PATH)).timeout(TIMEOUT).build(),
+            HttpResponse<String> answer = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + SidecarEndpoints.HEALTH_PATH))
+                            .timeout(TIMEOUT)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             long pid = answer.statusCode() == 200 ? SidecarEndpoints.pidOfHealthLine(answer.body()) : -1;
             return pid < 0 ? OptionalLong.empty() : OptionalLong.of(pid);

@@ -28,12 +28,15 @@ final class PrometheusPart implements LocalPart {
     @Override
     public List<String> command(LocalContext context, int port) {
         ServiceSpec service = context.serviceOf(name());
-        List<String> command = new ArrayList<>(List.of(PROMETHEUS.toString(), "--config.file=" + writeConfig(context),
+        List<String> command = new ArrayList<>(List.of(
+                PROMETHEUS.toString(),
+                "--config.file=" + writeConfig(context),
                 "--storage.tsdb.path=" + dataDir(context).orElseThrow(),
                 "--web.listen-address=127.0.0.1:" + port));
         // the compose command's other flags (retention first of all) apply here as well
         service.command().stream()
-                .filter(a -> !a.startsWith("--config.file") && !a.startsWith("--storage.tsdb.path")
+                .filter(a -> !a.startsWith("--config.file")
+                        && !a.startsWith("--storage.tsdb.path")
                         && !a.startsWith("--web.listen-address"))
                 .forEach(command::add);
         return command;
@@ -49,11 +52,16 @@ final class PrometheusPart implements LocalPart {
         Map<String, String> targets = new LinkedHashMap<>();
         context.ports().forEach((part, port) -> {
             ServiceSpec service = context.serviceOf(part);
-            HealthEndpoint health = service.health().stream().filter(h -> h.part().equals(part)).findFirst().orElseThrow();
+            HealthEndpoint health = service.health().stream()
+                    .filter(h -> h.part().equals(part))
+                    .findFirst()
+                    .orElseThrow();
             targets.put(service.name() + ":" + health.containerPort(), "127.0.0.1:" + port);
         });
-        Set<String> hosts = context.stack().services().stream().map(ServiceSpec::name).collect(Collectors.toSet());
-        return new PrometheusConfigGenerator(context.serviceOf(name()), targets, hosts).withShipping(context.shipping())
+        Set<String> hosts =
+                context.stack().services().stream().map(ServiceSpec::name).collect(Collectors.toSet());
+        return new PrometheusConfigGenerator(context.serviceOf(name()), targets, hosts)
+                .withShipping(context.shipping())
                 .write(context.stateDir().resolve("prometheus/prometheus.yml"));
     }
 }

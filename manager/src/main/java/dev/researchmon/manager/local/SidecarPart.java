@@ -23,14 +23,19 @@ final class SidecarPart implements LocalPart {
 
     @Override
     public Optional<String> whyNotRunnable(LocalContext context) {
-        return Files.exists(jar(context)) ? Optional.empty()
+        return Files.exists(jar(context))
+                ? Optional.empty()
                 : Optional.of("not built: " + jar(context) + " is missing; run bin/setup");
     }
 
     @Override
     public List<String> command(LocalContext context, int port) {
-        return List.of(context.repoRoot().resolve("bin/metrics-sidecar").toString(),
-                "--port", String.valueOf(port), "--bind", "127.0.0.1");
+        return List.of(
+                context.repoRoot().resolve("bin/metrics-sidecar").toString(),
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1");
     }
 
     /** A project sidecar already on the port (its /-/healthy names it and its pid), started by a kernel, say. */

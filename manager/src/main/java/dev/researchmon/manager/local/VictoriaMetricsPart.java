@@ -53,7 +53,8 @@ public final class VictoriaMetricsPart implements LocalPart {
 
     /** Secrets are not here: see {@link #environment()}. */
     public List<String> command(Path stateDir, int port) {
-        List<String> command = new ArrayList<>(List.of(VICTORIA_METRICS.toString(),
+        List<String> command = new ArrayList<>(List.of(
+                VICTORIA_METRICS.toString(),
                 "-storageDataPath=" + dataDir(stateDir),
                 "-httpListenAddr=" + store.bind() + ":" + port,
                 "-retentionPeriod=" + store.retention(),
@@ -62,8 +63,9 @@ public final class VictoriaMetricsPart implements LocalPart {
                 "-search.latencyOffset=10s",
                 // the credentials come from the environment (never the command line)
                 "-envflag.enable"));
-        store.tls().ifPresent(t -> command.addAll(List.of("-tls", "-tlsCertFile=" + t.certFile(),
-                "-tlsKeyFile=" + t.keyFile())));
+        store.tls()
+                .ifPresent(t ->
+                        command.addAll(List.of("-tls", "-tlsCertFile=" + t.certFile(), "-tlsKeyFile=" + t.keyFile())));
         return command;
     }
 
@@ -74,7 +76,9 @@ public final class VictoriaMetricsPart implements LocalPart {
 
     /** The store's secrets, as -envflag.enable reads them; nothing at all for --store-no-auth. */
     public Map<String, String> environment() {
-        return store.credentials().map(StoreCredentials::victoriaMetricsEnvironment).orElse(Map.of());
+        return store.credentials()
+                .map(StoreCredentials::victoriaMetricsEnvironment)
+                .orElse(Map.of());
     }
 
     @Override

@@ -48,6 +48,7 @@ public record HostShipping(String host, List<RemoteWrite> remoteWrites, Optional
 
     /** The queue settings README recommends for an outage of an hour (see the class comment). */
     static final int CAPACITY = 10_000;
+
     static final int MAX_SHARDS = 50;
     static final int MAX_SAMPLES_PER_SEND = 2_000;
     static final String BATCH_SEND_DEADLINE = "5s";
@@ -67,7 +68,8 @@ public record HostShipping(String host, List<RemoteWrite> remoteWrites, Optional
         }
         scrapeInterval.ifPresent(i -> {
             if (!DURATION.matcher(i).matches()) {
-                throw new ManagerException("--scrape-interval must be a duration such as 15s, 500ms or 1m; got '" + i + "'");
+                throw new ManagerException(
+                        "--scrape-interval must be a duration such as 15s, 500ms or 1m; got '" + i + "'");
             }
         });
     }
@@ -93,21 +95,24 @@ public record HostShipping(String host, List<RemoteWrite> remoteWrites, Optional
             ArrayNode entries = config.putArray("remote_write");
             for (int i = 0; i < remoteWrites.size(); i++) {
                 // names must be unique; they label the host's prometheus_remote_storage_* series
-                entries.add(remoteWriteEntry(config, remoteWrites.get(i), i == 0 ? "central" : "central-" + (i + 1), visiblePath));
+                entries.add(remoteWriteEntry(
+                        config, remoteWrites.get(i), i == 0 ? "central" : "central-" + (i + 1), visiblePath));
             }
         }
     }
 
-    private static ObjectNode remoteWriteEntry(ObjectNode config, RemoteWrite rw, String name,
-                                               Function<Path, String> visiblePath) {
+    private static ObjectNode remoteWriteEntry(
+            ObjectNode config, RemoteWrite rw, String name, Function<Path, String> visiblePath) {
         ObjectNode entry = config.objectNode();
         entry.put("url", rw.url().toString());
         entry.put("name", name);
         if (rw.auth() instanceof RemoteWrite.Bearer bearer) {
-            entry.putObject("authorization").put("type", "Bearer")
+            entry.putObject("authorization")
+                    .put("type", "Bearer")
                     .put("credentials_file", visiblePath.apply(bearer.tokenFile()));
         } else if (rw.auth() instanceof RemoteWrite.Basic basic) {
-            entry.putObject("basic_auth").put("username", basic.user())
+            entry.putObject("basic_auth")
+                    .put("username", basic.user())
                     .put("password_file", visiblePath.apply(basic.passwordFile()));
         }
         if (rw.tls()) {

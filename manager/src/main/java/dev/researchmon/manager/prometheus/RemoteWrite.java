@@ -20,17 +20,13 @@ import java.util.Optional;
 public record RemoteWrite(URI url, Auth auth, Optional<Path> caFile) {
 
     /** How the store is told who is writing. */
-    public sealed interface Auth permits NoAuth, Bearer, Basic {
-    }
+    public sealed interface Auth permits NoAuth, Bearer, Basic {}
 
-    public record NoAuth() implements Auth {
-    }
+    public record NoAuth() implements Auth {}
 
-    public record Bearer(Path tokenFile) implements Auth {
-    }
+    public record Bearer(Path tokenFile) implements Auth {}
 
-    public record Basic(String user, Path passwordFile) implements Auth {
-    }
+    public record Basic(String user, Path passwordFile) implements Auth {}
 
     /** Checks the URL and every file, so that a mistake is one clear message before anything starts. */
     public static RemoteWrite of(String url, Auth auth, Optional<Path> caFile) {
@@ -72,14 +68,16 @@ public record RemoteWrite(URI url, Auth auth, Optional<Path> caFile) {
     private static URI parse(String url) {
         try {
             URI uri = new URI(url);
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+            if (uri.getScheme() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                     || uri.getHost() == null) {
                 throw new ManagerException("--remote-write must be an http:// or https:// URL with a host, such as "
                         + "http://central:8428/api/v1/write; got " + url);
             }
             if (uri.getUserInfo() != null) {
-                throw new ManagerException("--remote-write must not carry a user or password in the URL (it would "
-                        + "show in the process list); use --remote-write-basic-auth-user and --remote-write-password-file");
+                throw new ManagerException(
+                        "--remote-write must not carry a user or password in the URL (it would "
+                                + "show in the process list); use --remote-write-basic-auth-user and --remote-write-password-file");
             }
             return uri;
         } catch (URISyntaxException e) {

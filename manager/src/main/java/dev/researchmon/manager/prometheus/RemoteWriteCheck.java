@@ -36,8 +36,7 @@ import javax.net.ssl.TrustManagerFactory;
 public final class RemoteWriteCheck {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private RemoteWriteCheck() {
-    }
+    private RemoteWriteCheck() {}
 
     /**
      * Throws when the store will never take this host's samples (its certificate is not trusted, or it
@@ -47,17 +46,22 @@ public final class RemoteWriteCheck {
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(TIMEOUT);
         remoteWrite.caFile().ifPresent(ca -> client.sslContext(trusting(ca)));
         // an empty remote write: a store that takes it or calls it malformed has let us in
-        HttpRequest.Builder request = HttpRequest.newBuilder(remoteWrite.url()).timeout(TIMEOUT)
+        HttpRequest.Builder request = HttpRequest.newBuilder(remoteWrite.url())
+                .timeout(TIMEOUT)
                 .header("Content-Type", "application/x-protobuf")
                 .POST(HttpRequest.BodyPublishers.noBody());
         authorization(remoteWrite.auth()).ifPresent(value -> request.header("Authorization", value));
         int status;
         try {
-            status = client.build().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            status = client.build()
+                    .send(request.build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (SSLHandshakeException e) {
-            throw new ManagerException(remoteWrite.url() + ": the store's certificate is not trusted (" + rootCause(e)
-                    + "); give --remote-write-ca-file FILE with the CA certificate that signed it (for a self-signed "
-                    + "certificate, the certificate itself), as the central's --enable-monitoring printed", e);
+            throw new ManagerException(
+                    remoteWrite.url() + ": the store's certificate is not trusted (" + rootCause(e)
+                            + "); give --remote-write-ca-file FILE with the CA certificate that signed it (for a self-signed "
+                            + "certificate, the certificate itself), as the central's --enable-monitoring printed",
+                    e);
         } catch (ConnectException | HttpTimeoutException e) {
             return Optional.of("cannot reach the store at " + remoteWrite.url() + " now (" + rootCause(e)
                     + "); Prometheus keeps this host's samples and ships them once it answers");
@@ -68,11 +72,12 @@ public final class RemoteWriteCheck {
             return Optional.empty();
         }
         if (status == 401 || status == 403) {
-            throw new ManagerException(remoteWrite.url() + " refuses this host (HTTP " + status + "): "
-                    + (remoteWrite.auth() instanceof RemoteWrite.NoAuth
-                    ? "the store asks for credentials; give --remote-write-basic-auth-user and --remote-write-password-file "
-                            + "as the central's --enable-monitoring printed"
-                    : "check the user and that the file holds the store's current password (the central's store-password)"));
+            throw new ManagerException(
+                    remoteWrite.url() + " refuses this host (HTTP " + status + "): "
+                            + (remoteWrite.auth() instanceof RemoteWrite.NoAuth
+                                    ? "the store asks for credentials; give --remote-write-basic-auth-user and --remote-write-password-file "
+                                            + "as the central's --enable-monitoring printed"
+                                    : "check the user and that the file holds the store's current password (the central's store-password)"));
         }
         return Optional.empty();
     }
@@ -103,7 +108,8 @@ public final class RemoteWriteCheck {
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);
             int i = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            for (Certificate certificate :
+                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 trusted.setCertificateEntry("ca-" + i++, certificate);
             }
             if (i == 0) {
@@ -115,8 +121,8 @@ public final class RemoteWriteCheck {
             context.init(null, factory.getTrustManagers(), null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new ManagerException("--remote-write-ca-file: cannot read " + caFile + " as PEM certificates: "
-                    + e.getMessage(), e);
+            throw new ManagerException(
+                    "--remote-write-ca-file: cannot read " + caFile + " as PEM certificates: " + e.getMessage(), e);
         }
     }
 
@@ -125,6 +131,8 @@ public final class RemoteWriteCheck {
         while (cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        return cause.getMessage() != null
+                ? cause.getMessage()
+                : cause.getClass().getSimpleName();
     }
 }

@@ -78,15 +78,21 @@ public final class ComposeFile {
         for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             boolean gpus = gpuRoot != null
-                    && gpuRoot.path("services").path(e.getKey()).path("deploy").path("resources")
-                            .path("reservations").path("devices").size() > 0;
+                    && gpuRoot.path("services")
+                                    .path(e.getKey())
+                                    .path("deploy")
+                                    .path("resources")
+                                    .path("reservations")
+                                    .path("devices")
+                                    .size()
+                            > 0;
             specs.add(service(project, e.getKey(), e.getValue(), volumeNames, gpus));
         }
         return new StackDescription(project, file.getParent(), network, networkLabels, volumes, specs);
     }
 
-    private ServiceSpec service(String project, String name, JsonNode node, Map<String, String> volumeNames,
-                                boolean gpus) {
+    private ServiceSpec service(
+            String project, String name, JsonNode node, Map<String, String> volumeNames, boolean gpus) {
         String where = "services." + name;
         String image = text(node.get("image"), null);
         if (image == null) {
@@ -102,19 +108,24 @@ public final class ComposeFile {
         }
         List<HealthEndpoint> health = new ArrayList<>();
         for (JsonNode h : node.path("x-health")) {
-            health.add(new HealthEndpoint(text(h.get("part"), name), h.path("port").asInt(),
-                    text(h.get("path"), "/")));
+            health.add(
+                    new HealthEndpoint(text(h.get("part"), name), h.path("port").asInt(), text(h.get("path"), "/")));
         }
-        return new ServiceSpec(name, image,
+        return new ServiceSpec(
+                name,
+                image,
                 text(node.get("container_name"), project + "-" + name + "-1"),
                 command(node.get("command")),
                 stringMap(node.get("environment"), where + ".environment"),
-                ports, mounts,
+                ports,
+                mounts,
                 stringMap(node.get("labels"), where + ".labels"),
                 text(node.get("user"), null),
                 node.path("privileged").asBoolean(false),
                 text(node.get("pid"), null),
-                health, gpus, dockerfile(node.get("build")));
+                health,
+                gpus,
+                dockerfile(node.get("build")));
     }
 
     private String dockerfile(JsonNode build) {
@@ -161,7 +172,8 @@ public final class ComposeFile {
         if (parts.length < 2 || parts.length > 3) {
             throw new ManagerException(file + ": " + where + ".volumes: '" + spec + "' is not source:target[:ro]");
         }
-        boolean readOnly = parts.length == 3 && Arrays.asList(parts[2].split(",")).contains("ro");
+        boolean readOnly =
+                parts.length == 3 && Arrays.asList(parts[2].split(",")).contains("ro");
         String source = parts[0];
         if (source.startsWith(".") || source.startsWith("/")) {
             String absolute = file.getParent().resolve(source).normalize().toString();

@@ -1,5 +1,4 @@
 package dev.researchmon.manager.stack;
 
 /** The HTTP endpoint that tells a part of a service is healthy, on the service's container port. */
-public record HealthEndpoint(String part, int containerPort, String path) {
-}
+public record HealthEndpoint(String part, int containerPort, String path) {}

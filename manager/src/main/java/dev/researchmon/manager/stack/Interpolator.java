@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Interpolator {
-    private static final Pattern REFERENCE =
-            Pattern.compile("\\$(?:(\\$)|\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?}|([A-Za-z_][A-Za-z0-9_]*)|(\\{[^}]*}?))");
+    private static final Pattern REFERENCE = Pattern.compile(
+            "\\$(?:(\\$)|\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?}|([A-Za-z_][A-Za-z0-9_]*)|(\\{[^}]*}?))");
 
     private final Map<String, String> variables;
 

@@ -5,5 +5,8 @@ package dev.researchmon.manager.stack;
  * volume's engine-side name).
  */
 public record Mount(Kind kind, String source, String target, boolean readOnly) {
-    public enum Kind { BIND, VOLUME }
+    public enum Kind {
+        BIND,
+        VOLUME
+    }
 }

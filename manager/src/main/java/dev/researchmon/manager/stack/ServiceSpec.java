@@ -53,6 +53,9 @@ public record ServiceSpec(
     /** The value of a {@code --flag=value} argument of the command, if present. */
     public Optional<String> flag(String name) {
         String prefix = name + "=";
-        return command.stream().filter(a -> a.startsWith(prefix)).map(a -> a.substring(prefix.length())).findFirst();
+        return command.stream()
+                .filter(a -> a.startsWith(prefix))
+                .map(a -> a.substring(prefix.length()))
+                .findFirst();
     }
 }

@@ -36,7 +36,9 @@ public record StackDescription(
     }
 
     public ServiceSpec service(String name) {
-        return services.stream().filter(s -> s.name().equals(name)).findFirst()
+        return services.stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new ManagerException("docker/compose.yaml has no service '" + name + "'"));
     }
 }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** --role central: the store's command line locally, and docker/compose.central.yaml with Grafana reading the store. */
 class CentralStackTest {
-    static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+    static final Path REPO =
+            Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @TempDir
@@ -50,14 +51,24 @@ class CentralStackTest {
         String adminKey = Files.readString(state.resolve("store-admin-key"));
         List<String> command = store.command(state, 18428);
         assertTrue(command.contains("-envflag.enable"), command.toString());
-        assertTrue(command.stream().noneMatch(a -> a.contains(password) || a.contains(adminKey)
-                || a.toLowerCase().contains("auth")), command.toString());
+        assertTrue(
+                command.stream()
+                        .noneMatch(a -> a.contains(password)
+                                || a.contains(adminKey)
+                                || a.toLowerCase().contains("auth")),
+                command.toString());
         Map<String, String> environment = store.environment();
         assertEquals("research", environment.get("httpAuth_username"));
         assertEquals(password, environment.get("httpAuth_password"));
         // VictoriaMetrics 1.79 leaves /metrics, /flags and pprof open unless their keys are set
-        for (String key : List.of("deleteAuthKey", "snapshotAuthKey", "forceMergeAuthKey", "search_resetCacheAuthKey",
-                "flagsAuthKey", "metricsAuthKey", "pprofAuthKey")) {
+        for (String key : List.of(
+                "deleteAuthKey",
+                "snapshotAuthKey",
+                "forceMergeAuthKey",
+                "search_resetCacheAuthKey",
+                "flagsAuthKey",
+                "metricsAuthKey",
+                "pprofAuthKey")) {
             assertEquals(adminKey, environment.get(key), key);
         }
         assertTrue(store.environment().values().stream().noneMatch(String::isEmpty), environment.toString());
@@ -88,16 +99,23 @@ class CentralStackTest {
     void hostInstructions_nameTheFilesToCopy_neverTheSecrets() throws IOException {
         CentralStore store = closedStore(18428);
         String printed = String.join("\n", store.hostInstructions());
-        assertTrue(printed.contains("hosts ship with: --remote-write http://127.0.0.1:18428/api/v1/write "
-                + "--remote-write-basic-auth-user research --remote-write-password-file " + state.resolve("store-password")), printed);
+        assertTrue(
+                printed.contains("hosts ship with: --remote-write http://127.0.0.1:18428/api/v1/write "
+                        + "--remote-write-basic-auth-user research --remote-write-password-file "
+                        + state.resolve("store-password")),
+                printed);
         assertTrue(printed.contains("copy " + state.resolve("store-password") + " to each host"), printed);
         assertFalse(printed.contains(Files.readString(state.resolve("store-password"))), printed);
         assertFalse(printed.contains(Files.readString(state.resolve("store-admin-key"))), printed);
     }
 
     private CentralStore closedStore(int port) {
-        return new CentralStore("127.0.0.1", port, "30d",
-                Optional.of(StoreCredentials.prepare(state, "research", Optional.empty())), Optional.empty());
+        return new CentralStore(
+                "127.0.0.1",
+                port,
+                "30d",
+                Optional.of(StoreCredentials.prepare(state, "research", Optional.empty())),
+                Optional.empty());
     }
 
     private static CentralStore openStore() {
@@ -108,27 +126,49 @@ class CentralStackTest {
     void badStoreSettings_areOneClearMessage() {
         Optional<StoreCredentials> none = Optional.empty();
         assertThrows(ManagerException.class, () -> new CentralStore("0.0.0.0", 0, "90d", none, Optional.empty()));
-        assertTrue(assertThrows(ManagerException.class, () -> new CentralStore("0.0.0.0", 8428, "forever", none, Optional.empty()))
-                .getMessage().contains("--store-retention"));
-        assertTrue(assertThrows(ManagerException.class, () -> new CentralStore("a b", 8428, "90d", none, Optional.empty()))
-                .getMessage().contains("--store-bind"));
+        assertTrue(assertThrows(
+                        ManagerException.class,
+                        () -> new CentralStore("0.0.0.0", 8428, "forever", none, Optional.empty()))
+                .getMessage()
+                .contains("--store-retention"));
+        assertTrue(
+                assertThrows(ManagerException.class, () -> new CentralStore("a b", 8428, "90d", none, Optional.empty()))
+                        .getMessage()
+                        .contains("--store-bind"));
         assertTrue(assertThrows(ManagerException.class, () -> StoreCredentials.prepare(state, "a:b", Optional.empty()))
-                .getMessage().contains("--store-user"));
+                .getMessage()
+                .contains("--store-user"));
     }
 
     @Test
-    void dockerCentralStack_isItsOwnProject_withGrafanaReadingVictoriaMetricsAsTheDashboardsDatasource() throws IOException {
-        StackDescription stack = ComposeFile.load(REPO.resolve("docker/compose.central.yaml"),
-                Map.of("VICTORIA_METRICS_PORT", "18428", "STORE_USER", "research", "STORE_PASSWORD", "pw-from-file",
-                        "STORE_ADMIN_KEY", "key-from-file"), false);
-        assertEquals("research-monitor-central", stack.project(), "--no-monitoring --role central must leave a host stack alone");
+    void dockerCentralStack_isItsOwnProject_withGrafanaReadingVictoriaMetricsAsTheDashboardsDatasource()
+            throws IOException {
+        StackDescription stack = ComposeFile.load(
+                REPO.resolve("docker/compose.central.yaml"),
+                Map.of(
+                        "VICTORIA_METRICS_PORT",
+                        "18428",
+                        "STORE_USER",
+                        "research",
+                        "STORE_PASSWORD",
+                        "pw-from-file",
+                        "STORE_ADMIN_KEY",
+                        "key-from-file"),
+                false);
+        assertEquals(
+                "research-monitor-central",
+                stack.project(),
+                "--no-monitoring --role central must leave a host stack alone");
         ServiceSpec store = stack.service("victoria-metrics");
         assertEquals(18428, store.published(8428).orElseThrow().hostPort());
         assertEquals("0.0.0.0", store.published(8428).orElseThrow().hostIp(), "the hosts are other machines");
         assertEquals("65534:65534", store.user(), "not root");
         assertTrue(store.command().contains("-envflag.enable"), store.command().toString());
         assertEquals("research", store.environment().get("httpAuth_username"));
-        assertEquals("pw-from-file", store.environment().get("httpAuth_password"), "filled in by the manager, not written here");
+        assertEquals(
+                "pw-from-file",
+                store.environment().get("httpAuth_password"),
+                "filled in by the manager, not written here");
         for (String key : StoreCredentials.AUTH_KEY_VARIABLES) {
             assertEquals("key-from-file", store.environment().get(key), key);
         }
@@ -142,15 +182,27 @@ class CentralStackTest {
         assertTrue(source.path("isDefault").asBoolean());
         assertTrue(source.path("basicAuth").asBoolean(), "Grafana reads the closed store with its credentials");
         assertEquals("$STORE_USER", source.path("basicAuthUser").asText());
-        assertEquals("$STORE_PASSWORD", source.path("secureJsonData").path("basicAuthPassword").asText());
+        assertEquals(
+                "$STORE_PASSWORD",
+                source.path("secureJsonData").path("basicAuthPassword").asText());
         URI url = URI.create(source.path("url").asText());
         assertEquals("victoria-metrics", url.getHost(), "the compose service name");
         assertEquals(8428, url.getPort());
-        JsonNode hostStackSource = YAML.readTree(REPO.resolve("monitoring/grafana/provisioning/datasources/prometheus.yml")
-                .toFile()).path("datasources").get(0);
-        assertEquals(hostStackSource.path("uid").asText(), source.path("uid").asText(),
+        JsonNode hostStackSource = YAML.readTree(
+                        REPO.resolve("monitoring/grafana/provisioning/datasources/prometheus.yml")
+                                .toFile())
+                .path("datasources")
+                .get(0);
+        assertEquals(
+                hostStackSource.path("uid").asText(),
+                source.path("uid").asText(),
                 "the dashboards name this uid: they must read the store unchanged");
-        assertTrue(grafana.mounts().stream().anyMatch(m -> m.kind() == Mount.Kind.BIND
-                && m.source().equals(REPO.resolve("monitoring/grafana/provisioning/dashboards").toString())), "the same dashboards");
+        assertTrue(
+                grafana.mounts().stream()
+                        .anyMatch(m -> m.kind() == Mount.Kind.BIND
+                                && m.source()
+                                        .equals(REPO.resolve("monitoring/grafana/provisioning/dashboards")
+                                                .toString())),
+                "the same dashboards");
     }
 }

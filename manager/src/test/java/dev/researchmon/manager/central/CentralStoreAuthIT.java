@@ -43,11 +43,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CentralStoreAuthIT {
     static final String SERIES = "issue25_survivor";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** Every endpoint the issue saw answer without credentials; the admin ones last. */
-    record Endpoint(String method, String path, boolean admin) {
-    }
+    record Endpoint(String method, String path, boolean admin) {}
 
     static final List<Endpoint> ENDPOINTS = List.of(
             new Endpoint("POST", "/api/v1/import/prometheus", false),
@@ -73,19 +73,26 @@ class CentralStoreAuthIT {
 
     @BeforeAll
     void enableWithDefaults() throws Exception {
-        assertTrue(Files.isExecutable(VictoriaMetricsPart.VICTORIA_METRICS), "install Debian's victoria-metrics (bin/setup)");
+        assertTrue(
+                Files.isExecutable(VictoriaMetricsPart.VICTORIA_METRICS),
+                "install Debian's victoria-metrics (bin/setup)");
         state = Files.createTempDirectory("central-auth-");
         port = FreePort.loopback();
         String output = manager("--enable-monitoring");
         assertTrue(output.contains("monitoring is on"), output);
         password = Files.readString(state.resolve("store-password"));
         adminKey = Files.readString(state.resolve("store-admin-key"));
-        assertTrue(output.contains("--remote-write-basic-auth-user research --remote-write-password-file "
-                + state.resolve("store-password")), output);
+        assertTrue(
+                output.contains("--remote-write-basic-auth-user research --remote-write-password-file "
+                        + state.resolve("store-password")),
+                output);
         assertTrue(output.contains("copy " + state.resolve("store-password") + " to each host"), output);
 
         String body = SERIES + "{job=\"issue25\"} 42\n";
-        assertEquals(204, send("POST", "/api/v1/import/prometheus", basic("research", password), body).statusCode());
+        assertEquals(
+                204,
+                send("POST", "/api/v1/import/prometheus", basic("research", password), body)
+                        .statusCode());
         awaitSurvivor();
     }
 
@@ -102,8 +109,10 @@ class CentralStoreAuthIT {
             String wrongKey = (endpoint.path().contains("?") ? "&" : "?") + "authKey=wrong-" + adminKey.substring(0, 4);
             Map<String, HttpResponse<String>> answers = Map.of(
                     "no credentials", send(endpoint.method(), endpoint.path(), null, ""),
-                    "a wrong password", send(endpoint.method(), endpoint.path() + wrongKey, basic("research", "wrong"), ""),
-                    "a wrong user", send(endpoint.method(), endpoint.path() + wrongKey, basic("intruder", password), ""));
+                    "a wrong password",
+                            send(endpoint.method(), endpoint.path() + wrongKey, basic("research", "wrong"), ""),
+                    "a wrong user",
+                            send(endpoint.method(), endpoint.path() + wrongKey, basic("intruder", password), ""));
             answers.forEach((how, answer) -> {
                 if (answer.statusCode() != 401 && answer.statusCode() != 403) {
                     opened.add(endpoint.method() + " " + endpoint.path() + " with " + how + ": " + answer.statusCode());
@@ -111,9 +120,11 @@ class CentralStoreAuthIT {
             });
             if (endpoint.admin()) {
                 // a host holds the password: it alone must not erase history or read the store's insides
-                HttpResponse<String> hostOnly = send(endpoint.method(), endpoint.path(), basic("research", password), "");
+                HttpResponse<String> hostOnly =
+                        send(endpoint.method(), endpoint.path(), basic("research", password), "");
                 if (hostOnly.statusCode() / 100 == 2) {
-                    opened.add(endpoint.method() + " " + endpoint.path() + " with the hosts' password alone: " + hostOnly.statusCode());
+                    opened.add(endpoint.method() + " " + endpoint.path() + " with the hosts' password alone: "
+                            + hostOnly.statusCode());
                 }
             }
         }
@@ -124,7 +135,10 @@ class CentralStoreAuthIT {
     @Test
     @Order(2)
     void theAdminKey_opensTheAdminEndpoints() throws Exception {
-        assertEquals(200, send("GET", "/snapshot/list?authKey=" + adminKey, basic("research", password), "").statusCode());
+        assertEquals(
+                200,
+                send("GET", "/snapshot/list?authKey=" + adminKey, basic("research", password), "")
+                        .statusCode());
         assertEquals(200, send("GET", "/metrics?authKey=" + adminKey, null, "").statusCode());
     }
 
@@ -135,24 +149,31 @@ class CentralStoreAuthIT {
         for (String secret : List.of(password, adminKey)) {
             String which = secret.equals(password) ? "the password" : "the admin key";
             try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-                for (Path process : processes.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                for (Path process : processes
+                        .filter(p -> p.getFileName().toString().matches("[0-9]+"))
+                        .toList()) {
                     String cmdline;
                     try {
                         cmdline = Files.readString(process.resolve("cmdline"), StandardCharsets.ISO_8859_1);
                     } catch (IOException gone) {
                         continue;
                     }
-                    assertFalse(cmdline.contains(secret), which + " is on the command line of " + process + ": "
-                            + cmdline.replace('\0', ' '));
+                    assertFalse(
+                            cmdline.contains(secret),
+                            which + " is on the command line of " + process + ": " + cmdline.replace('\0', ' '));
                 }
             }
             try (Stream<Path> files = Files.walk(state)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     String name = file.getFileName().toString();
-                    if (name.equals("store-password") || name.equals("store-admin-key") || file.startsWith(state.resolve("victoria-metrics/data"))) {
+                    if (name.equals("store-password")
+                            || name.equals("store-admin-key")
+                            || file.startsWith(state.resolve("victoria-metrics/data"))) {
                         continue;
                     }
-                    assertFalse(Files.readString(file, StandardCharsets.ISO_8859_1).contains(secret), which + " is in " + file);
+                    assertFalse(
+                            Files.readString(file, StandardCharsets.ISO_8859_1).contains(secret),
+                            which + " is in " + file);
                 }
             }
             assertTrue(Files.isRegularFile(state.resolve("logs/victoria-metrics.log")));
@@ -194,9 +215,25 @@ class CentralStoreAuthIT {
     private String manager(String action) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = EnvironmentManager.run(new String[] {action, "--runtime", "local", "--role", "central",
-                "--state-dir", state.toString(), "--store-bind", "127.0.0.1", "--store-port", String.valueOf(port),
-                "--timeout", "60"}, Map.of(), new PrintWriter(out), new PrintWriter(err));
+        int code = EnvironmentManager.run(
+                new String[] {
+                    action,
+                    "--runtime",
+                    "local",
+                    "--role",
+                    "central",
+                    "--state-dir",
+                    state.toString(),
+                    "--store-bind",
+                    "127.0.0.1",
+                    "--store-port",
+                    String.valueOf(port),
+                    "--timeout",
+                    "60"
+                },
+                Map.of(),
+                new PrintWriter(out),
+                new PrintWriter(err));
         String output = action + " (exit " + code + ")\n" + out + err;
         printed.add(output);
         return output;

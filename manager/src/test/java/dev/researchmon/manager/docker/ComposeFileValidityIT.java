@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * reads it, alone and with the GPU override.
  */
 class ComposeFileValidityIT {
-    static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+    static final Path REPO =
+            Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
     static final Path COMPOSE = Path.of("/usr/bin/docker-compose");
 
     @Test
@@ -43,7 +44,8 @@ class ComposeFileValidityIT {
             command.addAll(List.of("-f", file));
         }
         command.add("config");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.resolve("docker").toFile())
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(REPO.resolve("docker").toFile())
                 .redirectErrorStream(true);
         builder.environment().remove("GRAFANA_PASSWORD");
         Process process = builder.start();

@@ -54,8 +54,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerisedStackIT {
-    static final List<String> PARTS = List.of("prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor",
-            "jupyter", "sidecar");
+    static final List<String> PARTS =
+            List.of("prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "jupyter", "sidecar");
     static final String RESEARCH = "research-monitor-research";
     static final String NOTEBOOK = "containerised it.ipynb";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,8 +65,7 @@ class ContainerisedStackIT {
     static Path state;
     static final Map<String, Integer> ports = new LinkedHashMap<>();
 
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     @BeforeAll
     static void buildImagesAndStartPodman() throws Exception {
@@ -74,10 +73,12 @@ class ContainerisedStackIT {
         long started = System.nanoTime();
         TestImages.ensurePartImages(podman);
         TestImages.ensureResearchImage(podman);
-        System.out.printf("ContainerisedStackIT: images ready in %.1f s (built where their inputs changed, else found)%n",
+        System.out.printf(
+                "ContainerisedStackIT: images ready in %.1f s (built where their inputs changed, else found)%n",
                 seconds(started));
         // the Prometheus container runs as nobody and reads its generated config from here
-        state = Files.createTempDirectory("containerised-stack-it-",
+        state = Files.createTempDirectory(
+                "containerised-stack-it-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         for (String part : PARTS) {
             ports.put(part, FreePort.loopback());
@@ -96,7 +97,8 @@ class ContainerisedStackIT {
             }
             if (state != null) {
                 try (Stream<Path> files = Files.walk(state)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 }
             }
         }
@@ -105,23 +107,30 @@ class ContainerisedStackIT {
     @Test
     @Order(1)
     void notebookInTheResearchContainer_isScrapedByTheContainerisedPrometheus_andOutlivesARestart() throws Exception {
-        List<String> enable = new ArrayList<>(List.of("--enable-monitoring", "--runtime", "docker", "--scrape-interval", "2s"));
+        List<String> enable =
+                new ArrayList<>(List.of("--enable-monitoring", "--runtime", "docker", "--scrape-interval", "2s"));
         ports.forEach((part, port) -> enable.addAll(List.of("--" + part + "-port", String.valueOf(port))));
         long started = System.nanoTime();
         Result up = manager(enable.toArray(String[]::new));
         assertEquals(0, up.code(), up.out() + up.err());
-        System.out.printf("ContainerisedStackIT: every part healthy %.1f s after --enable-monitoring%n", seconds(started));
+        System.out.printf(
+                "ContainerisedStackIT: every part healthy %.1f s after --enable-monitoring%n", seconds(started));
         for (String part : List.of("prometheus", "alertmanager", "node-exporter", "jupyter", "sidecar")) {
-            assertTrue(up.out().lines().anyMatch(l -> l.startsWith(part + " ") && l.contains(" healthy ")),
+            assertTrue(
+                    up.out().lines().anyMatch(l -> l.startsWith(part + " ") && l.contains(" healthy ")),
                     part + " is not healthy:\n" + up.out());
         }
         // Prometheus, in its container, reaches the other containers by their compose names
         awaitQuery("up{job=\"node-exporter\",instance=\"node-exporter:9100\"} == 1", Duration.ofSeconds(60));
-        awaitQuery("up{job=\"research\",instance=\"research:8888\",component=\"jupyter-server\"} == 1", Duration.ofSeconds(60));
-        awaitQuery("up{job=\"research\",instance=\"research:9464\",component=\"sidecar\"} == 1", Duration.ofSeconds(60));
+        awaitQuery(
+                "up{job=\"research\",instance=\"research:8888\",component=\"jupyter-server\"} == 1",
+                Duration.ofSeconds(60));
+        awaitQuery(
+                "up{job=\"research\",instance=\"research:9464\",component=\"sidecar\"} == 1", Duration.ofSeconds(60));
 
         String series = "containerised_it_cells_total{job=\"research\",notebook=\"" + NOTEBOOK + "\"}";
-        try (JupyterServerClient notebook = JupyterServerClient.openNotebook(ports.get("jupyter"), jupyterToken(), NOTEBOOK, "java")) {
+        try (JupyterServerClient notebook =
+                JupyterServerClient.openNotebook(ports.get("jupyter"), jupyterToken(), NOTEBOOK, "java")) {
             JsonNode on = notebook.execute("%monitoring on", Duration.ofSeconds(120));
             assertEquals("ok", on.path("status").asText(), on.toString());
             JsonNode counter = notebook.execute("""
@@ -133,14 +142,20 @@ class ContainerisedStackIT {
             JsonNode found = awaitQuery(series + " == 3", Duration.ofSeconds(90));
             JsonNode labels = found.path("data").path("result").get(0).path("metric");
             assertEquals(notebook.kernelId(), labels.path("kernel_id").asText(), labels.toString());
-            assertEquals(NOTEBOOK, labels.path("notebook").asText(), "the notebook's path as its Jupyter server knows it");
+            assertEquals(
+                    NOTEBOOK, labels.path("notebook").asText(), "the notebook's path as its Jupyter server knows it");
             assertEquals("sidecar", labels.path("component").asText(), labels.toString());
 
             // the kernel, Jupyter and the sidecar all run as the image's unprivileged user
             String users = podman.podman("top", RESEARCH, "user", "args");
-            List<String> processes = users.lines().skip(1).filter(l -> !l.isBlank()).toList();
-            assertTrue(processes.stream().anyMatch(l -> l.contains("research-kernel.jar")), "the kernel runs in it: " + users);
-            assertTrue(processes.stream().allMatch(l -> l.startsWith("researcher ")), "only the researcher's processes: " + users);
+            List<String> processes =
+                    users.lines().skip(1).filter(l -> !l.isBlank()).toList();
+            assertTrue(
+                    processes.stream().anyMatch(l -> l.contains("research-kernel.jar")),
+                    "the kernel runs in it: " + users);
+            assertTrue(
+                    processes.stream().allMatch(l -> l.startsWith("researcher ")),
+                    "only the researcher's processes: " + users);
         }
         Instant scraped = Instant.now();
 
@@ -149,8 +164,12 @@ class ContainerisedStackIT {
         assertFalse(podman.tryPodman("container", "exists", RESEARCH).ok(), "the research container is gone");
         Result status = manager("--status");
         assertEquals(3, status.code(), status.out() + status.err());
-        assertTrue(status.out().lines().anyMatch(l -> l.startsWith("prometheus ") && l.contains(" stopped ")
-                && l.contains("http://127.0.0.1:" + ports.get("prometheus") + "/-/ready")),
+        assertTrue(
+                status.out()
+                        .lines()
+                        .anyMatch(l -> l.startsWith("prometheus ")
+                                && l.contains(" stopped ")
+                                && l.contains("http://127.0.0.1:" + ports.get("prometheus") + "/-/ready")),
                 "a stopped part is shown at the URL it was enabled with:\n" + status.out());
 
         // no flags: the remembered runtime, Docker host, ports and scrape interval
@@ -158,9 +177,12 @@ class ContainerisedStackIT {
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().startsWith("runtime: docker"), again.out());
         JsonNode before = query(series, scraped);
-        assertEquals(1, before.path("data").path("result").size(),
+        assertEquals(
+                1,
+                before.path("data").path("result").size(),
                 "the samples scraped before --no-monitoring are still in the volume: " + before);
-        JsonNode generated = new ObjectMapper(new YAMLFactory()).readTree(state.resolve("docker/prometheus.yml").toFile());
+        JsonNode generated = new ObjectMapper(new YAMLFactory())
+                .readTree(state.resolve("docker/prometheus.yml").toFile());
         assertEquals("2s", generated.path("global").path("scrape_interval").asText(), "the remembered scrape interval");
     }
 
@@ -174,9 +196,13 @@ class ContainerisedStackIT {
         podman.podman("stop", "--time", "60", RESEARCH);
         double took = seconds(started);
         System.out.printf("ContainerisedStackIT: the research container stopped %.1f s after TERM%n", took);
-        String exit = podman.podman("inspect", "--format", "{{.State.ExitCode}}", RESEARCH).strip();
-        assertEquals("0", exit, "the entrypoint stops Jupyter and the sidecar on TERM and exits cleanly, "
-                + "not killed after the grace period (" + took + " s)");
+        String exit = podman.podman("inspect", "--format", "{{.State.ExitCode}}", RESEARCH)
+                .strip();
+        assertEquals(
+                "0",
+                exit,
+                "the entrypoint stops Jupyter and the sidecar on TERM and exits cleanly, "
+                        + "not killed after the grace period (" + took + " s)");
     }
 
     private static String jupyterToken() throws Exception {
@@ -189,7 +215,8 @@ class ContainerisedStackIT {
                 return m.group(1);
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no token in the research container's log:\n" + podman.podman("logs", RESEARCH));
+                throw new AssertionError(
+                        "no token in the research container's log:\n" + podman.podman("logs", RESEARCH));
             }
             Thread.sleep(500);
         }
@@ -211,7 +238,8 @@ class ContainerisedStackIT {
     private static JsonNode query(String promql, Instant at) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + ports.get("prometheus") + "/api/v1/query?query="
                 + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + at.getEpochSecond());
-        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                .body());
     }
 
     static Result manager(String... args) {
@@ -219,9 +247,11 @@ class ContainerisedStackIT {
         all.addAll(List.of("--timeout", "240", "--state-dir", state.toString()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = EnvironmentManager.run(all.toArray(String[]::new),
+        int code = EnvironmentManager.run(
+                all.toArray(String[]::new),
                 Map.of("DOCKER_HOST", podman.dockerHost(), "GRAFANA_PASSWORD", "containerised-it"),
-                new PrintWriter(out), new PrintWriter(err));
+                new PrintWriter(out),
+                new PrintWriter(err));
         return new Result(code, out.toString(), err.toString());
     }
 

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * own docker/compose.yaml, every image replaced by an imported busybox stand-in of the same name.
  */
 class DockerRuntimeIT {
-    static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+    static final Path REPO =
+            Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
     static final Path COMPOSE = REPO.resolve("docker/compose.yaml");
     static final Map<String, String> OURS = Map.of(StackDescription.STACK_LABEL, "research-monitor");
 
@@ -47,6 +48,7 @@ class DockerRuntimeIT {
     /** The manager's state folder (stack.json): the test's own, never the user's. */
     @TempDir
     static Path state;
+
     static StackDescription stack;
 
     final List<String> portArgs = new ArrayList<>();
@@ -54,8 +56,7 @@ class DockerRuntimeIT {
     @TempDir
     Path temp;
 
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     @BeforeAll
     static void startPodman() throws Exception {
@@ -66,7 +67,13 @@ class DockerRuntimeIT {
         }
         docker = DockerConnection.open(podman.dockerHost());
         // something of someone else's, which the manager must leave alone
-        podman.podman("create", "--name", "bystander", "--label", "owner=someone-else", stack.service("prometheus").image());
+        podman.podman(
+                "create",
+                "--name",
+                "bystander",
+                "--label",
+                "owner=someone-else",
+                stack.service("prometheus").image());
     }
 
     @AfterAll
@@ -92,7 +99,8 @@ class DockerRuntimeIT {
     }
 
     DockerRuntimeIT() throws IOException {
-        for (String part : List.of("prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "jupyter", "sidecar")) {
+        for (String part :
+                List.of("prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "jupyter", "sidecar")) {
             portArgs.add("--" + part + "-port");
             portArgs.add(String.valueOf(FreePort.loopback()));
         }
@@ -107,42 +115,72 @@ class DockerRuntimeIT {
     void enable_createsLabelledStackFromCompose_thenStatusDisableKeepVolumes() throws Exception {
         Result up = manager(portArgs, "--enable-monitoring", "--runtime", "docker");
         assertEquals(0, up.code(), up.out() + up.err());
-        assertTrue(up.err().contains("default password 'admin'"), "default Grafana password must be warned about: " + up.err());
+        assertTrue(
+                up.err().contains("default password 'admin'"),
+                "default Grafana password must be warned about: " + up.err());
 
-        List<Container> ours = docker.listContainersCmd().withShowAll(true).withLabelFilter(OURS).exec();
-        assertEquals(stack.services().stream().map(ServiceSpec::containerName).collect(Collectors.toCollection(TreeSet::new)),
+        List<Container> ours = docker.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(OURS)
+                .exec();
+        assertEquals(
+                stack.services().stream()
+                        .map(ServiceSpec::containerName)
+                        .collect(Collectors.toCollection(TreeSet::new)),
                 names(ours));
         ours.forEach(c -> assertEquals("running", c.getState(), c.getNames()[0]));
-        Network network = docker.inspectNetworkCmd().withNetworkId("research-monitor").exec();
+        Network network =
+                docker.inspectNetworkCmd().withNetworkId("research-monitor").exec();
         assertEquals("research-monitor", network.getLabels().get(StackDescription.STACK_LABEL));
         for (String volume : stack.volumes().keySet()) {
-            assertEquals("research-monitor", docker.inspectVolumeCmd(volume).exec().getLabels().get(StackDescription.STACK_LABEL));
+            assertEquals(
+                    "research-monitor",
+                    docker.inspectVolumeCmd(volume).exec().getLabels().get(StackDescription.STACK_LABEL));
         }
-        String retention = docker.inspectContainerCmd("research-monitor-prometheus").exec().getArgs().length > 0
-                ? String.join(" ", docker.inspectContainerCmd("research-monitor-prometheus").exec().getArgs()) : "";
+        String retention =
+                docker.inspectContainerCmd("research-monitor-prometheus").exec().getArgs().length > 0
+                        ? String.join(
+                                " ",
+                                docker.inspectContainerCmd("research-monitor-prometheus")
+                                        .exec()
+                                        .getArgs())
+                        : "";
         assertTrue(retention.contains("--storage.tsdb.retention.time=15d"), retention);
 
         Result status = manager(portArgs, "--status", "--runtime", "docker");
         assertEquals(0, status.code(), status.out() + status.err());
-        for (String part : List.of("prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "jupyter", "sidecar")) {
-            assertTrue(status.out().lines().anyMatch(l -> l.startsWith(part + " ") && l.contains(" healthy ")),
+        for (String part :
+                List.of("prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "jupyter", "sidecar")) {
+            assertTrue(
+                    status.out().lines().anyMatch(l -> l.startsWith(part + " ") && l.contains(" healthy ")),
                     part + " not healthy:\n" + status.out());
         }
 
         Result again = manager(portArgs, "--enable-monitoring", "--runtime", "docker");
         assertEquals(0, again.code(), again.out() + again.err());
         assertFalse(again.out().contains("created"), "a second enable must create nothing:\n" + again.out());
-        assertEquals(ids(ours), ids(docker.listContainersCmd().withShowAll(true).withLabelFilter(OURS).exec()));
+        assertEquals(
+                ids(ours),
+                ids(docker.listContainersCmd()
+                        .withShowAll(true)
+                        .withLabelFilter(OURS)
+                        .exec()));
 
         Result down = manager(portArgs, "--no-monitoring", "--runtime", "docker");
         assertEquals(0, down.code(), down.out() + down.err());
-        assertTrue(docker.listContainersCmd().withShowAll(true).withLabelFilter(OURS).exec().isEmpty());
+        assertTrue(docker.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(OURS)
+                .exec()
+                .isEmpty());
         for (String volume : stack.volumes().keySet()) {
             docker.inspectVolumeCmd(volume).exec(); // still there: nothing collected is lost
         }
         assertTrue(docker.listNetworksCmd().withNameFilter("research-monitor").exec().stream()
                 .noneMatch(n -> n.getName().equals("research-monitor")));
-        assertEquals(Set.of("bystander"), names(docker.listContainersCmd().withShowAll(true).exec()),
+        assertEquals(
+                Set.of("bystander"),
+                names(docker.listContainersCmd().withShowAll(true).exec()),
                 "what is not the manager's stays");
 
         Result downAgain = manager(portArgs, "--no-monitoring", "--runtime", "docker");
@@ -167,9 +205,15 @@ class DockerRuntimeIT {
         args.addAll(List.of("--compose-file", compose.toString()));
         Result r = manager(args, "--enable-monitoring", "--runtime", "docker");
         assertEquals(1, r.code(), r.out() + r.err());
-        assertTrue(r.err().contains("image " + absent + " (service prometheus) is not present and could not be pulled"), r.err());
+        assertTrue(
+                r.err().contains("image " + absent + " (service prometheus) is not present and could not be pulled"),
+                r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
-        assertTrue(docker.listContainersCmd().withShowAll(true).withLabelFilter(OURS).exec().isEmpty());
+        assertTrue(docker.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(OURS)
+                .exec()
+                .isEmpty());
     }
 
     @Test
@@ -179,7 +223,8 @@ class DockerRuntimeIT {
         try {
             Result r = manager(portArgs, "--enable-monitoring", "--runtime", "docker");
             assertEquals(1, r.code(), r.out() + r.err());
-            assertTrue(r.err().contains("image " + image + " (service research) is not present; build it first"), r.err());
+            assertTrue(
+                    r.err().contains("image " + image + " (service research) is not present; build it first"), r.err());
             assertTrue(r.err().contains("build research"), r.err());
         } finally {
             podman.importStandIn(image);
@@ -204,20 +249,39 @@ class DockerRuntimeIT {
         for (ServiceSpec service : central.services()) {
             podman.importStandIn(service.image());
         }
-        List<String> args = List.of("--role", "central", "--runtime", "docker", "--store-bind", "127.0.0.1",
-                "--store-port", String.valueOf(FreePort.loopback()), "--grafana-port", String.valueOf(FreePort.loopback()));
+        List<String> args = List.of(
+                "--role",
+                "central",
+                "--runtime",
+                "docker",
+                "--store-bind",
+                "127.0.0.1",
+                "--store-port",
+                String.valueOf(FreePort.loopback()),
+                "--grafana-port",
+                String.valueOf(FreePort.loopback()));
         Map<String, String> centralLabel = Map.of(StackDescription.STACK_LABEL, "research-monitor-central");
         try {
             Result up = manager(args, "--enable-monitoring");
             assertEquals(0, up.code(), up.out() + up.err());
-            assertEquals(Set.of("research-monitor-central-victoria-metrics", "research-monitor-central-grafana"),
-                    names(docker.listContainersCmd().withLabelFilter(centralLabel).exec()));
-            assertTrue(up.out().lines().anyMatch(l -> l.startsWith("victoria-metrics ") && l.contains(" healthy ")), up.out());
+            assertEquals(
+                    Set.of("research-monitor-central-victoria-metrics", "research-monitor-central-grafana"),
+                    names(docker.listContainersCmd()
+                            .withLabelFilter(centralLabel)
+                            .exec()));
+            assertTrue(
+                    up.out().lines().anyMatch(l -> l.startsWith("victoria-metrics ") && l.contains(" healthy ")),
+                    up.out());
 
             Result down = manager(args, "--no-monitoring");
             assertEquals(0, down.code(), down.out() + down.err());
-            assertTrue(docker.listContainersCmd().withShowAll(true).withLabelFilter(centralLabel).exec().isEmpty());
-            docker.inspectVolumeCmd("research-monitor-central-victoria-metrics-data").exec(); // the store's data stays
+            assertTrue(docker.listContainersCmd()
+                    .withShowAll(true)
+                    .withLabelFilter(centralLabel)
+                    .exec()
+                    .isEmpty());
+            docker.inspectVolumeCmd("research-monitor-central-victoria-metrics-data")
+                    .exec(); // the store's data stays
         } finally {
             manager(args, "--no-monitoring"); // the other tests count containers
         }
@@ -230,14 +294,18 @@ class DockerRuntimeIT {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         // the generated Prometheus config goes to a folder of this test, not the user's home
-        int code = EnvironmentManager.run(all.toArray(String[]::new), Map.of("DOCKER_HOST", podman.dockerHost(),
-                        "RESEARCH_MONITOR_STATE", STATE.toString()),
-                new PrintWriter(out), new PrintWriter(err));
+        int code = EnvironmentManager.run(
+                all.toArray(String[]::new),
+                Map.of("DOCKER_HOST", podman.dockerHost(), "RESEARCH_MONITOR_STATE", STATE.toString()),
+                new PrintWriter(out),
+                new PrintWriter(err));
         return new Result(code, out.toString(), err.toString());
     }
 
     private static Set<String> names(List<Container> containers) {
-        return containers.stream().map(c -> c.getNames()[0].replaceFirst("^/", "")).collect(Collectors.toCollection(TreeSet::new));
+        return containers.stream()
+                .map(c -> c.getNames()[0].replaceFirst("^/", ""))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static Set<String> ids(List<Container> containers) {

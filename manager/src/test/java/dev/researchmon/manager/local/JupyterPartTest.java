@@ -1,7 +1,7 @@
 package dev.researchmon.manager.local;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,23 +10,23 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JupyterPartTest {
     @TempDir
     Path dir;
 
     private LocalContext context() {
-        return new LocalContext(dir, dir.resolve("state"), null, Map.of(), null, null,
-                new PrintWriter(new StringWriter()));
+        return new LocalContext(
+                dir, dir.resolve("state"), null, Map.of(), null, null, new PrintWriter(new StringWriter()));
     }
 
     @Test
     void jupyterLabInstalled_startsJupyterLabOnJupyterServer_andStatusSaysSo() throws Exception {
-        Path lab = Files.createFile(dir.resolve("jupyter-lab"), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path lab = Files.createFile(
+                dir.resolve("jupyter-lab"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         JupyterPart part = new JupyterPart(lab);
         List<String> command = part.command(context(), 8888);
         assertEquals(lab.toString(), command.get(0));

@@ -44,8 +44,10 @@ public final class JupyterServerClient implements AutoCloseable {
         this.token = token;
         this.kernelId = kernelId;
         this.socket = HTTP.newWebSocketBuilder()
-                .buildAsync(URI.create(base.replace("http://", "ws://") + "/api/kernels/" + kernelId
-                        + "/channels?token=" + token), new Collector())
+                .buildAsync(
+                        URI.create(base.replace("http://", "ws://") + "/api/kernels/" + kernelId + "/channels?token="
+                                + token),
+                        new Collector())
                 .get(30, TimeUnit.SECONDS);
     }
 
@@ -53,25 +55,36 @@ public final class JupyterServerClient implements AutoCloseable {
      * Opens the notebook {@code path} (relative to the server's root) as a browser does: saves an empty
      * notebook there through the contents API, then creates a session for it, which starts its kernel.
      */
-    public static JupyterServerClient openNotebook(int port, String token, String path, String kernelName) throws Exception {
+    public static JupyterServerClient openNotebook(int port, String token, String path, String kernelName)
+            throws Exception {
         String base = "http://127.0.0.1:" + port;
         ObjectNode notebook = JSON.createObjectNode().put("type", "notebook").put("format", "json");
         ObjectNode content = notebook.putObject("content").put("nbformat", 4).put("nbformat_minor", 5);
         content.putArray("cells");
-        content.putObject("metadata").putObject("kernelspec").put("name", kernelName).put("display_name", kernelName);
-        String encoded = java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        content.putObject("metadata")
+                .putObject("kernelspec")
+                .put("name", kernelName)
+                .put("display_name", kernelName);
+        String encoded = java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
         send(base, token, "PUT", "/api/contents/" + encoded, notebook.toString(), 200, 201);
-        ObjectNode session = JSON.createObjectNode().put("path", path).put("name", path).put("type", "notebook");
+        ObjectNode session =
+                JSON.createObjectNode().put("path", path).put("name", path).put("type", "notebook");
         session.putObject("kernel").put("name", kernelName);
         JsonNode created = JSON.readTree(send(base, token, "POST", "/api/sessions", session.toString(), 201));
-        return new JupyterServerClient(base, token, created.path("kernel").path("id").asText());
+        return new JupyterServerClient(
+                base, token, created.path("kernel").path("id").asText());
     }
 
     private static String send(String base, String token, String method, String path, String body, int... expected)
             throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "token " + token).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", "token " + token)
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (java.util.Arrays.stream(expected).noneMatch(code -> code == response.statusCode())) {
             throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
         }
@@ -80,14 +93,18 @@ public final class JupyterServerClient implements AutoCloseable {
 
     static JupyterServerClient startKernel(int port, String token, String kernelName) throws Exception {
         String base = "http://127.0.0.1:" + port;
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/kernels"))
+        HttpResponse<String> created = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/kernels"))
                         .header("Authorization", "token " + token)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + kernelName + "\"}")).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + kernelName + "\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
-            throw new IllegalStateException("starting a " + kernelName + " kernel: " + created.statusCode() + " " + created.body());
+            throw new IllegalStateException(
+                    "starting a " + kernelName + " kernel: " + created.statusCode() + " " + created.body());
         }
-        return new JupyterServerClient(base, token, JSON.readTree(created.body()).path("id").asText());
+        return new JupyterServerClient(
+                base, token, JSON.readTree(created.body()).path("id").asText());
     }
 
     public String kernelId() {
@@ -98,21 +115,32 @@ public final class JupyterServerClient implements AutoCloseable {
     public JsonNode execute(String code, Duration timeout) throws Exception {
         String msgId = UUID.randomUUID().toString();
         ObjectNode message = JSON.createObjectNode();
-        message.putObject("header").put("msg_id", msgId).put("msg_type", "execute_request")
-                .put("session", session).put("username", "it").put("version", "5.3")
+        message.putObject("header")
+                .put("msg_id", msgId)
+                .put("msg_type", "execute_request")
+                .put("session", session)
+                .put("username", "it")
+                .put("version", "5.3")
                 .put("date", Instant.now().toString());
         message.putObject("parent_header");
         message.putObject("metadata");
-        message.putObject("content").put("code", code).put("silent", false).put("store_history", true)
-                .put("allow_stdin", false).put("stop_on_error", true).putObject("user_expressions");
+        message.putObject("content")
+                .put("code", code)
+                .put("silent", false)
+                .put("store_history", true)
+                .put("allow_stdin", false)
+                .put("stop_on_error", true)
+                .putObject("user_expressions");
         message.put("channel", "shell");
         message.putArray("buffers");
         socket.sendText(JSON.writeValueAsString(message), true).get(10, TimeUnit.SECONDS);
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             JsonNode reply = messages.poll(500, TimeUnit.MILLISECONDS);
-            if (reply != null && msgId.equals(reply.path("parent_header").path("msg_id").asText())
-                    && "execute_reply".equals(reply.path("header").path("msg_type").asText())) {
+            if (reply != null
+                    && msgId.equals(reply.path("parent_header").path("msg_id").asText())
+                    && "execute_reply"
+                            .equals(reply.path("header").path("msg_type").asText())) {
                 return reply.path("content");
             }
         }
@@ -123,8 +151,12 @@ public final class JupyterServerClient implements AutoCloseable {
     @Override
     public void close() throws Exception {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> null);
-        HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/kernels/" + kernelId))
-                .header("Authorization", "token " + token).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/kernels/" + kernelId))
+                        .header("Authorization", "token " + token)
+                        .DELETE()
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
     }
 
     /** Collects whole text messages; the websocket may deliver one in several parts. */

@@ -40,18 +40,19 @@ import org.junit.jupiter.api.io.TempDir;
  * folder. Every process the manager starts for a test is stopped by the test, by pid handle.
  */
 class LocalRuntimeIT {
-    static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+    static final Path REPO =
+            Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
     static final List<String> PARTS = List.of("prometheus", "alertmanager", "node-exporter", "jupyter", "sidecar");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path state;
+
     private final List<String> portArgs = new ArrayList<>();
     private int prometheusPort;
 
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     @BeforeEach
     void choosePorts() throws IOException {
@@ -95,21 +96,29 @@ class LocalRuntimeIT {
         Result status = manager("--status");
         assertEquals(0, status.code(), status.out());
         for (String part : PARTS) {
-            assertTrue(status.out().lines().anyMatch(l -> l.startsWith(part + " ") && l.contains("healthy")
-                    && !l.contains("unhealthy")), part + " is not healthy:\n" + status.out());
+            assertTrue(
+                    status.out()
+                            .lines()
+                            .anyMatch(
+                                    l -> l.startsWith(part + " ") && l.contains("healthy") && !l.contains("unhealthy")),
+                    part + " is not healthy:\n" + status.out());
         }
-        assertTrue(status.out().lines().anyMatch(l -> l.startsWith("grafana ") && l.contains("not available")),
+        assertTrue(
+                status.out().lines().anyMatch(l -> l.startsWith("grafana ") && l.contains("not available")),
                 status.out());
         Path generated = state.resolve("prometheus/prometheus.yml");
-        Process promtool = new ProcessBuilder("/usr/bin/promtool", "check", "config", "--syntax-only", generated.toString())
-                .redirectErrorStream(true).start();
+        Process promtool = new ProcessBuilder(
+                        "/usr/bin/promtool", "check", "config", "--syntax-only", generated.toString())
+                .redirectErrorStream(true)
+                .start();
         String promtoolOut = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, promtool.waitFor(), promtoolOut);
 
         // both jobs the issue names must have reached Prometheus, the sidecar and Jupyter under `research`
         Instant scraped = awaitSeries("up{job=\"node-exporter\"} == 1", Duration.ofSeconds(60));
         awaitSeries("up{job=\"research\",component=\"jupyter-server\"} == 1", Duration.ofSeconds(60));
-        scraped = later(scraped, awaitSeries("up{job=\"research\",component=\"sidecar\"} == 1", Duration.ofSeconds(60)));
+        scraped =
+                later(scraped, awaitSeries("up{job=\"research\",component=\"sidecar\"} == 1", Duration.ofSeconds(60)));
         Path kernelspec = state.resolve("jupyter/data/kernels/java/kernel.json");
         assertTrue(Files.isRegularFile(kernelspec), "the research kernel is installed where this Jupyter looks");
         kernelOfTheStacksJupyter_reportsToTheStacksSidecar();
@@ -124,9 +133,16 @@ class LocalRuntimeIT {
         Result again = manager("--enable-monitoring");
         assertEquals(0, again.code(), again.out() + again.err());
         JsonNode before = query("up{job=\"node-exporter\"}", scraped);
-        assertEquals(1, before.path("data").path("result").size(),
+        assertEquals(
+                1,
+                before.path("data").path("result").size(),
                 "the samples scraped before the restart must still be there: " + before);
-        assertEquals(1, query("up{job=\"research\",component=\"sidecar\"}", scraped).path("data").path("result").size());
+        assertEquals(
+                1,
+                query("up{job=\"research\",component=\"sidecar\"}", scraped)
+                        .path("data")
+                        .path("result")
+                        .size());
     }
 
     /** A kernel the stack's Jupyter starts finds the stack's sidecar (on its non-default port) by itself. */
@@ -144,10 +160,14 @@ class LocalRuntimeIT {
             String metrics = "";
             while (Instant.now().isBefore(deadline) && !metrics.contains(series)) {
                 Thread.sleep(500);
-                metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidecarPort + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                metrics = HTTP.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidecarPort + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
             }
-            assertTrue(metrics.lines().anyMatch(l -> l.startsWith(series)),
+            assertTrue(
+                    metrics.lines().anyMatch(l -> l.startsWith(series)),
                     "the stack's sidecar has no cells of kernel " + jupyter.kernelId() + ":\n" + metrics);
         }
     }
@@ -171,9 +191,16 @@ class LocalRuntimeIT {
     void projectSidecarOnThePort_isAdoptedAndNamed_notTakenForAnotherProgram() throws Exception {
         int sidecarPort = Integer.parseInt(portArgs.get(portArgs.indexOf("--sidecar-port") + 1));
         // as %monitoring on starts it: the launcher, with the flags every starter uses
-        Process sidecar = new ProcessBuilder(REPO.resolve("bin/metrics-sidecar").toString(),
-                "--port", String.valueOf(sidecarPort), "--bind", "127.0.0.1", "--no-collector.gpu")
-                .redirectErrorStream(true).redirectOutput(state.resolve("sidecar.log").toFile()).start();
+        Process sidecar = new ProcessBuilder(
+                        REPO.resolve("bin/metrics-sidecar").toString(),
+                        "--port",
+                        String.valueOf(sidecarPort),
+                        "--bind",
+                        "127.0.0.1",
+                        "--no-collector.gpu")
+                .redirectErrorStream(true)
+                .redirectOutput(state.resolve("sidecar.log").toFile())
+                .start();
         // a plain program on Jupyter's port stops enable before anything starts, after the sidecar's check
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -186,8 +213,8 @@ class LocalRuntimeIT {
             assertEquals(sidecar.pid(), ProjectSidecar.pidOn(sidecarPort).orElse(-1));
             Result r = manager("--enable-monitoring");
             assertEquals(1, r.code(), r.out() + r.err());
-            assertTrue(r.out().contains("sidecar: already running (pid " + sidecar.pid() + ", not started here"),
-                    r.out());
+            assertTrue(
+                    r.out().contains("sidecar: already running (pid " + sidecar.pid() + ", not started here"), r.out());
             assertFalse(r.err().contains("(sidecar) is already in use"), r.err());
             assertTrue(r.err().contains("(jupyter) is already in use"), r.err());
             Result status = manager("--status");
@@ -200,8 +227,8 @@ class LocalRuntimeIT {
 
     @Test
     void launcher_runsTheBuiltJarAndShowsStatus() throws Exception {
-        List<String> command = new ArrayList<>(List.of(REPO.resolve("bin/environment-manager").toString(),
-                "--status", "--state-dir", state.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                REPO.resolve("bin/environment-manager").toString(), "--status", "--state-dir", state.toString()));
         command.addAll(portArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("DOCKER_HOST", "unix://" + state.resolve("no-docker.sock"));
@@ -211,7 +238,8 @@ class LocalRuntimeIT {
             assertTrue(launcher.waitFor(60, TimeUnit.SECONDS));
             assertEquals(3, launcher.exitValue(), out);
             assertTrue(out.contains("runtime: local"), out);
-            assertTrue(out.contains("prometheus     stopped        http://127.0.0.1:" + prometheusPort + "/-/ready"), out);
+            assertTrue(
+                    out.contains("prometheus     stopped        http://127.0.0.1:" + prometheusPort + "/-/ready"), out);
         } finally {
             launcher.destroy();
             if (!launcher.waitFor(5, TimeUnit.SECONDS)) {
@@ -221,12 +249,13 @@ class LocalRuntimeIT {
     }
 
     private Result manager(String action) {
-        List<String> args = new ArrayList<>(List.of(action, "--runtime", "local", "--state-dir", state.toString(),
-                "--timeout", "90"));
+        List<String> args = new ArrayList<>(
+                List.of(action, "--runtime", "local", "--state-dir", state.toString(), "--timeout", "90"));
         args.addAll(portArgs);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = EnvironmentManager.run(args.toArray(String[]::new), Map.of(), new PrintWriter(out), new PrintWriter(err));
+        int code = EnvironmentManager.run(
+                args.toArray(String[]::new), Map.of(), new PrintWriter(out), new PrintWriter(err));
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -237,8 +266,11 @@ class LocalRuntimeIT {
         }
         try (Stream<Path> files = Files.list(run)) {
             ProcessSupervisor supervisor = new ProcessSupervisor(state);
-            return files.sorted().map(f -> f.getFileName().toString().replaceFirst("\\.json$", ""))
-                    .map(part -> supervisor.readRecord(part).map(PidRecord::pid)
+            return files.sorted()
+                    .map(f -> f.getFileName().toString().replaceFirst("\\.json$", ""))
+                    .map(part -> supervisor
+                            .readRecord(part)
+                            .map(PidRecord::pid)
                             .orElseThrow(() -> new IllegalStateException("unreadable pid record of " + part)))
                     .toList();
         } catch (IOException e) {
@@ -262,8 +294,8 @@ class LocalRuntimeIT {
     private JsonNode query(String promql, Instant at) throws Exception {
         String url = "http://127.0.0.1:" + prometheusPort + "/api/v1/query?query="
                 + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + at.getEpochSecond();
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body());
     }

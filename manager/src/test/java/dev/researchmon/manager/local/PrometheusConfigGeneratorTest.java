@@ -23,27 +23,34 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Generates the local copy of the project's own prometheus.yml from the project's own compose.yaml. */
 class PrometheusConfigGeneratorTest {
-    static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+    static final Path REPO =
+            Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
 
     @Test
     void localConfig_pointsComposeTargetsAtLoopbackAndDropsWhatDoesNotRunLocally(@TempDir Path dir) throws IOException {
-        JsonNode config = generate(dir, Map.of(
-                "prometheus:9090", "127.0.0.1:19090",
-                "node-exporter:9100", "127.0.0.1:19100",
-                "research:8888", "127.0.0.1:18888",
-                "research:9464", "127.0.0.1:19464",
-                "alertmanager:9093", "127.0.0.1:19093"));
+        JsonNode config = generate(
+                dir,
+                Map.of(
+                        "prometheus:9090", "127.0.0.1:19090",
+                        "node-exporter:9100", "127.0.0.1:19100",
+                        "research:8888", "127.0.0.1:18888",
+                        "research:9464", "127.0.0.1:19464",
+                        "alertmanager:9093", "127.0.0.1:19093"));
         assertEquals(List.of("127.0.0.1:19090"), targets(config, "prometheus"));
         assertEquals(List.of("127.0.0.1:19100"), targets(config, "node-exporter"));
         assertEquals(List.of("127.0.0.1:18888", "127.0.0.1:19464"), targets(config, "research"));
         assertFalse(jobs(config).contains("cadvisor"), "cAdvisor does not run locally, its job must go");
         assertTrue(jobs(config).contains("python-custom"), "file-discovered jobs stay");
-        assertEquals("127.0.0.1:19093", config.at("/alerting/alertmanagers/0/static_configs/0/targets/0").asText());
+        assertEquals(
+                "127.0.0.1:19093",
+                config.at("/alerting/alertmanagers/0/static_configs/0/targets/0")
+                        .asText());
     }
 
     @Test
     void researchTargetWithoutSidecar_keepsTheJobWithJupyterOnly(@TempDir Path dir) throws IOException {
-        JsonNode config = generate(dir, Map.of("prometheus:9090", "127.0.0.1:19090", "research:8888", "127.0.0.1:18888"));
+        JsonNode config =
+                generate(dir, Map.of("prometheus:9090", "127.0.0.1:19090", "research:8888", "127.0.0.1:18888"));
         assertEquals(List.of("127.0.0.1:18888"), targets(config, "research"));
         assertFalse(jobs(config).contains("node-exporter"));
         assertTrue(config.path("alerting").path("alertmanagers").isEmpty(), "no Alertmanager runs: none is named");
@@ -53,7 +60,10 @@ class PrometheusConfigGeneratorTest {
     void relativePaths_becomeAbsoluteSoTheCopyWorksFromAnotherFolder(@TempDir Path dir) throws IOException {
         JsonNode config = generate(dir, Map.of("prometheus:9090", "127.0.0.1:19090"));
         for (JsonNode rule : config.path("rule_files")) {
-            assertTrue(rule.asText().startsWith(REPO.resolve("monitoring/prometheus").toString()), rule.asText());
+            assertTrue(
+                    rule.asText()
+                            .startsWith(REPO.resolve("monitoring/prometheus").toString()),
+                    rule.asText());
         }
         for (JsonNode job : config.path("scrape_configs")) {
             for (JsonNode sd : job.path("file_sd_configs")) {

@@ -7,7 +7,6 @@ import dev.researchmon.manager.local.PrometheusConfigGenerator;
 import dev.researchmon.manager.stack.ComposeFile;
 import dev.researchmon.manager.stack.ServiceSpec;
 import dev.researchmon.manager.stack.StackDescription;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,13 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Debian's promtool accepts the local runtime's prometheus.yml with remote write, for every kind of auth. */
 class GeneratedConfigPromtoolIT {
-    static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+    static final Path REPO =
+            Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
@@ -31,20 +31,26 @@ class GeneratedConfigPromtoolIT {
     void generatedConfig_withRemoteWrite_passesPromtoolCheckConfig(String auth) throws Exception {
         Path secret = Files.writeString(dir.resolve("secret"), "s3cr3t\n");
         RemoteWrite remoteWrite = switch (auth) {
-            case "bearer" -> RemoteWrite.of("http://127.0.0.1:8428/api/v1/write", new RemoteWrite.Bearer(secret), Optional.empty());
-            case "basic" -> RemoteWrite.of("http://127.0.0.1:8428/api/v1/write", new RemoteWrite.Basic("gpu-a", secret), Optional.empty());
-            case "https-ca" -> RemoteWrite.of("https://central:8428/api/v1/write", new RemoteWrite.NoAuth(), Optional.of(secret));
+            case "bearer" ->
+                RemoteWrite.of("http://127.0.0.1:8428/api/v1/write", new RemoteWrite.Bearer(secret), Optional.empty());
+            case "basic" ->
+                RemoteWrite.of(
+                        "http://127.0.0.1:8428/api/v1/write", new RemoteWrite.Basic("gpu-a", secret), Optional.empty());
+            case "https-ca" ->
+                RemoteWrite.of("https://central:8428/api/v1/write", new RemoteWrite.NoAuth(), Optional.of(secret));
             default -> RemoteWrite.of("http://127.0.0.1:8428/api/v1/write", new RemoteWrite.NoAuth(), Optional.empty());
         };
         StackDescription stack = ComposeFile.load(REPO.resolve("docker/compose.yaml"), Map.of(), false);
-        Path config = new PrometheusConfigGenerator(stack.service("prometheus"),
-                Map.of("prometheus:9090", "127.0.0.1:19090", "node-exporter:9100", "127.0.0.1:19100"),
-                stack.services().stream().map(ServiceSpec::name).collect(Collectors.toSet()))
+        Path config = new PrometheusConfigGenerator(
+                        stack.service("prometheus"),
+                        Map.of("prometheus:9090", "127.0.0.1:19090", "node-exporter:9100", "127.0.0.1:19100"),
+                        stack.services().stream().map(ServiceSpec::name).collect(Collectors.toSet()))
                 .withShipping(new HostShipping("gpu-a", Optional.of(remoteWrite), Optional.of("1s")))
                 .write(dir.resolve("prometheus.yml"));
 
         Process promtool = new ProcessBuilder(List.of("/usr/bin/promtool", "check", "config", config.toString()))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         assertTrue(promtool.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
         String output = new String(promtool.getInputStream().readAllBytes());
         assertEquals(0, promtool.exitValue(), output + "\n" + Files.readString(config));

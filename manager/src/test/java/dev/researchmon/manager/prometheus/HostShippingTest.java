@@ -26,9 +26,11 @@ class HostShippingTest {
     Path dir;
 
     private ObjectNode config() throws IOException {
-        return (ObjectNode) YAML.readTree("global:\n  scrape_interval: 15s\n  external_labels:\n    environment: research\n"
-                + "scrape_configs:\n  - job_name: node-exporter\n    static_configs: [{targets: ['127.0.0.1:9100']}]\n"
-                + "  - job_name: research\n    relabel_configs: [{source_labels: [__address__], target_label: x}]\n");
+        return (ObjectNode)
+                YAML.readTree(
+                        "global:\n  scrape_interval: 15s\n  external_labels:\n    environment: research\n"
+                                + "scrape_configs:\n  - job_name: node-exporter\n    static_configs: [{targets: ['127.0.0.1:9100']}]\n"
+                                + "  - job_name: research\n    relabel_configs: [{source_labels: [__address__], target_label: x}]\n");
     }
 
     private Path secretFile(String name) throws IOException {
@@ -40,7 +42,8 @@ class HostShippingTest {
         ObjectNode config = config();
         new HostShipping("gpu-a", Optional.empty(), Optional.empty()).applyTo(config, Path::toString);
         assertEquals("gpu-a", config.at("/global/external_labels/host").asText());
-        assertEquals("research", config.at("/global/external_labels/environment").asText());
+        assertEquals(
+                "research", config.at("/global/external_labels/environment").asText());
         assertFalse(config.has("remote_write"), "no store given: nothing to ship to");
         assertEquals("15s", config.at("/global/scrape_interval").asText());
     }
@@ -59,12 +62,15 @@ class HostShippingTest {
 
     @Test
     void remoteWrite_withoutAuth_hasTheUrlAndTheOutageQueue() throws IOException {
-        JsonNode entry = ship(RemoteWrite.of("http://central:8428/api/v1/write", new RemoteWrite.NoAuth(), Optional.empty()));
+        JsonNode entry =
+                ship(RemoteWrite.of("http://central:8428/api/v1/write", new RemoteWrite.NoAuth(), Optional.empty()));
         assertEquals("http://central:8428/api/v1/write", entry.path("url").asText());
         assertFalse(entry.has("authorization") || entry.has("basic_auth") || entry.has("tls_config"), entry.toString());
         JsonNode queue = entry.path("queue_config");
         assertEquals(HostShipping.MAX_SHARDS, queue.path("max_shards").asInt());
-        assertEquals(HostShipping.MAX_SAMPLES_PER_SEND, queue.path("max_samples_per_send").asInt());
+        assertEquals(
+                HostShipping.MAX_SAMPLES_PER_SEND,
+                queue.path("max_samples_per_send").asInt());
         assertEquals("5s", queue.path("max_backoff").asText());
         assertTrue(queue.path("retry_on_http_429").asBoolean(), "a store shedding load must not make us drop samples");
     }
@@ -72,18 +78,21 @@ class HostShippingTest {
     @Test
     void bearerToken_isReferencedByFile_neverCopied() throws IOException {
         Path token = secretFile("token");
-        JsonNode entry = ship(RemoteWrite.of("https://central/api/v1/write", new RemoteWrite.Bearer(token), Optional.empty()));
+        JsonNode entry =
+                ship(RemoteWrite.of("https://central/api/v1/write", new RemoteWrite.Bearer(token), Optional.empty()));
         assertEquals("Bearer", entry.at("/authorization/type").asText());
-        assertEquals(token.toString(), entry.at("/authorization/credentials_file").asText());
+        assertEquals(
+                token.toString(), entry.at("/authorization/credentials_file").asText());
         assertFalse(entry.toString().contains(SECRET), entry.toString());
-        assertFalse(entry.at("/tls_config/insecure_skip_verify").asBoolean(true), "https verifies the store's certificate");
+        assertFalse(
+                entry.at("/tls_config/insecure_skip_verify").asBoolean(true), "https verifies the store's certificate");
     }
 
     @Test
     void basicAuth_namesTheUserAndThePasswordFile() throws IOException {
         Path password = secretFile("password");
-        JsonNode entry = ship(RemoteWrite.of("http://127.0.0.1:9090/api/v1/write",
-                new RemoteWrite.Basic("gpu-a", password), Optional.empty()));
+        JsonNode entry = ship(RemoteWrite.of(
+                "http://127.0.0.1:9090/api/v1/write", new RemoteWrite.Basic("gpu-a", password), Optional.empty()));
         assertEquals("gpu-a", entry.at("/basic_auth/username").asText());
         assertEquals(password.toString(), entry.at("/basic_auth/password_file").asText());
         assertFalse(entry.at("/basic_auth").has("password"), "the password itself never enters the config");
@@ -93,7 +102,8 @@ class HostShippingTest {
     @Test
     void httpsWithOwnCa_pointsTlsAtTheCaFile() throws IOException {
         Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
-        JsonNode entry = ship(RemoteWrite.of("https://central:8428/api/v1/write", new RemoteWrite.NoAuth(), Optional.of(ca)));
+        JsonNode entry =
+                ship(RemoteWrite.of("https://central:8428/api/v1/write", new RemoteWrite.NoAuth(), Optional.of(ca)));
         assertEquals(ca.toString(), entry.at("/tls_config/ca_file").asText());
     }
 
@@ -101,21 +111,36 @@ class HostShippingTest {
     void secretFiles_seenElsewhere_areNamedWherePrometheusSeesThem() throws IOException {
         Path token = secretFile("token");
         ObjectNode config = config();
-        new HostShipping("gpu-a", Optional.of(RemoteWrite.of("http://c/api/v1/write", new RemoteWrite.Bearer(token),
-                Optional.empty())), Optional.empty()).applyTo(config, f -> "/in/container/" + f.getFileName());
-        assertEquals("/in/container/token", config.at("/remote_write/0/authorization/credentials_file").asText());
+        new HostShipping(
+                        "gpu-a",
+                        Optional.of(RemoteWrite.of(
+                                "http://c/api/v1/write", new RemoteWrite.Bearer(token), Optional.empty())),
+                        Optional.empty())
+                .applyTo(config, f -> "/in/container/" + f.getFileName());
+        assertEquals(
+                "/in/container/token",
+                config.at("/remote_write/0/authorization/credentials_file").asText());
     }
 
     @Test
     void severalStores_getAnEntryEach_withUniqueNames() throws IOException {
         ObjectNode config = config();
-        new HostShipping("gpu-a", java.util.List.of(
-                RemoteWrite.of("http://vm:8428/api/v1/write", new RemoteWrite.NoAuth(), Optional.empty()),
-                RemoteWrite.of("http://prom:9090/api/v1/write", new RemoteWrite.NoAuth(), Optional.empty())),
-                Optional.empty()).applyTo(config, Path::toString);
+        new HostShipping(
+                        "gpu-a",
+                        java.util.List.of(
+                                RemoteWrite.of(
+                                        "http://vm:8428/api/v1/write", new RemoteWrite.NoAuth(), Optional.empty()),
+                                RemoteWrite.of(
+                                        "http://prom:9090/api/v1/write", new RemoteWrite.NoAuth(), Optional.empty())),
+                        Optional.empty())
+                .applyTo(config, Path::toString);
         assertEquals(2, config.path("remote_write").size());
-        assertEquals("http://prom:9090/api/v1/write", config.at("/remote_write/1/url").asText());
-        assertFalse(config.at("/remote_write/0/name").asText().equals(config.at("/remote_write/1/name").asText()));
+        assertEquals(
+                "http://prom:9090/api/v1/write",
+                config.at("/remote_write/1/url").asText());
+        assertFalse(config.at("/remote_write/0/name")
+                .asText()
+                .equals(config.at("/remote_write/1/name").asText()));
     }
 
     @Test
@@ -128,28 +153,43 @@ class HostShippingTest {
 
     @Test
     void badInput_isOneClearMessage() throws IOException {
-        assertMessage("--host must be a host name", () -> new HostShipping("gpu a", Optional.empty(), Optional.empty()));
+        assertMessage(
+                "--host must be a host name", () -> new HostShipping("gpu a", Optional.empty(), Optional.empty()));
         assertMessage("--host must be a host name", () -> new HostShipping("", Optional.empty(), Optional.empty()));
-        assertMessage("--scrape-interval must be a duration", () -> new HostShipping("a", Optional.empty(), Optional.of("fast")));
-        assertMessage("http:// or https://", () -> RemoteWrite.of("ftp://central/write", new RemoteWrite.NoAuth(), Optional.empty()));
-        assertMessage("http:// or https://", () -> RemoteWrite.of("central:8428", new RemoteWrite.NoAuth(), Optional.empty()));
-        assertMessage("must not carry a user or password", () -> RemoteWrite.of("http://u:p@central/api/v1/write",
-                new RemoteWrite.NoAuth(), Optional.empty()));
-        assertMessage("--remote-write-bearer-token-file: " + dir.resolve("none") + " is not a readable file",
+        assertMessage(
+                "--scrape-interval must be a duration",
+                () -> new HostShipping("a", Optional.empty(), Optional.of("fast")));
+        assertMessage(
+                "http:// or https://",
+                () -> RemoteWrite.of("ftp://central/write", new RemoteWrite.NoAuth(), Optional.empty()));
+        assertMessage(
+                "http:// or https://",
+                () -> RemoteWrite.of("central:8428", new RemoteWrite.NoAuth(), Optional.empty()));
+        assertMessage(
+                "must not carry a user or password",
+                () -> RemoteWrite.of("http://u:p@central/api/v1/write", new RemoteWrite.NoAuth(), Optional.empty()));
+        assertMessage(
+                "--remote-write-bearer-token-file: " + dir.resolve("none") + " is not a readable file",
                 () -> RemoteWrite.of("http://c/w", new RemoteWrite.Bearer(dir.resolve("none")), Optional.empty()));
-        assertMessage("--remote-write-password-file", () -> RemoteWrite.of("http://c/w",
-                new RemoteWrite.Basic("u", dir), Optional.empty()));
+        assertMessage(
+                "--remote-write-password-file",
+                () -> RemoteWrite.of("http://c/w", new RemoteWrite.Basic("u", dir), Optional.empty()));
         Path ca = Files.writeString(dir.resolve("ca.pem"), "x");
-        assertMessage("is for an https store", () -> RemoteWrite.of("http://c/w", new RemoteWrite.NoAuth(), Optional.of(ca)));
+        assertMessage(
+                "is for an https store", () -> RemoteWrite.of("http://c/w", new RemoteWrite.NoAuth(), Optional.of(ca)));
     }
 
     @Test
     void credentialsOverPlainHttp_toAnotherMachine_areFlagged() throws IOException {
         Path token = secretFile("token");
-        assertTrue(RemoteWrite.of("http://central/w", new RemoteWrite.Bearer(token), Optional.empty()).sendsSecretsInClear());
-        assertFalse(RemoteWrite.of("https://central/w", new RemoteWrite.Bearer(token), Optional.empty()).sendsSecretsInClear());
-        assertFalse(RemoteWrite.of("http://127.0.0.1/w", new RemoteWrite.Bearer(token), Optional.empty()).sendsSecretsInClear());
-        assertFalse(RemoteWrite.of("http://central/w", new RemoteWrite.NoAuth(), Optional.empty()).sendsSecretsInClear());
+        assertTrue(RemoteWrite.of("http://central/w", new RemoteWrite.Bearer(token), Optional.empty())
+                .sendsSecretsInClear());
+        assertFalse(RemoteWrite.of("https://central/w", new RemoteWrite.Bearer(token), Optional.empty())
+                .sendsSecretsInClear());
+        assertFalse(RemoteWrite.of("http://127.0.0.1/w", new RemoteWrite.Bearer(token), Optional.empty())
+                .sendsSecretsInClear());
+        assertFalse(RemoteWrite.of("http://central/w", new RemoteWrite.NoAuth(), Optional.empty())
+                .sendsSecretsInClear());
     }
 
     private JsonNode ship(RemoteWrite remoteWrite) throws IOException {

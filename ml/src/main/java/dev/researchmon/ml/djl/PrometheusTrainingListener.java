@@ -8,7 +8,6 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.tracker.ParameterTracker;
 import dev.researchmon.ml.training.Phase;
 import dev.researchmon.ml.training.TrainingMetrics;
-
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -167,8 +166,8 @@ public final class PrometheusTrainingListener implements TrainingListener {
         } catch (IllegalArgumentException unusableName) {
             // a monitoring problem must never stop a training run: say it once, keep training
             if (skippedEvaluators.add(name)) {
-                System.err.println("training metrics: evaluator '" + name + "' is not recorded: "
-                        + unusableName.getMessage());
+                System.err.println(
+                        "training metrics: evaluator '" + name + "' is not recorded: " + unusableName.getMessage());
             }
         }
     }

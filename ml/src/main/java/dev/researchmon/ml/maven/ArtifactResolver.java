@@ -1,5 +1,14 @@
 package dev.researchmon.ml.maven;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import org.eclipse.aether.ConfigurationProperties;
 import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.RepositorySystemSession.CloseableSession;
@@ -16,16 +25,6 @@ import org.eclipse.aether.supplier.SessionBuilderSupplier;
 import org.eclipse.aether.transfer.ArtifactNotFoundException;
 import org.eclipse.aether.util.artifact.JavaScopes;
 import org.eclipse.aether.util.filter.DependencyFilterUtils;
-
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.UnknownHostException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 
 /**
  * Resolves artifacts with their transitive runtime dependencies, with Apache Maven Resolver (the
@@ -95,14 +94,16 @@ public final class ArtifactResolver {
         List<RemoteRepository> remotes = new ArrayList<>();
         for (int i = 0; i < remoteRepositories.size(); i++) {
             URI uri = remoteRepositories.get(i);
-            remotes.add(new RemoteRepository.Builder(i == 0 ? "central" : "repo" + i, "default", uri.toString()).build());
+            remotes.add(
+                    new RemoteRepository.Builder(i == 0 ? "central" : "repo" + i, "default", uri.toString()).build());
         }
         CollectRequest collect = new CollectRequest();
         for (MavenCoordinates c : requested) {
             collect.addDependency(new Dependency(toArtifact(c), JavaScopes.RUNTIME));
         }
         collect.setRepositories(remotes);
-        DependencyRequest request = new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
+        DependencyRequest request =
+                new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
         RepositorySystem system = system();
         try (CloseableSession session = newSession(system)) {
             DependencyResult result = system.resolveDependencies(session, request);
@@ -120,7 +121,8 @@ public final class ArtifactResolver {
     }
 
     private CloseableSession newSession(RepositorySystem system) {
-        return new SessionBuilderSupplier(system).get()
+        return new SessionBuilderSupplier(system)
+                .get()
                 .withLocalRepositoryBaseDirectories(localRepository)
                 .setSystemProperties(System.getProperties())
                 .setConfigProperty(ConfigurationProperties.CONNECT_TIMEOUT, CONNECT_TIMEOUT_MS)
@@ -134,18 +136,24 @@ public final class ArtifactResolver {
     /** Turns the resolver's nested exceptions into one sentence a notebook user can act on. */
     private ResolutionException explain(List<MavenCoordinates> requested, Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof UnknownHostException || t instanceof ConnectException
-                    || t instanceof NoRouteToHostException || t instanceof SocketTimeoutException) {
-                return new ResolutionException("cannot reach " + remoteRepositories
-                        + " (no network? " + t.getClass().getSimpleName() + ": " + t.getMessage()
-                        + "); only artifacts already in " + localRepository + " can be used", e);
+            if (t instanceof UnknownHostException
+                    || t instanceof ConnectException
+                    || t instanceof NoRouteToHostException
+                    || t instanceof SocketTimeoutException) {
+                return new ResolutionException(
+                        "cannot reach " + remoteRepositories
+                                + " (no network? " + t.getClass().getSimpleName() + ": " + t.getMessage()
+                                + "); only artifacts already in " + localRepository + " can be used",
+                        e);
             }
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ArtifactNotFoundException notFound) {
                 Artifact a = notFound.getArtifact();
-                return new ResolutionException("artifact not found: " + (a == null ? requested : a)
-                        + " is in neither " + localRepository + " nor " + remoteRepositories, e);
+                return new ResolutionException(
+                        "artifact not found: " + (a == null ? requested : a) + " is in neither " + localRepository
+                                + " nor " + remoteRepositories,
+                        e);
             }
         }
         return new ResolutionException("cannot resolve " + requested + ": " + rootMessage(e), e);

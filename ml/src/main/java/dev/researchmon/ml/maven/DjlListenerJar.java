@@ -24,8 +24,7 @@ public final class DjlListenerJar {
 
     private static final String LOCATOR = "/dev/researchmon/ml/maven/listener-jar.properties";
 
-    private DjlListenerJar() {
-    }
+    private DjlListenerJar() {}
 
     /**
      * Copies the embedded jar into {@code directory}.

@@ -7,7 +7,6 @@ import dev.researchmon.magics.api.MagicContext;
 import dev.researchmon.magics.api.MagicException;
 import dev.researchmon.magics.api.MagicSignature;
 import dev.researchmon.magics.api.MagicUsageException;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,8 +36,8 @@ import java.util.Set;
  */
 public final class MavenMagic implements Magic {
 
-    private static final MagicSignature SIGNATURE = MagicSignature.line("maven",
-            "resolve Maven artifacts with their dependencies and add them to the kernel")
+    private static final MagicSignature SIGNATURE = MagicSignature.line(
+                    "maven", "resolve Maven artifacts with their dependencies and add them to the kernel")
             .form(MagicSignature.form().some("GROUP:ARTIFACT:VERSION[:CLASSIFIER]"))
             .build();
 
@@ -46,6 +45,7 @@ public final class MavenMagic implements Magic {
     private final Set<Path> added = new HashSet<>();
     /** group:artifact[:classifier] -> version, of every jar added so far. */
     private final Map<String, String> loadedVersions = new HashMap<>();
+
     private final Set<Path> kernelClassPath;
     private Path listenerJar;
 
@@ -62,9 +62,6 @@ public final class MavenMagic implements Magic {
     public MagicSignature signature() {
         return SIGNATURE;
     }
-
-
-
 
     @Override
     public synchronized Display execute(MagicCall call, MagicContext ctx) throws MagicException {
@@ -86,7 +83,8 @@ public final class MavenMagic implements Magic {
             } else if (loaded != null && !loaded.equals(jar.coordinates().version())) {
                 if (requested.stream().anyMatch(r -> r.versionlessKey().equals(key))) {
                     throw new MagicException(key + ":" + loaded + " is already loaded in this kernel;"
-                            + " restart the kernel to use version " + jar.coordinates().version());
+                            + " restart the kernel to use version "
+                            + jar.coordinates().version());
                 }
                 skipped.add(jar.coordinates() + " (kept " + loaded + ", already loaded)");
             } else {
@@ -104,7 +102,8 @@ public final class MavenMagic implements Magic {
             Path path = jar.path().toAbsolutePath().normalize();
             if (toAdd.contains(path)) {
                 added.add(path);
-                loadedVersions.put(jar.coordinates().versionlessKey(), jar.coordinates().version());
+                loadedVersions.put(
+                        jar.coordinates().versionlessKey(), jar.coordinates().version());
             }
         }
         if (withDjl) {
@@ -133,7 +132,8 @@ public final class MavenMagic implements Magic {
         try {
             return DjlListenerJar.extractTo(Files.createTempDirectory("researchmon-ml-"));
         } catch (IOException | RuntimeException e) {
-            throw new MagicException("DJL resolved, but the training listener jar could not be added: " + e.getMessage(), e);
+            throw new MagicException(
+                    "DJL resolved, but the training listener jar could not be added: " + e.getMessage(), e);
         }
     }
 

@@ -8,5 +8,4 @@ import java.nio.file.Path;
  * @param coordinates the artifact, with the version that conflict resolution picked
  * @param path        the jar in the local repository
  */
-public record ResolvedJar(MavenCoordinates coordinates, Path path) {
-}
+public record ResolvedJar(MavenCoordinates coordinates, Path path) {}

@@ -5,7 +5,6 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +41,7 @@ public final class TrainingMetrics {
 
     /** Evaluator names become label values: keep them few and short so series stay bounded. */
     static final int MAX_EVALUATORS = 32;
+
     private static final Pattern EVALUATOR_NAME = Pattern.compile("[A-Za-z0-9_.:/ -]{1,64}");
 
     private static volatile TrainingMetrics defaultInstance;
@@ -101,8 +101,8 @@ public final class TrainingMetrics {
 
     /** Registers every metric or none, so a name clash leaves the registry as it was. */
     private TrainingMetrics registerAllIn(PrometheusRegistry registry) {
-        List<Collector> all = List.of(batches, samples, epochs, batchDuration, samplesPerSecond, loss, evaluations,
-                learningRate);
+        List<Collector> all =
+                List.of(batches, samples, epochs, batchDuration, samplesPerSecond, loss, evaluations, learningRate);
         List<Collector> done = new ArrayList<>();
         try {
             for (Collector c : all) {
@@ -111,9 +111,11 @@ public final class TrainingMetrics {
             }
         } catch (IllegalArgumentException clash) {
             done.forEach(registry::unregister);
-            throw new IllegalStateException("the training metrics cannot be registered: " + clash.getMessage()
-                    + " (notebook code that defines training_* metrics itself clashes with TrainingMetrics;"
-                    + " record through TrainingMetrics instead)", clash);
+            throw new IllegalStateException(
+                    "the training metrics cannot be registered: " + clash.getMessage()
+                            + " (notebook code that defines training_* metrics itself clashes with TrainingMetrics;"
+                            + " record through TrainingMetrics instead)",
+                    clash);
         }
         return this;
     }

@@ -1,5 +1,9 @@
 package dev.researchmon.ml.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import ai.djl.training.TrainingResult;
 import ai.djl.training.evaluator.Accuracy;
 import dev.researchmon.ml.training.TrainingMetrics;
@@ -7,10 +11,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The listener's behaviour at the edges, on a real DJL run. */
 class DjlListenerIT {
@@ -24,15 +24,30 @@ class DjlListenerIT {
         TrainingResult result = SmallNetworks.trainDjl(TrainingMetrics.registerIn(registry), new Accuracy("acc[top1]"));
 
         assertNotNull(result.getTrainLoss(), "training finished: " + result);
-        assertEquals(SmallNetworks.EPOCHS, ((CounterSnapshot) snapshot(registry, "training_epochs")).getDataPoints().get(0).getValue());
-        assertEquals(0, ((GaugeSnapshot) snapshot(registry, "training_metric")).getDataPoints().size(),
+        assertEquals(
+                SmallNetworks.EPOCHS,
+                ((CounterSnapshot) snapshot(registry, "training_epochs"))
+                        .getDataPoints()
+                        .get(0)
+                        .getValue());
+        assertEquals(
+                0,
+                ((GaugeSnapshot) snapshot(registry, "training_metric"))
+                        .getDataPoints()
+                        .size(),
                 "no series for the unusable evaluator name");
-        assertEquals(2, ((GaugeSnapshot) snapshot(registry, "training_loss")).getDataPoints().size(),
+        assertEquals(
+                2,
+                ((GaugeSnapshot) snapshot(registry, "training_loss"))
+                        .getDataPoints()
+                        .size(),
                 "loss of both phases still recorded");
     }
 
     private static Object snapshot(PrometheusRegistry registry, String name) {
-        return registry.scrape().stream().filter(m -> m.getMetadata().getPrometheusName().equals(name)).findFirst()
+        return registry.scrape().stream()
+                .filter(m -> m.getMetadata().getPrometheusName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + name));
     }
 }

@@ -23,7 +23,6 @@ import dev.researchmon.ml.djl.PrometheusTrainingListener;
 import dev.researchmon.ml.training.Phase;
 import dev.researchmon.ml.training.TrainingBatch;
 import dev.researchmon.ml.training.TrainingMetrics;
-
 import java.util.Random;
 
 /** Small training runs on data they generate, reporting to the given training metrics. */
@@ -34,12 +33,10 @@ final class SmallNetworks {
     static final int EPOCHS = 3;
     static final float LEARNING_RATE = 0.1f;
 
-    private SmallNetworks() {
-    }
+    private SmallNetworks() {}
 
     /** What a plain-Java run logged at its end. */
-    record PlainRun(double trainLoss, double validationLoss, double validationAccuracy) {
-    }
+    record PlainRun(double trainLoss, double validationLoss, double validationAccuracy) {}
 
     /** Why PyTorch cannot run here, or null when it can. */
     static String pytorchUnavailable() {
@@ -86,7 +83,11 @@ final class SmallNetworks {
     private static ArrayDataset dataset(NDManager manager, int samples, boolean shuffle) {
         NDArray x = manager.randomNormal(new Shape(samples, 4));
         NDArray y = x.get(":, 0").add(x.get(":, 1")).gt(0).toType(DataType.FLOAT32, false);
-        return new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(BATCH, shuffle).build();
+        return new ArrayDataset.Builder()
+                .setData(x)
+                .optLabels(y)
+                .setSampling(BATCH, shuffle)
+                .build();
     }
 
     /** Logistic regression by hand-written gradient descent: the plain-Java API, no framework. */

@@ -1,23 +1,5 @@
 package dev.researchmon.ml.it;
 
-import ai.djl.training.TrainingResult;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.researchmon.ml.training.TrainingMetrics;
-import dev.researchmon.testkit.FreePort;
-import dev.researchmon.testkit.LocalPrometheus;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.OptionalDouble;
-
 import static dev.researchmon.ml.it.SmallNetworks.BATCH;
 import static dev.researchmon.ml.it.SmallNetworks.EPOCHS;
 import static dev.researchmon.ml.it.SmallNetworks.LEARNING_RATE;
@@ -25,6 +7,23 @@ import static dev.researchmon.ml.it.SmallNetworks.TRAIN_SAMPLES;
 import static dev.researchmon.ml.it.SmallNetworks.VALIDATION_SAMPLES;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.training.TrainingResult;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.researchmon.ml.training.TrainingMetrics;
+import dev.researchmon.testkit.FreePort;
+import dev.researchmon.testkit.LocalPrometheus;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Training runs (DJL on PyTorch's CPU engine, and a plain-Java loop) record their metrics, a real
@@ -39,16 +38,30 @@ class TrainingSeriesInPrometheusIT {
     private static HTTPServer djlExporter;
     private static HTTPServer plainExporter;
     private static LocalPrometheus prometheus;
+
     @TempDir
     static Path prometheusDir;
 
     @BeforeAll
     static void start() throws Exception {
-        djlExporter = HTTPServer.builder().hostname("127.0.0.1").port(0).registry(djlRegistry).buildAndStart();
-        plainExporter = HTTPServer.builder().hostname("127.0.0.1").port(0).registry(plainRegistry).buildAndStart();
-        prometheus = LocalPrometheus.start(prometheusDir, FreePort.loopback(), LocalPrometheus.scrapeConfig("1s", Map.of(
-                "djl", List.of("127.0.0.1:" + djlExporter.getPort()),
-                "plain", List.of("127.0.0.1:" + plainExporter.getPort()))));
+        djlExporter = HTTPServer.builder()
+                .hostname("127.0.0.1")
+                .port(0)
+                .registry(djlRegistry)
+                .buildAndStart();
+        plainExporter = HTTPServer.builder()
+                .hostname("127.0.0.1")
+                .port(0)
+                .registry(plainRegistry)
+                .buildAndStart();
+        prometheus = LocalPrometheus.start(
+                prometheusDir,
+                FreePort.loopback(),
+                LocalPrometheus.scrapeConfig(
+                        "1s",
+                        Map.of(
+                                "djl", List.of("127.0.0.1:" + djlExporter.getPort()),
+                                "plain", List.of("127.0.0.1:" + plainExporter.getPort()))));
     }
 
     @AfterAll
@@ -84,7 +97,10 @@ class TrainingSeriesInPrometheusIT {
         expect("djl", "training_loss{phase=\"train\"}", result.getTrainLoss());
         expect("djl", "training_loss{phase=\"validation\"}", result.getValidateLoss());
         expect("djl", "training_metric{evaluator=\"Accuracy\",phase=\"train\"}", result.getTrainEvaluation("Accuracy"));
-        expect("djl", "training_metric{evaluator=\"Accuracy\",phase=\"validation\"}", result.getValidateEvaluation("Accuracy"));
+        expect(
+                "djl",
+                "training_metric{evaluator=\"Accuracy\",phase=\"validation\"}",
+                result.getValidateEvaluation("Accuracy"));
         expect("djl", "training_learning_rate", LEARNING_RATE);
         expect("djl", "training_samples_per_second > bool 0", 1);
     }
@@ -129,7 +145,8 @@ class TrainingSeriesInPrometheusIT {
                 throw new AssertionError("expected one series for " + promql + ", got " + result);
             }
             last = result.size() == 1
-                    ? OptionalDouble.of(Double.parseDouble(result.get(0).path("value").get(1).asText()))
+                    ? OptionalDouble.of(Double.parseDouble(
+                            result.get(0).path("value").get(1).asText()))
                     : OptionalDouble.empty();
             if (last.isPresent() && Math.abs(last.getAsDouble() - expected) <= 1e-6 * Math.max(1, Math.abs(expected))) {
                 return;

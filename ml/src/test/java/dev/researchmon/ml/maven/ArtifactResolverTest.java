@@ -1,17 +1,16 @@
 package dev.researchmon.ml.maven;
 
-import dev.researchmon.testkit.FreePort;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.researchmon.testkit.FreePort;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Real resolutions with Maven Resolver against repositories the tests write into temp folders. */
 class ArtifactResolverTest {
@@ -29,7 +28,8 @@ class ArtifactResolverTest {
         List<ResolvedJar> jars = new ArtifactResolver(local, List.of(remote.root.toUri()))
                 .resolve(List.of(MavenCoordinates.parse("org.example:app:1.0")));
 
-        assertEquals(List.of("org.example:app:1.0", "org.example:lib:2.0", "org.example:base:3.0"),
+        assertEquals(
+                List.of("org.example:app:1.0", "org.example:lib:2.0", "org.example:base:3.0"),
                 jars.stream().map(j -> j.coordinates().toString()).toList());
         for (ResolvedJar jar : jars) {
             assertTrue(jar.path().startsWith(local), jar.path() + " is not in the local repository");
@@ -53,7 +53,8 @@ class ArtifactResolverTest {
         TempRepository remote = new TempRepository(tmp.resolve("remote"));
         remote.put("org.example:present:1.0");
 
-        ResolutionException e = assertThrows(ResolutionException.class,
+        ResolutionException e = assertThrows(
+                ResolutionException.class,
                 () -> new ArtifactResolver(tmp.resolve("local"), List.of(remote.root.toUri()))
                         .resolve(List.of(MavenCoordinates.parse("org.example:absent:9.9"))));
 
@@ -62,7 +63,8 @@ class ArtifactResolverTest {
 
     @Test
     void resolve_unreachableRepository_saysNoNetwork() throws Exception {
-        ResolutionException e = assertThrows(ResolutionException.class,
+        ResolutionException e = assertThrows(
+                ResolutionException.class,
                 () -> new ArtifactResolver(tmp.resolve("local"), List.of(closedPort()))
                         .resolve(List.of(MavenCoordinates.parse("org.example:anything:1.0"))));
 

@@ -1,23 +1,23 @@
 package dev.researchmon.ml.maven;
 
-import dev.researchmon.magics.api.Display;
-import dev.researchmon.magics.api.MagicCall;
-import dev.researchmon.magics.api.MagicException;
-import dev.researchmon.magics.api.MagicUsageException;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.researchmon.magics.api.Display;
+import dev.researchmon.magics.api.MagicCall;
+import dev.researchmon.magics.api.MagicException;
+import dev.researchmon.magics.api.MagicUsageException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class MavenMagicTest {
     @TempDir
     Path tmp;
+
     private TempRepository remote;
     private MavenMagic magic;
     private final RecordingContext kernel = new RecordingContext();
@@ -63,7 +63,8 @@ class MavenMagicTest {
 
         MagicException e = assertThrows(MagicException.class, () -> run("org.example:lib:3.0"));
 
-        assertEquals("org.example:lib:2.0 is already loaded in this kernel; restart the kernel to use version 3.0",
+        assertEquals(
+                "org.example:lib:2.0 is already loaded in this kernel; restart the kernel to use version 3.0",
                 e.getMessage());
         assertEquals(2, kernel.classPath.size());
     }
@@ -71,14 +72,16 @@ class MavenMagicTest {
     @Test
     void maven_noArguments_answersWithUsage() {
         MagicUsageException e = assertThrows(MagicUsageException.class, () -> run());
-        assertEquals("usage: " + magic.usage() + " (needs at least one GROUP:ARTIFACT:VERSION[:CLASSIFIER])",
+        assertEquals(
+                "usage: " + magic.usage() + " (needs at least one GROUP:ARTIFACT:VERSION[:CLASSIFIER])",
                 e.getMessage());
     }
 
     @Test
     void maven_badCoordinate_answersWithWhatIsWrongAndUsage() {
         MagicUsageException e = assertThrows(MagicUsageException.class, () -> run("org.example:app"));
-        assertTrue(e.getMessage().startsWith("usage: " + magic.usage() + " (bad Maven coordinate 'org.example:app'"),
+        assertTrue(
+                e.getMessage().startsWith("usage: " + magic.usage() + " (bad Maven coordinate 'org.example:app'"),
                 e.getMessage());
     }
 

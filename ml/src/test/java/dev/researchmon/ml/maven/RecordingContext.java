@@ -4,7 +4,6 @@ import dev.researchmon.magics.api.CellListener;
 import dev.researchmon.magics.api.Display;
 import dev.researchmon.magics.api.KernelIdentity;
 import dev.researchmon.magics.api.MagicContext;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +21,7 @@ final class RecordingContext implements MagicContext {
     }
 
     @Override
-    public void display(Display display) {
-    }
+    public void display(Display display) {}
 
     @Override
     public Display evaluate(String code) {
@@ -36,10 +34,8 @@ final class RecordingContext implements MagicContext {
     }
 
     @Override
-    public void addCellListener(CellListener listener) {
-    }
+    public void addCellListener(CellListener listener) {}
 
     @Override
-    public void removeCellListener(CellListener listener) {
-    }
+    public void removeCellListener(CellListener listener) {}
 }

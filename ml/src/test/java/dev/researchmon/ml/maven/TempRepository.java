@@ -24,15 +24,22 @@ final class TempRepository {
         StringBuilder deps = new StringBuilder();
         for (String d : dependencies) {
             String[] p = d.split(":");
-            deps.append("<dependency><groupId>").append(p[0]).append("</groupId><artifactId>").append(p[1])
-                    .append("</artifactId><version>").append(p[2]).append("</version></dependency>");
+            deps.append("<dependency><groupId>")
+                    .append(p[0])
+                    .append("</groupId><artifactId>")
+                    .append(p[1])
+                    .append("</artifactId><version>")
+                    .append(p[2])
+                    .append("</version></dependency>");
         }
-        Files.writeString(dir.resolve(c[1] + "-" + c[2] + ".pom"),
+        Files.writeString(
+                dir.resolve(c[1] + "-" + c[2] + ".pom"),
                 "<project><modelVersion>4.0.0</modelVersion><groupId>" + c[0] + "</groupId><artifactId>" + c[1]
                         + "</artifactId><version>" + c[2] + "</version><dependencies>" + deps
                         + "</dependencies></project>");
         Path jar = dir.resolve(c[1] + "-" + c[2] + ".jar");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream j = new JarOutputStream(out)) {
             j.putNextEntry(new JarEntry(c[1] + ".txt"));
             j.write(coordinates.getBytes(StandardCharsets.UTF_8));
         }

@@ -1,19 +1,18 @@
 package dev.researchmon.ml.training;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class TrainingMetricsTest {
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -72,26 +71,32 @@ class TrainingMetricsTest {
     @Test
     void nameAlreadyDefinedByNotebookCode_isAClearErrorAndRegistersNothing() {
         PrometheusRegistry notebook = new PrometheusRegistry();
-        io.prometheus.metrics.core.metrics.Gauge.builder().name("training_loss").help("by hand").register(notebook);
+        io.prometheus.metrics.core.metrics.Gauge.builder()
+                .name("training_loss")
+                .help("by hand")
+                .register(notebook);
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> TrainingMetrics.registerIn(notebook));
 
         assertTrue(e.getMessage().startsWith("the training metrics cannot be registered"), e.getMessage());
-        assertEquals(List.of("training_loss"),
-                notebook.scrape().stream().map(m -> m.getMetadata().getPrometheusName()).toList());
+        assertEquals(
+                List.of("training_loss"),
+                notebook.scrape().stream()
+                        .map(m -> m.getMetadata().getPrometheusName())
+                        .toList());
     }
 
     @Test
     void negativeSampleCount_isRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> metrics.startBatch(Phase.TRAIN, -1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> metrics.startBatch(Phase.TRAIN, -1));
         assertEquals("a batch cannot have a negative sample count: -1", e.getMessage());
     }
 
     @Test
     void negativeDuration_isRejected() {
-        assertThrows(IllegalArgumentException.class,
-                () -> metrics.batchCompleted(Phase.TRAIN, 1, Duration.ofMillis(-1)));
+        assertThrows(
+                IllegalArgumentException.class, () -> metrics.batchCompleted(Phase.TRAIN, 1, Duration.ofMillis(-1)));
     }
 
     @Test
@@ -107,8 +112,8 @@ class TrainingMetricsTest {
 
     @Test
     void evaluatorNameWithOddCharacters_isRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> metrics.evaluation(Phase.TRAIN, "acc\"uracy", 1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> metrics.evaluation(Phase.TRAIN, "acc\"uracy", 1));
         assertTrue(e.getMessage().startsWith("evaluator name must be"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> metrics.evaluation(Phase.TRAIN, "", 1));
     }
@@ -120,8 +125,8 @@ class TrainingMetricsTest {
         }
         metrics.evaluation(Phase.VALIDATION, "e0", 1); // a known name in another phase is fine
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> metrics.evaluation(Phase.TRAIN, "one-too-many", 1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> metrics.evaluation(Phase.TRAIN, "one-too-many", 1));
         assertTrue(e.getMessage().startsWith("at most 32 evaluator names"), e.getMessage());
     }
 

@@ -12,9 +12,9 @@ package dev.researchmon.sidecar.gpu;
  * }</pre>
  */
 public interface GpuReader extends AutoCloseable {
-  /** One pass over all GPUs; a field a GPU does not support is left out of its device. */
-  GpuReading read() throws GpuUnavailableException;
+    /** One pass over all GPUs; a field a GPU does not support is left out of its device. */
+    GpuReading read() throws GpuUnavailableException;
 
-  @Override
-  void close();
+    @Override
+    void close();
 }

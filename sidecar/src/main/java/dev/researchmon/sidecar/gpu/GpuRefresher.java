@@ -20,125 +20,126 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  */
 public final class GpuRefresher implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(GpuRefresher.class.getName());
+    private static final System.Logger LOG = System.getLogger(GpuRefresher.class.getName());
 
-  /** Opens a reader; {@link NvmlGpuReader#open} in production. */
-  @FunctionalInterface
-  public interface ReaderFactory {
-    GpuReader open() throws GpuUnavailableException;
-  }
+    /** Opens a reader; {@link NvmlGpuReader#open} in production. */
+    @FunctionalInterface
+    public interface ReaderFactory {
+        GpuReader open() throws GpuUnavailableException;
+    }
 
-  private final ReaderFactory factory;
-  private final Duration interval;
-  private final AtomicReference<GpuState> state = new AtomicReference<>(GpuState.notYetRead());
-  private final CountDownLatch firstRefresh = new CountDownLatch(1);
-  private final ScheduledExecutorService thread =
-      Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ReaderFactory factory;
+    private final Duration interval;
+    private final AtomicReference<GpuState> state = new AtomicReference<>(GpuState.notYetRead());
+    private final CountDownLatch firstRefresh = new CountDownLatch(1);
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gpu-refresher");
         t.setDaemon(true);
         return t;
-      });
-  /** Shares each pass's energy between notebooks; on this thread, so no NVML call waits for a lock. */
-  private final EnergyLedger ledger;
-  private GpuReader reader; // touched only by the refresher thread
-  private NotebookEnergy energy = NotebookEnergy.NONE; // kept when a pass fails
-  private String lastLoggedReason;
+    });
+    /** Shares each pass's energy between notebooks; on this thread, so no NVML call waits for a lock. */
+    private final EnergyLedger ledger;
 
-  public GpuRefresher(ReaderFactory factory, Duration interval) {
-    this(factory, interval, null);
-  }
+    private GpuReader reader; // touched only by the refresher thread
+    private NotebookEnergy energy = NotebookEnergy.NONE; // kept when a pass fails
+    private String lastLoggedReason;
 
-  /** With notebook energy accounting by {@code ledger} after each successful pass ({@code null}: none). */
-  public GpuRefresher(ReaderFactory factory, Duration interval, EnergyLedger ledger) {
-    this.factory = Objects.requireNonNull(factory);
-    this.interval = interval;
-    this.ledger = ledger;
-  }
-
-  public void start() {
-    thread.scheduleWithFixedDelay(this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** Waits until the first refresh finished (or the timeout passed); true if it did. */
-  public boolean awaitFirstRefresh(Duration timeout) throws InterruptedException {
-    return firstRefresh.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  public GpuState current() {
-    return state.get();
-  }
-
-  public Duration interval() {
-    return interval;
-  }
-
-  private void refresh() {
-    long start = System.nanoTime();
-    GpuReading reading = null;
-    String reason = null;
-    try {
-      if (reader == null) {
-        reader = factory.open();
-      }
-      reading = reader.read();
-      if (reading.devices().isEmpty()) {
-        reason = "NVML reports no GPU";
-      }
-    } catch (GpuUnavailableException e) {
-      reason = e.getMessage();
-      closeReader();
-    } catch (RuntimeException | LinkageError e) {
-      reason = "NVML call failed: " + e;
-      closeReader();
+    public GpuRefresher(ReaderFactory factory, Duration interval) {
+        this(factory, interval, null);
     }
-    long read = System.nanoTime();
-    if (reason == null && ledger != null) {
-      try {
-        energy = ledger.record(reading, read);
-      } catch (RuntimeException e) {
-        // an exception would end the scheduled refreshes: the GPU series matter more than the shares
-        LOG.log(System.Logger.Level.WARNING, "GPU collector: energy accounting failed: " + e);
-      }
-    }
-    long end = System.nanoTime();
-    state.set(new GpuState(reason == null ? reading : null, reason, end, (end - start) / 1e9, energy));
-    logOnChange(reason);
-    firstRefresh.countDown();
-  }
 
-  /** Says once that the GPUs are unavailable (and why), and once when they come back. */
-  private void logOnChange(String reason) {
-    if (Objects.equals(reason, lastLoggedReason)) {
-      return;
+    /** With notebook energy accounting by {@code ledger} after each successful pass ({@code null}: none). */
+    public GpuRefresher(ReaderFactory factory, Duration interval, EnergyLedger ledger) {
+        this.factory = Objects.requireNonNull(factory);
+        this.interval = interval;
+        this.ledger = ledger;
     }
-    if (reason != null) {
-      LOG.log(System.Logger.Level.WARNING,
-          "GPU collector: no GPU metrics: " + reason + " (the other collectors keep running)");
-    } else if (lastLoggedReason != null) {
-      LOG.log(System.Logger.Level.INFO, "GPU collector: NVML available again");
-    }
-    lastLoggedReason = reason;
-  }
 
-  private void closeReader() {
-    if (reader != null) {
-      try {
-        reader.close();
-      } catch (RuntimeException | LinkageError ignored) {
-        // a broken driver may fail to shut down too; we drop it either way
-      }
-      reader = null;
+    public void start() {
+        thread.scheduleWithFixedDelay(this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
-  }
 
-  @Override
-  public void close() {
-    thread.shutdownNow();
-    try {
-      thread.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    /** Waits until the first refresh finished (or the timeout passed); true if it did. */
+    public boolean awaitFirstRefresh(Duration timeout) throws InterruptedException {
+        return firstRefresh.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
-    closeReader();
-  }
+
+    public GpuState current() {
+        return state.get();
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    private void refresh() {
+        long start = System.nanoTime();
+        GpuReading reading = null;
+        String reason = null;
+        try {
+            if (reader == null) {
+                reader = factory.open();
+            }
+            reading = reader.read();
+            if (reading.devices().isEmpty()) {
+                reason = "NVML reports no GPU";
+            }
+        } catch (GpuUnavailableException e) {
+            reason = e.getMessage();
+            closeReader();
+        } catch (RuntimeException | LinkageError e) {
+            reason = "NVML call failed: " + e;
+            closeReader();
+        }
+        long read = System.nanoTime();
+        if (reason == null && ledger != null) {
+            try {
+                energy = ledger.record(reading, read);
+            } catch (RuntimeException e) {
+                // an exception would end the scheduled refreshes: the GPU series matter more than the shares
+                LOG.log(System.Logger.Level.WARNING, "GPU collector: energy accounting failed: " + e);
+            }
+        }
+        long end = System.nanoTime();
+        state.set(new GpuState(reason == null ? reading : null, reason, end, (end - start) / 1e9, energy));
+        logOnChange(reason);
+        firstRefresh.countDown();
+    }
+
+    /** Says once that the GPUs are unavailable (and why), and once when they come back. */
+    private void logOnChange(String reason) {
+        if (Objects.equals(reason, lastLoggedReason)) {
+            return;
+        }
+        if (reason != null) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "GPU collector: no GPU metrics: " + reason + " (the other collectors keep running)");
+        } else if (lastLoggedReason != null) {
+            LOG.log(System.Logger.Level.INFO, "GPU collector: NVML available again");
+        }
+        lastLoggedReason = reason;
+    }
+
+    private void closeReader() {
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (RuntimeException | LinkageError ignored) {
+                // a broken driver may fail to shut down too; we drop it either way
+            }
+            reader = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeReader();
+    }
 }

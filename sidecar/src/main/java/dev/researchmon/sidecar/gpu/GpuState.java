@@ -10,18 +10,22 @@ package dev.researchmon.sidecar.gpu;
  * @param durationSeconds how long the refresh took
  * @param energy each notebook's share of the GPUs' energy and time so far ({@link EnergyLedger})
  */
-public record GpuState(GpuReading reading, String unavailableReason, long takenAtNanos,
-    double durationSeconds, NotebookEnergy energy) {
+public record GpuState(
+        GpuReading reading,
+        String unavailableReason,
+        long takenAtNanos,
+        double durationSeconds,
+        NotebookEnergy energy) {
 
-  public GpuState(GpuReading reading, String unavailableReason, long takenAtNanos, double durationSeconds) {
-    this(reading, unavailableReason, takenAtNanos, durationSeconds, NotebookEnergy.NONE);
-  }
+    public GpuState(GpuReading reading, String unavailableReason, long takenAtNanos, double durationSeconds) {
+        this(reading, unavailableReason, takenAtNanos, durationSeconds, NotebookEnergy.NONE);
+    }
 
-  static GpuState notYetRead() {
-    return new GpuState(null, "not read yet", System.nanoTime(), 0);
-  }
+    static GpuState notYetRead() {
+        return new GpuState(null, "not read yet", System.nanoTime(), 0);
+    }
 
-  public boolean available() {
-    return reading != null;
-  }
+    public boolean available() {
+        return reading != null;
+    }
 }

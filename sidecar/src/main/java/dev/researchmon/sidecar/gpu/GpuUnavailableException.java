@@ -5,11 +5,11 @@ package dev.researchmon.sidecar.gpu;
  * says which, in words an operator can act on.
  */
 public class GpuUnavailableException extends Exception {
-  public GpuUnavailableException(String message) {
-    super(message);
-  }
+    public GpuUnavailableException(String message) {
+        super(message);
+    }
 
-  public GpuUnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public GpuUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -12,18 +12,18 @@ import java.util.List;
  * }</pre>
  */
 public record NotebookEnergy(List<Account> accounts) {
-  public static final NotebookEnergy NONE = new NotebookEnergy(List.of());
+    public static final NotebookEnergy NONE = new NotebookEnergy(List.of());
 
-  public NotebookEnergy {
-    accounts = List.copyOf(accounts);
-  }
+    public NotebookEnergy {
+        accounts = List.copyOf(accounts);
+    }
 
-  /**
-   * One GPU's account for one owner.
-   *
-   * @param kernel the notebook kernel, or {@code null} for {@link #owner} {@code other} or {@code idle}
-   * @param owner the {@code notebook} label: the kernel's notebook, {@code other} or {@code idle}
-   */
-  public record Account(int gpu, String uuid, String name, KernelRef kernel, String owner, double joules,
-      double busySeconds) {}
+    /**
+     * One GPU's account for one owner.
+     *
+     * @param kernel the notebook kernel, or {@code null} for {@link #owner} {@code other} or {@code idle}
+     * @param owner the {@code notebook} label: the kernel's notebook, {@code other} or {@code idle}
+     */
+    public record Account(
+            int gpu, String uuid, String name, KernelRef kernel, String owner, double joules, double busySeconds) {}
 }

@@ -13,26 +13,26 @@ import java.util.Optional;
  * }</pre>
  */
 final class ProcessOwners {
-  /** How many parents up a GPU process may be from its kernel (e.g. kernel -> python -> worker). */
-  private static final int MAX_ANCESTRY = 8;
+    /** How many parents up a GPU process may be from its kernel (e.g. kernel -> python -> worker). */
+    private static final int MAX_ANCESTRY = 8;
 
-  private ProcessOwners() {}
+    private ProcessOwners() {}
 
-  static Optional<KernelRef> kernelOf(long pid, Map<Long, KernelRef> kernels) {
-    if (kernels.isEmpty()) {
-      return Optional.empty();
+    static Optional<KernelRef> kernelOf(long pid, Map<Long, KernelRef> kernels) {
+        if (kernels.isEmpty()) {
+            return Optional.empty();
+        }
+        KernelRef direct = kernels.get(pid);
+        if (direct != null) {
+            return Optional.of(direct);
+        }
+        Optional<ProcessHandle> current = ProcessHandle.of(pid);
+        for (int depth = 0; depth < MAX_ANCESTRY && current.isPresent(); depth++) {
+            current = current.get().parent();
+            if (current.isPresent() && kernels.containsKey(current.get().pid())) {
+                return Optional.of(kernels.get(current.get().pid()));
+            }
+        }
+        return Optional.empty();
     }
-    KernelRef direct = kernels.get(pid);
-    if (direct != null) {
-      return Optional.of(direct);
-    }
-    Optional<ProcessHandle> current = ProcessHandle.of(pid);
-    for (int depth = 0; depth < MAX_ANCESTRY && current.isPresent(); depth++) {
-      current = current.get().parent();
-      if (current.isPresent() && kernels.containsKey(current.get().pid())) {
-        return Optional.of(kernels.get(current.get().pid()));
-      }
-    }
-    return Optional.empty();
-  }
 }

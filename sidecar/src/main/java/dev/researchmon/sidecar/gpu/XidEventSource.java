@@ -13,9 +13,9 @@ import java.util.Optional;
  * }</pre>
  */
 public interface XidEventSource extends AutoCloseable {
-  /** Waits up to {@code timeoutMillis} for the next event; empty when none came. */
-  Optional<XidEvent> next(int timeoutMillis) throws GpuUnavailableException;
+    /** Waits up to {@code timeoutMillis} for the next event; empty when none came. */
+    Optional<XidEvent> next(int timeoutMillis) throws GpuUnavailableException;
 
-  @Override
-  void close();
+    @Override
+    void close();
 }

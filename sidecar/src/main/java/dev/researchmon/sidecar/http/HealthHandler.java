@@ -15,12 +15,13 @@ import java.io.IOException;
  * }</pre>
  */
 public final class HealthHandler implements HttpHandler {
-  private final String line = SidecarEndpoints.healthLine(ProcessHandle.current().pid()) + "\n";
+    private final String line =
+            SidecarEndpoints.healthLine(ProcessHandle.current().pid()) + "\n";
 
-  @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      ScrapeHandler.plain(exchange, 200, line);
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            ScrapeHandler.plain(exchange, 200, line);
+        }
     }
-  }
 }

@@ -12,18 +12,18 @@ import java.io.IOException;
  * reporting kernel would misread).
  */
 public final class NotFoundHandler implements HttpHandler {
-  private final byte[] body;
+    private final byte[] body;
 
-  public NotFoundHandler(String reason) {
-    this.body = ReportCodec.write(new ReportError(reason));
-  }
-
-  @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(404, body.length);
-      exchange.getResponseBody().write(body);
+    public NotFoundHandler(String reason) {
+        this.body = ReportCodec.write(new ReportError(reason));
     }
-  }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(404, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
 }

@@ -31,99 +31,101 @@ import java.util.zip.GZIPOutputStream;
  * }</pre>
  */
 public final class ScrapeHandler implements HttpHandler {
-  private static final int BUFFER_BYTES = 32 * 1024;
-  /**
-   * Scrapes served at once. Text formats stream series by series, but the protobuf writer builds
-   * each family's message whole, so each concurrent scrape may hold the largest family twice over;
-   * further readers wait their turn on their HTTP thread.
-   */
-  public static final int CONCURRENT_SCRAPES = 2;
+    private static final int BUFFER_BYTES = 32 * 1024;
+    /**
+     * Scrapes served at once. Text formats stream series by series, but the protobuf writer builds
+     * each family's message whole, so each concurrent scrape may hold the largest family twice over;
+     * further readers wait their turn on their HTTP thread.
+     */
+    public static final int CONCURRENT_SCRAPES = 2;
 
-  private final PrometheusRegistry registry;
-  private final ExpositionFormats formats = ExpositionFormats.init();
-  private final Semaphore scraping = new Semaphore(CONCURRENT_SCRAPES, true);
+    private final PrometheusRegistry registry;
+    private final ExpositionFormats formats = ExpositionFormats.init();
+    private final Semaphore scraping = new Semaphore(CONCURRENT_SCRAPES, true);
 
-  public ScrapeHandler(PrometheusRegistry registry) {
-    this.registry = registry;
-  }
+    public ScrapeHandler(PrometheusRegistry registry) {
+        this.registry = registry;
+    }
 
-  @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String method = exchange.getRequestMethod();
-      if (!method.equals("GET") && !method.equals("HEAD")) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        plain(exchange, 405, method + " not allowed on /metrics; use GET\n");
-        return;
-      }
-      try {
-        scraping.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        plain(exchange, 503, "the sidecar is stopping\n");
-        return;
-      }
-      try {
-        serve(exchange, method);
-      } finally {
-        scraping.release();
-      }
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                plain(exchange, 405, method + " not allowed on /metrics; use GET\n");
+                return;
+            }
+            try {
+                scraping.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                plain(exchange, 503, "the sidecar is stopping\n");
+                return;
+            }
+            try {
+                serve(exchange, method);
+            } finally {
+                scraping.release();
+            }
+        }
     }
-  }
 
-  private void serve(HttpExchange exchange, String method) throws IOException {
-    Set<String> names = namesAsked(exchange.getRequestURI().getRawQuery());
-    MetricSnapshots snapshots = names.isEmpty() ? registry.scrape() : registry.scrape(names::contains);
-    String accept = exchange.getRequestHeaders().getFirst("Accept");
-    ExpositionFormatWriter writer = formats.findWriter(accept);
-    exchange.getResponseHeaders().set("Content-Type", writer.getContentType());
-    if (method.equals("HEAD")) {
-      exchange.sendResponseHeaders(200, -1);
-      return;
+    private void serve(HttpExchange exchange, String method) throws IOException {
+        Set<String> names = namesAsked(exchange.getRequestURI().getRawQuery());
+        MetricSnapshots snapshots = names.isEmpty() ? registry.scrape() : registry.scrape(names::contains);
+        String accept = exchange.getRequestHeaders().getFirst("Accept");
+        ExpositionFormatWriter writer = formats.findWriter(accept);
+        exchange.getResponseHeaders().set("Content-Type", writer.getContentType());
+        if (method.equals("HEAD")) {
+            exchange.sendResponseHeaders(200, -1);
+            return;
+        }
+        boolean gzip = acceptsGzip(exchange.getRequestHeaders().getFirst("Accept-Encoding"));
+        if (gzip) {
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        }
+        exchange.sendResponseHeaders(200, 0); // 0: chunked, the length is not known before writing
+        OutputStream body = gzip
+                ? new GZIPOutputStream(exchange.getResponseBody(), BUFFER_BYTES)
+                : new BufferedOutputStream(exchange.getResponseBody(), BUFFER_BYTES);
+        try (body) {
+            writer.write(body, snapshots, EscapingScheme.fromAcceptHeader(accept));
+        }
     }
-    boolean gzip = acceptsGzip(exchange.getRequestHeaders().getFirst("Accept-Encoding"));
-    if (gzip) {
-      exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-    }
-    exchange.sendResponseHeaders(200, 0); // 0: chunked, the length is not known before writing
-    OutputStream body = gzip
-        ? new GZIPOutputStream(exchange.getResponseBody(), BUFFER_BYTES)
-        : new BufferedOutputStream(exchange.getResponseBody(), BUFFER_BYTES);
-    try (body) {
-      writer.write(body, snapshots, EscapingScheme.fromAcceptHeader(accept));
-    }
-  }
 
-  private static boolean acceptsGzip(String acceptEncoding) {
-    if (acceptEncoding == null) {
-      return false;
+    private static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String coding : acceptEncoding.split(",")) {
+            if (coding.strip().toLowerCase(java.util.Locale.ROOT).startsWith("gzip")) {
+                return !coding.replace(" ", "").endsWith(";q=0");
+            }
+        }
+        return false;
     }
-    for (String coding : acceptEncoding.split(",")) {
-      if (coding.strip().toLowerCase(java.util.Locale.ROOT).startsWith("gzip")) {
-        return !coding.replace(" ", "").endsWith(";q=0");
-      }
-    }
-    return false;
-  }
 
-  private static Set<String> namesAsked(String rawQuery) {
-    Set<String> names = new HashSet<>();
-    if (rawQuery == null) {
-      return names;
+    private static Set<String> namesAsked(String rawQuery) {
+        Set<String> names = new HashSet<>();
+        if (rawQuery == null) {
+            return names;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0
+                    && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8)
+                            .equals("name[]")) {
+                names.add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return names;
     }
-    for (String pair : rawQuery.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals("name[]")) {
-        names.add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return names;
-  }
 
-  static void plain(HttpExchange exchange, int status, String text) throws IOException {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-  }
+    static void plain(HttpExchange exchange, int status, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
 }

@@ -8,15 +8,15 @@ import java.util.List;
  * the families' names), as the kernel gets it back in its {@link ReportAck}.
  */
 public record AcceptResult(int accepted, int dropped, List<ReportAck.Drop> drops) {
-  public AcceptResult {
-    drops = List.copyOf(drops);
-  }
+    public AcceptResult {
+        drops = List.copyOf(drops);
+    }
 
-  public AcceptResult(int accepted, int dropped) {
-    this(accepted, dropped, List.of());
-  }
+    public AcceptResult(int accepted, int dropped) {
+        this(accepted, dropped, List.of());
+    }
 
-  public ReportAck toAck() {
-    return new ReportAck(accepted, dropped, drops);
-  }
+    public ReportAck toAck() {
+        return new ReportAck(accepted, dropped, drops);
+    }
 }

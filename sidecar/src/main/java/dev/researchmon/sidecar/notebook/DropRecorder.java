@@ -3,5 +3,5 @@ package dev.researchmon.sidecar.notebook;
 /** Where the registry counts what it dropped (the sidecar's own counters). */
 @FunctionalInterface
 public interface DropRecorder {
-  void dropped(DropReason reason, int series);
+    void dropped(DropReason reason, int series);
 }

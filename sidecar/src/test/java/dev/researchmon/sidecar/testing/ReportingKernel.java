@@ -16,29 +16,32 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * <p>Arguments: kernelId notebook intervalMillis cellsPerReport
  */
 public final class ReportingKernel {
-  private ReportingKernel() {}
+    private ReportingKernel() {}
 
-  public static void main(String[] args) throws InterruptedException {
-    String kernelId = args[0];
-    String notebook = args[1];
-    long interval = Long.parseLong(args[2]);
-    PrometheusRegistry registry = new PrometheusRegistry();
-    Counter cells = Counter.builder().name("notebook_cells_executed_total").help("Cells executed.")
-        .labelNames("status").register(registry);
-    ReportClient client = ReportClient.fromEnvironment(System.getenv());
-    long pid = ProcessHandle.current().pid();
-    System.out.println("reporting-kernel pid " + pid);
-    for (long sequence = 1; ; sequence++) {
-      cells.labelValues("ok").inc();
-      try {
-        client.report(new KernelReport(kernelId, notebook, pid, sequence,
-            ReportMapper.fromSnapshots(registry.scrape())));
-        System.out.println("reported " + sequence);
-      } catch (ReportException e) {
-        System.out.println("report failed: " + e.kind() + " " + e.getMessage());
-      }
-      System.out.flush();
-      Thread.sleep(interval);
+    public static void main(String[] args) throws InterruptedException {
+        String kernelId = args[0];
+        String notebook = args[1];
+        long interval = Long.parseLong(args[2]);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        Counter cells = Counter.builder()
+                .name("notebook_cells_executed_total")
+                .help("Cells executed.")
+                .labelNames("status")
+                .register(registry);
+        ReportClient client = ReportClient.fromEnvironment(System.getenv());
+        long pid = ProcessHandle.current().pid();
+        System.out.println("reporting-kernel pid " + pid);
+        for (long sequence = 1; ; sequence++) {
+            cells.labelValues("ok").inc();
+            try {
+                client.report(new KernelReport(
+                        kernelId, notebook, pid, sequence, ReportMapper.fromSnapshots(registry.scrape())));
+                System.out.println("reported " + sequence);
+            } catch (ReportException e) {
+                System.out.println("report failed: " + e.kind() + " " + e.getMessage());
+            }
+            System.out.flush();
+            Thread.sleep(interval);
+        }
     }
-  }
 }

@@ -1,7 +1,6 @@
 package dev.researchmon.testkit.containers;
 
 import dev.researchmon.testkit.TempDirs;
-
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -53,6 +52,7 @@ public final class PodmanService implements AutoCloseable {
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     /** Every port of docker/compose.yaml's and compose.central.yaml's health endpoints. */
     private static final List<Integer> PORTS = List.of(9090, 9093, 3000, 9100, 8080, 8888, 9464, 8428);
+
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(2);
 
     /** What a podman command line answered. */
@@ -69,7 +69,8 @@ public final class PodmanService implements AutoCloseable {
     private final Process service;
     private Path standInTar;
 
-    private PodmanService(Path root, Map<String, String> env, Map<String, String> imageEnv, Path sharedRoot, Process service) {
+    private PodmanService(
+            Path root, Map<String, String> env, Map<String, String> imageEnv, Path sharedRoot, Process service) {
         this.root = root;
         this.env = env;
         this.imageEnv = imageEnv;
@@ -107,7 +108,9 @@ public final class PodmanService implements AutoCloseable {
     /** The shared image store's folder (it holds the base image's tarball too). */
     public static Path sharedRoot() {
         String configured = System.getenv("RESEARCH_MONITOR_PODMAN_ROOT");
-        return configured == null || configured.isBlank() ? DEFAULT_SHARED_ROOT : Path.of(configured).toAbsolutePath();
+        return configured == null || configured.isBlank()
+                ? DEFAULT_SHARED_ROOT
+                : Path.of(configured).toAbsolutePath();
     }
 
     /** The {@code DOCKER_HOST} value of this service. */
@@ -154,7 +157,13 @@ public final class PodmanService implements AutoCloseable {
         if (standInTar == null) {
             standInTar = buildStandIn();
         }
-        podmanOnImages(CLI_TIMEOUT, "import", "--change", "ENTRYPOINT=[\"/bin/sh\",\"/entry.sh\"]", standInTar.toString(), image);
+        podmanOnImages(
+                CLI_TIMEOUT,
+                "import",
+                "--change",
+                "ENTRYPOINT=[\"/bin/sh\",\"/entry.sh\"]",
+                standInTar.toString(),
+                image);
     }
 
     private static void requireTools() {
@@ -182,23 +191,27 @@ public final class PodmanService implements AutoCloseable {
     }
 
     /** containers.conf and storage.conf for one storage; returns the environment that selects them. */
-    private static Map<String, String> writeConfig(Path dir, Path graph, Path run, String driver, List<Path> readOnlyImageStores)
-            throws IOException {
+    private static Map<String, String> writeConfig(
+            Path dir, Path graph, Path run, String driver, List<Path> readOnlyImageStores) throws IOException {
         Files.createDirectories(dir.resolve("networks"));
         Path conf = dir.resolve("containers.conf");
-        writeAtomically(conf, String.join("\n",
-                "[containers]",
-                "default_ulimits = [\"nofile=16384:16384\", \"nproc=8192:8192\"]",
-                "[network]",
-                "network_config_dir = \"" + dir.resolve("networks") + "\"",
-                "[engine]",
-                "cgroup_manager = \"cgroupfs\"",
-                "events_logger = \"file\"",
-                "events_logfile_path = \"" + dir.resolve("events.log") + "\"",
-                "runtime = \"runc\"",
-                "tmp_dir = \"" + dir.resolve("tmp") + "\"",
-                ""));
-        StringBuilder storage = new StringBuilder(String.join("\n",
+        writeAtomically(
+                conf,
+                String.join(
+                        "\n",
+                        "[containers]",
+                        "default_ulimits = [\"nofile=16384:16384\", \"nproc=8192:8192\"]",
+                        "[network]",
+                        "network_config_dir = \"" + dir.resolve("networks") + "\"",
+                        "[engine]",
+                        "cgroup_manager = \"cgroupfs\"",
+                        "events_logger = \"file\"",
+                        "events_logfile_path = \"" + dir.resolve("events.log") + "\"",
+                        "runtime = \"runc\"",
+                        "tmp_dir = \"" + dir.resolve("tmp") + "\"",
+                        ""));
+        StringBuilder storage = new StringBuilder(String.join(
+                "\n",
                 "[storage]",
                 "driver = \"" + driver + "\"",
                 "runroot = \"" + run + "\"",
@@ -206,7 +219,11 @@ public final class PodmanService implements AutoCloseable {
                 ""));
         if (!readOnlyImageStores.isEmpty()) {
             storage.append("[storage.options]\nadditionalimagestores = [")
-                    .append(String.join(", ", readOnlyImageStores.stream().map(p -> "\"" + p + "\"").toList()))
+                    .append(String.join(
+                            ", ",
+                            readOnlyImageStores.stream()
+                                    .map(p -> "\"" + p + "\"")
+                                    .toList()))
                     .append("]\n");
         }
         Path storageConf = dir.resolve("storage.conf");
@@ -218,13 +235,19 @@ public final class PodmanService implements AutoCloseable {
     private static void writeAtomically(Path file, String text) throws IOException {
         Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         Files.writeString(temp, text);
-        Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                temp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static PodmanService startService(Path root, Map<String, String> env, Map<String, String> imageEnv, Path shared)
+    private static PodmanService startService(
+            Path root, Map<String, String> env, Map<String, String> imageEnv, Path shared)
             throws IOException, InterruptedException {
         Path socket = root.resolve("podman.sock");
-        ProcessBuilder builder = new ProcessBuilder(PODMAN.toString(), "system", "service", "--time=0", "unix://" + socket)
+        ProcessBuilder builder = new ProcessBuilder(
+                        PODMAN.toString(), "system", "service", "--time=0", "unix://" + socket)
                 .redirectErrorStream(true)
                 .redirectOutput(root.resolve("service.log").toFile());
         builder.environment().putAll(env);
@@ -248,10 +271,12 @@ public final class PodmanService implements AutoCloseable {
         }
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            channel.write(ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: podman\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            channel.write(
+                    ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: podman\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer answer = ByteBuffer.allocate(1024);
             channel.read(answer);
-            return new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII).matches("(?s)HTTP/1\\.[01] 200.*");
+            return new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII)
+                    .matches("(?s)HTTP/1\\.[01] 200.*");
         } catch (IOException e) {
             return false;
         }
@@ -259,18 +284,21 @@ public final class PodmanService implements AutoCloseable {
 
     private static String orThrow(String[] args, Result result) {
         if (!result.ok()) {
-            throw new IllegalStateException("podman " + String.join(" ", args) + " failed (" + result.exitCode() + "): " + result.output());
+            throw new IllegalStateException(
+                    "podman " + String.join(" ", args) + " failed (" + result.exitCode() + "): " + result.output());
         }
         return result.output();
     }
 
     /** Runs podman with its output in a file, so that a long build can neither fill a pipe nor outlive its timeout. */
-    private static Result run(Map<String, String> env, Duration timeout, List<String> args) throws IOException, InterruptedException {
+    private static Result run(Map<String, String> env, Duration timeout, List<String> args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(PODMAN.toString()));
         command.addAll(args);
         Path log = Files.createTempFile("podman-cli", ".log");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(env);
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -303,7 +331,8 @@ public final class PodmanService implements AutoCloseable {
             Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
         }
         // written here, not by the entrypoint: a service with a compose `user:` runs it as nobody
-        for (String path : List.of("-/healthy", "-/ready", "metrics", "healthz", "health", "api/health", "api/index.html")) {
+        for (String path :
+                List.of("-/healthy", "-/ready", "metrics", "healthz", "health", "api/health", "api/index.html")) {
             Path file = rootfs.resolve("www").resolve(path);
             Files.createDirectories(file.getParent());
             Files.writeString(file, "ok\n");
@@ -318,7 +347,8 @@ public final class PodmanService implements AutoCloseable {
         Files.writeString(rootfs.resolve("entry.sh"), script.toString());
         Path tar = root.resolve("standin.tar");
         Process process = new ProcessBuilder("tar", "-C", rootfs.toString(), "-cf", tar.toString(), ".")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
             throw new IllegalStateException("tar failed: " + out);

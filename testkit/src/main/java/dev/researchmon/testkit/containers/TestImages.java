@@ -63,8 +63,7 @@ public final class TestImages {
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(2);
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /**
      * The Debian trixie base ({@value #BASE}), imported from a root filesystem made by
@@ -77,15 +76,30 @@ public final class TestImages {
             if (!Files.exists(tarball)) {
                 long started = System.nanoTime();
                 Path partial = podman.cacheDir().resolve("debian-" + SUITE + "-minbase.partial.tar");
-                exec(BUILD_TIMEOUT, "mmdebstrap", "--quiet", "--variant=minbase", "--format=tar", SUITE, partial.toString(), MIRROR);
+                exec(
+                        BUILD_TIMEOUT,
+                        "mmdebstrap",
+                        "--quiet",
+                        "--variant=minbase",
+                        "--format=tar",
+                        SUITE,
+                        partial.toString(),
+                        MIRROR);
                 Files.move(partial, tarball, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 report("made the Debian " + SUITE + " root filesystem (mmdebstrap)", started);
             }
             String hash = hash(digest -> update(digest, tarball));
             if (!upToDate(podman, BASE, hash)) {
                 long started = System.nanoTime();
-                podman.podmanOnImages(BUILD_TIMEOUT, "import", "--change", "LABEL " + HASH_LABEL + "=" + hash,
-                        "--change", "CMD [\"/bin/bash\"]", tarball.toString(), BASE);
+                podman.podmanOnImages(
+                        BUILD_TIMEOUT,
+                        "import",
+                        "--change",
+                        "LABEL " + HASH_LABEL + "=" + hash,
+                        "--change",
+                        "CMD [\"/bin/bash\"]",
+                        tarball.toString(),
+                        BASE);
                 report("imported " + BASE, started);
             }
             return BASE;
@@ -113,11 +127,27 @@ public final class TestImages {
             if (!upToDate(podman, RESEARCH, hash) || !upToDate(podman, composeName, hash)) {
                 long started = System.nanoTime();
                 Path m2 = Path.of(System.getProperty("user.home"), ".m2");
-                podman.podmanOnImages(BUILD_TIMEOUT, "build", "--network", "host", "--format", "docker", "--layers",
-                        "--volume", m2 + ":/root/.m2:O", "--build-arg", "MAVEN_ARGS=--offline",
-                        "--label", HASH_LABEL + "=" + hash,
-                        "--file", repo.resolve("docker/Dockerfile").toString(),
-                        "--tag", RESEARCH, "--tag", composeName, repo.toString());
+                podman.podmanOnImages(
+                        BUILD_TIMEOUT,
+                        "build",
+                        "--network",
+                        "host",
+                        "--format",
+                        "docker",
+                        "--layers",
+                        "--volume",
+                        m2 + ":/root/.m2:O",
+                        "--build-arg",
+                        "MAVEN_ARGS=--offline",
+                        "--label",
+                        HASH_LABEL + "=" + hash,
+                        "--file",
+                        repo.resolve("docker/Dockerfile").toString(),
+                        "--tag",
+                        RESEARCH,
+                        "--tag",
+                        composeName,
+                        repo.toString());
                 report("built " + RESEARCH + " from docker/Dockerfile", started);
                 pruneDangling(podman);
             }
@@ -140,7 +170,8 @@ public final class TestImages {
             }
             for (String part : STAND_IN_PARTS) {
                 String image = images.get(part);
-                if (!podman.tryPodmanOnImages(CLI_TIMEOUT, "image", "exists", image).ok()) {
+                if (!podman.tryPodmanOnImages(CLI_TIMEOUT, "image", "exists", image)
+                        .ok()) {
                     podman.importStandIn(image);
                 }
             }
@@ -166,8 +197,18 @@ public final class TestImages {
         try {
             Files.writeString(context.resolve("Containerfile"), text);
             long started = System.nanoTime();
-            podman.podmanOnImages(BUILD_TIMEOUT, "build", "--network", "host", "--format", "docker",
-                    "--label", HASH_LABEL + "=" + hash, "--tag", qualified(image), context.toString());
+            podman.podmanOnImages(
+                    BUILD_TIMEOUT,
+                    "build",
+                    "--network",
+                    "host",
+                    "--format",
+                    "docker",
+                    "--label",
+                    HASH_LABEL + "=" + hash,
+                    "--tag",
+                    qualified(image),
+                    context.toString());
             report("built " + image + " from " + containerfile, started);
         } finally {
             Files.deleteIfExists(context.resolve("Containerfile"));
@@ -190,7 +231,9 @@ public final class TestImages {
     /** The repository root: the nearest folder above the working directory that holds docker/compose.yaml. */
     public static Path repoRoot() {
         String configured = System.getProperty("repo.root");
-        Path start = Path.of(configured != null ? configured : System.getProperty("user.dir")).toAbsolutePath().normalize();
+        Path start = Path.of(configured != null ? configured : System.getProperty("user.dir"))
+                .toAbsolutePath()
+                .normalize();
         for (Path dir = start; dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("docker/compose.yaml"))) {
                 return dir;
@@ -202,9 +245,13 @@ public final class TestImages {
     /** Service name to image name, as docker/compose.yaml gives them. */
     static Map<String, String> composeImages(Path repo) {
         try {
-            JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(repo.resolve("docker/compose.yaml").toFile()).path("services");
+            JsonNode services = new ObjectMapper(new YAMLFactory())
+                    .readTree(repo.resolve("docker/compose.yaml").toFile())
+                    .path("services");
             Map<String, String> images = new java.util.TreeMap<>();
-            services.fields().forEachRemaining(e -> images.put(e.getKey(), e.getValue().path("image").asText()));
+            services.fields()
+                    .forEachRemaining(e ->
+                            images.put(e.getKey(), e.getValue().path("image").asText()));
             return images;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -247,14 +294,21 @@ public final class TestImages {
         }
     }
 
-    private static boolean upToDate(PodmanService podman, String image, String hash) throws IOException, InterruptedException {
-        PodmanService.Result label = podman.tryPodmanOnImages(CLI_TIMEOUT, "image", "inspect", "--format",
-                "{{index .Labels \"" + HASH_LABEL + "\"}}", qualified(image));
+    private static boolean upToDate(PodmanService podman, String image, String hash)
+            throws IOException, InterruptedException {
+        PodmanService.Result label = podman.tryPodmanOnImages(
+                CLI_TIMEOUT,
+                "image",
+                "inspect",
+                "--format",
+                "{{index .Labels \"" + HASH_LABEL + "\"}}",
+                qualified(image));
         return label.ok() && label.output().strip().equals(hash);
     }
 
     private static String imageId(PodmanService podman, String image) throws IOException, InterruptedException {
-        return podman.podmanOnImages(CLI_TIMEOUT, "image", "inspect", "--format", "{{.Id}}", image).strip();
+        return podman.podmanOnImages(CLI_TIMEOUT, "image", "inspect", "--format", "{{.Id}}", image)
+                .strip();
     }
 
     /** A rebuilt image leaves its predecessor untagged: the shared store would otherwise grow with every change. */
@@ -266,10 +320,11 @@ public final class TestImages {
      * One builder at a time per image store: a lock file beside it for other JVMs (concurrent runs on
      * the machine), the class for this one (a file lock is held per JVM, not per thread).
      */
-    private static synchronized <T> T locked(PodmanService podman, Callable<T> work) throws IOException, InterruptedException {
+    private static synchronized <T> T locked(PodmanService podman, Callable<T> work)
+            throws IOException, InterruptedException {
         Path lockFile = podman.cacheDir().resolve("images.lock");
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = channel.lock()) {
+                FileLock ignored = channel.lock()) {
             return work.call();
         } catch (IOException | InterruptedException | RuntimeException e) {
             throw e;
@@ -294,14 +349,17 @@ public final class TestImages {
     private static void exec(Duration timeout, String... command) throws IOException, InterruptedException {
         Path log = Files.createTempFile("testimages", ".log");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
                 process.destroyForcibly();
             }
             if (!done || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + (done ? " failed" : " took too long") + ":\n"
-                        + PodmanService.tail(Files.readString(log)));
+                throw new IllegalStateException(String.join(" ", command) + (done ? " failed" : " took too long")
+                        + ":\n" + PodmanService.tail(Files.readString(log)));
             }
         } finally {
             Files.deleteIfExists(log);

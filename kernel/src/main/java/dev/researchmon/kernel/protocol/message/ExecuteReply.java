@@ -4,8 +4,14 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code execute_reply}: ok (with pager payloads), error, or aborted after an earlier error. */
-public record ExecuteReply(String status, int executionCount, List<Map<String, Object>> payload,
-                           Map<String, Object> userExpressions, String ename, String evalue, List<String> traceback) {
+public record ExecuteReply(
+        String status,
+        int executionCount,
+        List<Map<String, Object>> payload,
+        Map<String, Object> userExpressions,
+        String ename,
+        String evalue,
+        List<String> traceback) {
 
     public static ExecuteReply ok(int executionCount, List<Map<String, Object>> payload) {
         return new ExecuteReply("ok", executionCount, List.copyOf(payload), Map.of(), null, null, null);

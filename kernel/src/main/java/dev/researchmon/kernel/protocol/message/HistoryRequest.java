@@ -1,8 +1,15 @@
 package dev.researchmon.kernel.protocol.message;
 
 /** {@code history_request}: tail (the default), range or search. */
-public record HistoryRequest(Boolean output, String histAccessType, Integer session, Integer start, Integer stop,
-                             Integer n, String pattern, Boolean unique) {
+public record HistoryRequest(
+        Boolean output,
+        String histAccessType,
+        Integer session,
+        Integer start,
+        Integer stop,
+        Integer n,
+        String pattern,
+        Boolean unique) {
     public HistoryRequest {
         output = output != null && output;
         histAccessType = histAccessType == null ? "tail" : histAccessType;

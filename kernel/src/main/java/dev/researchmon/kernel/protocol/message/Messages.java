@@ -25,8 +25,7 @@ public final class Messages {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private Messages() {
-    }
+    private Messages() {}
 
     /**
      * A request's content as its record.

@@ -1,5 +1,4 @@
 package dev.researchmon.kernel.protocol.message;
 
 /** {@code status} on iopub: busy or idle. */
-public record Status(String executionState) {
-}
+public record Status(String executionState) {}

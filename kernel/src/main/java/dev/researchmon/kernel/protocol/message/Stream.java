@@ -1,5 +1,4 @@
 package dev.researchmon.kernel.protocol.message;
 
 /** {@code stream} on iopub: text a cell printed. */
-public record Stream(String name, String text) {
-}
+public record Stream(String name, String text) {}

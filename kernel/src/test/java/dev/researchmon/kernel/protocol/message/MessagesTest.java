@@ -1,22 +1,22 @@
 package dev.researchmon.kernel.protocol.message;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class MessagesTest {
     private final ObjectMapper json = new ObjectMapper();
 
     @Test
     void executeRequest_takesTheProtocolsDefaults_andIgnoresUnknownFields() throws Exception {
-        ExecuteRequest r = Messages.read(json.readTree("{\"code\": \"1 + 1\", \"future_field\": 3}"), ExecuteRequest.class);
+        ExecuteRequest r =
+                Messages.read(json.readTree("{\"code\": \"1 + 1\", \"future_field\": 3}"), ExecuteRequest.class);
         assertEquals("1 + 1", r.code());
         assertFalse(r.silent());
         assertTrue(r.storeHistory());
@@ -26,8 +26,8 @@ class MessagesTest {
 
     @Test
     void silentExecuteRequest_isNeverStored() throws Exception {
-        ExecuteRequest r = Messages.read(json.readTree("{\"code\": \"x\", \"silent\": true, \"store_history\": true}"),
-                ExecuteRequest.class);
+        ExecuteRequest r = Messages.read(
+                json.readTree("{\"code\": \"x\", \"silent\": true, \"store_history\": true}"), ExecuteRequest.class);
         assertFalse(r.storeHistory());
     }
 
@@ -42,7 +42,9 @@ class MessagesTest {
         assertEquals("error", error.path("status").asText());
         assertEquals("E: v", error.path("traceback").get(0).asText());
         assertFalse(error.has("payload"));
-        assertEquals("{\"status\":\"complete\"}", Messages.content(IsCompleteReply.complete()).toString());
+        assertEquals(
+                "{\"status\":\"complete\"}",
+                Messages.content(IsCompleteReply.complete()).toString());
         assertTrue(Messages.content(new DisplayData(java.util.Map.of(), java.util.Map.of(), java.util.Map.of()))
                 .has("transient"));
         assertTrue(Messages.content(new ClearOutput(true)).path("wait").asBoolean());
@@ -50,8 +52,10 @@ class MessagesTest {
 
     @Test
     void fieldOfTheWrongType_isABadRequestNamingTheMessage() throws Exception {
-        BadRequestException e = assertThrows(BadRequestException.class,
-                () -> Messages.read(json.readTree("{\"code\": \"x\", \"cursor_pos\": \"end\"}"), CompleteRequest.class));
+        BadRequestException e = assertThrows(
+                BadRequestException.class,
+                () -> Messages.read(
+                        json.readTree("{\"code\": \"x\", \"cursor_pos\": \"end\"}"), CompleteRequest.class));
         assertTrue(e.getMessage().startsWith("malformed CompleteRequest: "), e.getMessage());
     }
 

@@ -12,28 +12,28 @@ import java.io.UncheckedIOException;
  * structures, JNA) comes from the parent, so the reader sees one set of types.
  */
 final class DirectMappingLoader extends ClassLoader {
-  DirectMappingLoader() {
-    super(DirectMappingLoader.class.getClassLoader());
-  }
-
-  /** This loader's copy of {@code direct}, defined from the same bytes on first use. */
-  Class<?> copyOf(Class<?> direct) {
-    String name = direct.getName();
-    synchronized (getClassLoadingLock(name)) {
-      Class<?> copy = findLoadedClass(name);
-      if (copy != null) {
-        return copy;
-      }
-      String resource = name.replace('.', '/') + ".class";
-      try (InputStream in = direct.getClassLoader().getResourceAsStream(resource)) {
-        if (in == null) {
-          throw new IllegalStateException(resource + " is not on the class path");
-        }
-        byte[] bytes = in.readAllBytes();
-        return defineClass(name, bytes, 0, bytes.length);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    DirectMappingLoader() {
+        super(DirectMappingLoader.class.getClassLoader());
     }
-  }
+
+    /** This loader's copy of {@code direct}, defined from the same bytes on first use. */
+    Class<?> copyOf(Class<?> direct) {
+        String name = direct.getName();
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> copy = findLoadedClass(name);
+            if (copy != null) {
+                return copy;
+            }
+            String resource = name.replace('.', '/') + ".class";
+            try (InputStream in = direct.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException(resource + " is not on the class path");
+                }
+                byte[] bytes = in.readAllBytes();
+                return defineClass(name, bytes, 0, bytes.length);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
 }

@@ -16,11 +16,11 @@ import com.sun.jna.ptr.PointerByReference;
  * }</pre>
  */
 public interface NvmlEventFunctions {
-  int nvmlEventSetCreate(PointerByReference set);
+    int nvmlEventSetCreate(PointerByReference set);
 
-  int nvmlDeviceRegisterEvents(Pointer device, long eventTypes, Pointer set);
+    int nvmlDeviceRegisterEvents(Pointer device, long eventTypes, Pointer set);
 
-  int nvmlEventSetWait_v2(Pointer set, NvmlTypes.EventData data, int timeoutms);
+    int nvmlEventSetWait_v2(Pointer set, NvmlTypes.EventData data, int timeoutms);
 
-  int nvmlEventSetFree(Pointer set);
+    int nvmlEventSetFree(Pointer set);
 }

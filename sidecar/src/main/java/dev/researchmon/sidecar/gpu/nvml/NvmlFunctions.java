@@ -20,70 +20,70 @@ import com.sun.jna.ptr.PointerByReference;
  * }</pre>
  */
 public interface NvmlFunctions {
-  int nvmlInit_v2();
+    int nvmlInit_v2();
 
-  int nvmlShutdown();
+    int nvmlShutdown();
 
-  String nvmlErrorString(int result);
+    String nvmlErrorString(int result);
 
-  int nvmlSystemGetDriverVersion(byte[] version, int length);
+    int nvmlSystemGetDriverVersion(byte[] version, int length);
 
-  int nvmlSystemGetNVMLVersion(byte[] version, int length);
+    int nvmlSystemGetNVMLVersion(byte[] version, int length);
 
-  int nvmlDeviceGetCount_v2(int[] count);
+    int nvmlDeviceGetCount_v2(int[] count);
 
-  int nvmlDeviceGetHandleByIndex_v2(int index, PointerByReference device);
+    int nvmlDeviceGetHandleByIndex_v2(int index, PointerByReference device);
 
-  int nvmlDeviceGetName(Pointer device, byte[] name, int length);
+    int nvmlDeviceGetName(Pointer device, byte[] name, int length);
 
-  int nvmlDeviceGetUUID(Pointer device, byte[] uuid, int length);
+    int nvmlDeviceGetUUID(Pointer device, byte[] uuid, int length);
 
-  /** nvmlUtilization_t is {gpu, memory}, unsigned percent: an {@code int[2]}. */
-  int nvmlDeviceGetUtilizationRates(Pointer device, int[] utilization);
+    /** nvmlUtilization_t is {gpu, memory}, unsigned percent: an {@code int[2]}. */
+    int nvmlDeviceGetUtilizationRates(Pointer device, int[] utilization);
 
-  /** nvmlMemory_t is {total, free, used}, unsigned long long bytes: a {@code long[3]}. */
-  int nvmlDeviceGetMemoryInfo(Pointer device, long[] memory);
+    /** nvmlMemory_t is {total, free, used}, unsigned long long bytes: a {@code long[3]}. */
+    int nvmlDeviceGetMemoryInfo(Pointer device, long[] memory);
 
-  int nvmlDeviceGetTemperature(Pointer device, int sensorType, int[] celsius);
+    int nvmlDeviceGetTemperature(Pointer device, int sensorType, int[] celsius);
 
-  int nvmlDeviceGetPowerUsage(Pointer device, int[] milliwatts);
+    int nvmlDeviceGetPowerUsage(Pointer device, int[] milliwatts);
 
-  int nvmlDeviceGetEnforcedPowerLimit(Pointer device, int[] milliwatts);
+    int nvmlDeviceGetEnforcedPowerLimit(Pointer device, int[] milliwatts);
 
-  int nvmlDeviceGetTotalEnergyConsumption(Pointer device, long[] millijoules);
+    int nvmlDeviceGetTotalEnergyConsumption(Pointer device, long[] millijoules);
 
-  int nvmlDeviceGetClockInfo(Pointer device, int clockType, int[] megahertz);
+    int nvmlDeviceGetClockInfo(Pointer device, int clockType, int[] megahertz);
 
-  int nvmlDeviceGetFanSpeed(Pointer device, int[] percent);
+    int nvmlDeviceGetFanSpeed(Pointer device, int[] percent);
 
-  int nvmlDeviceGetPcieThroughput(Pointer device, int counter, int[] kilobytesPerSecond);
+    int nvmlDeviceGetPcieThroughput(Pointer device, int counter, int[] kilobytesPerSecond);
 
-  int nvmlDeviceGetTotalEccErrors(Pointer device, int errorType, int counterType, long[] count);
+    int nvmlDeviceGetTotalEccErrors(Pointer device, int errorType, int counterType, long[] count);
 
-  int nvmlDeviceGetCurrentClocksThrottleReasons(Pointer device, long[] reasons);
+    int nvmlDeviceGetCurrentClocksThrottleReasons(Pointer device, long[] reasons);
 
-  int nvmlDeviceGetPcieReplayCounter(Pointer device, int[] value);
+    int nvmlDeviceGetPcieReplayCounter(Pointer device, int[] value);
 
-  /** {@code values}: the first of {@code valuesCount} {@link NvmlTypes.FieldValues}. */
-  int nvmlDeviceGetFieldValues(Pointer device, int valuesCount, Pointer values);
+    /** {@code values}: the first of {@code valuesCount} {@link NvmlTypes.FieldValues}. */
+    int nvmlDeviceGetFieldValues(Pointer device, int valuesCount, Pointer values);
 
-  /** {@code infos}: the first of {@code count[0]} {@link NvmlTypes.ProcessInfos}. */
-  int nvmlDeviceGetComputeRunningProcesses_v3(Pointer device, int[] count, Pointer infos);
+    /** {@code infos}: the first of {@code count[0]} {@link NvmlTypes.ProcessInfos}. */
+    int nvmlDeviceGetComputeRunningProcesses_v3(Pointer device, int[] count, Pointer infos);
 
-  /**
-   * {@code utilization}: the first of {@code samplesCount[0]} {@link NvmlTypes.ProcessUtilizationSamples},
-   * or null to ask for the count.
-   */
-  int nvmlDeviceGetProcessUtilization(Pointer device, Pointer utilization, int[] samplesCount,
-      long lastSeenTimeStamp);
+    /**
+     * {@code utilization}: the first of {@code samplesCount[0]} {@link NvmlTypes.ProcessUtilizationSamples},
+     * or null to ask for the count.
+     */
+    int nvmlDeviceGetProcessUtilization(
+            Pointer device, Pointer utilization, int[] samplesCount, long lastSeenTimeStamp);
 
-  // MIG: a GPU in MIG mode is split into GPU instances, each seen through a MIG device handle.
+    // MIG: a GPU in MIG mode is split into GPU instances, each seen through a MIG device handle.
 
-  int nvmlDeviceGetMigMode(Pointer device, int[] currentMode, int[] pendingMode);
+    int nvmlDeviceGetMigMode(Pointer device, int[] currentMode, int[] pendingMode);
 
-  int nvmlDeviceGetMaxMigDeviceCount(Pointer device, int[] count);
+    int nvmlDeviceGetMaxMigDeviceCount(Pointer device, int[] count);
 
-  int nvmlDeviceGetMigDeviceHandleByIndex(Pointer device, int index, PointerByReference migDevice);
+    int nvmlDeviceGetMigDeviceHandleByIndex(Pointer device, int index, PointerByReference migDevice);
 
-  int nvmlDeviceGetGpuInstanceId(Pointer device, int[] id);
+    int nvmlDeviceGetGpuInstanceId(Pointer device, int[] id);
 }

@@ -13,16 +13,16 @@ import com.sun.jna.ptr.PointerByReference;
  * }</pre>
  */
 public interface NvmlGpmFunctions {
-  int nvmlGpmQueryDeviceSupport(Pointer device, NvmlTypes.GpmSupport gpmSupport);
+    int nvmlGpmQueryDeviceSupport(Pointer device, NvmlTypes.GpmSupport gpmSupport);
 
-  int nvmlGpmSampleAlloc(PointerByReference gpmSample);
+    int nvmlGpmSampleAlloc(PointerByReference gpmSample);
 
-  int nvmlGpmSampleFree(Pointer gpmSample);
+    int nvmlGpmSampleFree(Pointer gpmSample);
 
-  int nvmlGpmSampleGet(Pointer device, Pointer gpmSample);
+    int nvmlGpmSampleGet(Pointer device, Pointer gpmSample);
 
-  int nvmlGpmMigSampleGet(Pointer device, int gpuInstanceId, Pointer gpmSample);
+    int nvmlGpmMigSampleGet(Pointer device, int gpuInstanceId, Pointer gpmSample);
 
-  /** {@code metricsGet} is an nvmlGpmMetricsGet_t laid out by the caller. */
-  int nvmlGpmMetricsGet(Pointer metricsGet);
+    /** {@code metricsGet} is an nvmlGpmMetricsGet_t laid out by the caller. */
+    int nvmlGpmMetricsGet(Pointer metricsGet);
 }

@@ -27,133 +27,136 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  */
 public final class NvmlLibrary {
-  /** Many installs ship only the versioned name (no -dev package), so load exactly that. */
-  public static final String DEFAULT_NAME = "libnvidia-ml.so.1";
+    /** Many installs ship only the versioned name (no -dev package), so load exactly that. */
+    public static final String DEFAULT_NAME = "libnvidia-ml.so.1";
 
-  private static final Map<String, NvmlLibrary> LOADED = new ConcurrentHashMap<>();
+    private static final Map<String, NvmlLibrary> LOADED = new ConcurrentHashMap<>();
 
-  private final String name;
-  private final NativeLibrary library;
-  private final DirectMappingLoader loader = new DirectMappingLoader();
-  private NvmlFunctions functions;
-  private Optional<NvmlGpmFunctions> gpm;
-  private Optional<NvmlEventFunctions> events;
+    private final String name;
+    private final NativeLibrary library;
+    private final DirectMappingLoader loader = new DirectMappingLoader();
+    private NvmlFunctions functions;
+    private Optional<NvmlGpmFunctions> gpm;
+    private Optional<NvmlEventFunctions> events;
 
-  private NvmlLibrary(String name, NativeLibrary library) {
-    this.name = name;
-    this.library = library;
-  }
-
-  /**
-   * The library at {@code path}, else {@value #DEFAULT_NAME} from the loader's search path.
-   *
-   * @throws GpuUnavailableException when it cannot be loaded, naming it
-   */
-  public static NvmlLibrary load(Optional<Path> path) throws GpuUnavailableException {
-    String name = path.map(p -> p.toAbsolutePath().toString()).orElse(DEFAULT_NAME);
-    NvmlLibrary loaded = LOADED.get(name);
-    if (loaded != null) {
-      return loaded;
+    private NvmlLibrary(String name, NativeLibrary library) {
+        this.name = name;
+        this.library = library;
     }
-    NativeLibrary library;
-    try {
-      library = NativeLibrary.getInstance(name);
-    } catch (UnsatisfiedLinkError e) {
-      throw new GpuUnavailableException("NVML library " + name + " cannot be loaded (no NVIDIA driver here?): "
-          + firstLine(e.getMessage()), e);
+
+    /**
+     * The library at {@code path}, else {@value #DEFAULT_NAME} from the loader's search path.
+     *
+     * @throws GpuUnavailableException when it cannot be loaded, naming it
+     */
+    public static NvmlLibrary load(Optional<Path> path) throws GpuUnavailableException {
+        String name = path.map(p -> p.toAbsolutePath().toString()).orElse(DEFAULT_NAME);
+        NvmlLibrary loaded = LOADED.get(name);
+        if (loaded != null) {
+            return loaded;
+        }
+        NativeLibrary library;
+        try {
+            library = NativeLibrary.getInstance(name);
+        } catch (UnsatisfiedLinkError e) {
+            throw new GpuUnavailableException(
+                    "NVML library " + name + " cannot be loaded (no NVIDIA driver here?): " + firstLine(e.getMessage()),
+                    e);
+        }
+        return LOADED.computeIfAbsent(name, n -> new NvmlLibrary(n, library));
     }
-    return LOADED.computeIfAbsent(name, n -> new NvmlLibrary(n, library));
-  }
 
-  /** The library's name or path, as loaded. */
-  public String name() {
-    return name;
-  }
-
-  /**
-   * The functions every pass calls.
-   *
-   * @throws GpuUnavailableException when the library lacks one of them (not NVML, or far too old)
-   */
-  public synchronized NvmlFunctions functions() throws GpuUnavailableException {
-    if (functions == null) {
-      try {
-        functions = bind(NvmlFunctionsDirect.class);
-      } catch (UnsatisfiedLinkError e) {
-        throw new GpuUnavailableException(name + " is not an NVML library: " + firstLine(e.getMessage()), e);
-      }
+    /** The library's name or path, as loaded. */
+    public String name() {
+        return name;
     }
-    return functions;
-  }
 
-  /** GPM, or empty on a driver before R520. */
-  public synchronized Optional<NvmlGpmFunctions> gpm() {
-    if (gpm == null) {
-      gpm = bindOptional(NvmlGpmFunctionsDirect.class);
+    /**
+     * The functions every pass calls.
+     *
+     * @throws GpuUnavailableException when the library lacks one of them (not NVML, or far too old)
+     */
+    public synchronized NvmlFunctions functions() throws GpuUnavailableException {
+        if (functions == null) {
+            try {
+                functions = bind(NvmlFunctionsDirect.class);
+            } catch (UnsatisfiedLinkError e) {
+                throw new GpuUnavailableException(name + " is not an NVML library: " + firstLine(e.getMessage()), e);
+            }
+        }
+        return functions;
     }
-    return gpm;
-  }
 
-  /** The event API, or empty on a library without it. */
-  public synchronized Optional<NvmlEventFunctions> events() {
-    if (events == null) {
-      events = bindOptional(NvmlEventFunctionsDirect.class);
+    /** GPM, or empty on a driver before R520. */
+    public synchronized Optional<NvmlGpmFunctions> gpm() {
+        if (gpm == null) {
+            gpm = bindOptional(NvmlGpmFunctionsDirect.class);
+        }
+        return gpm;
     }
-    return events;
-  }
 
-  /** {@code rc} in words, for an operator: "NVML error 9 (Driver Not Loaded)". */
-  public String describe(int rc) {
-    String text = null;
-    if (functions != null) {
-      try {
-        text = functions.nvmlErrorString(rc);
-      } catch (UnsatisfiedLinkError e) {
-        text = null;
-      }
+    /** The event API, or empty on a library without it. */
+    public synchronized Optional<NvmlEventFunctions> events() {
+        if (events == null) {
+            events = bindOptional(NvmlEventFunctionsDirect.class);
+        }
+        return events;
     }
-    return "NVML error " + rc + (text == null ? "" : " (" + text + ")");
-  }
 
-  /** A call that fills a string buffer, such as {@code nvmlDeviceGetName}. */
-  @FunctionalInterface
-  public interface StringCall {
-    int invoke(byte[] buffer, int length);
-  }
-
-  /** What {@code call} wrote, or "" when it failed. */
-  public static String string(StringCall call) {
-    byte[] buffer = new byte[NvmlTypes.STRING_BUFFER];
-    return call.invoke(buffer, buffer.length) == NvmlTypes.SUCCESS ? Native.toString(buffer) : "";
-  }
-
-  private <T> Optional<T> bindOptional(Class<? extends T> direct) {
-    try {
-      return Optional.of(bind(direct));
-    } catch (UnsatisfiedLinkError missingSymbol) {
-      return Optional.empty();
+    /** {@code rc} in words, for an operator: "NVML error 9 (Driver Not Loaded)". */
+    public String describe(int rc) {
+        String text = null;
+        if (functions != null) {
+            try {
+                text = functions.nvmlErrorString(rc);
+            } catch (UnsatisfiedLinkError e) {
+                text = null;
+            }
+        }
+        return "NVML error " + rc + (text == null ? "" : " (" + text + ")");
     }
-  }
 
-  /** Registers this library's copy of {@code direct} and returns an instance of it. */
-  private <T> T bind(Class<? extends T> direct) {
-    Class<?> copy = loader.copyOf(direct);
-    Native.register(copy, library);
-    try {
-      @SuppressWarnings("unchecked")
-      T bound = (T) copy.getConstructor().newInstance();
-      return bound;
-    } catch (InstantiationException | IllegalAccessException | NoSuchMethodException
-        | InvocationTargetException e) {
-      throw new IllegalStateException("cannot instantiate " + direct.getName(), e);
+    /** A call that fills a string buffer, such as {@code nvmlDeviceGetName}. */
+    @FunctionalInterface
+    public interface StringCall {
+        int invoke(byte[] buffer, int length);
     }
-  }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
+    /** What {@code call} wrote, or "" when it failed. */
+    public static String string(StringCall call) {
+        byte[] buffer = new byte[NvmlTypes.STRING_BUFFER];
+        return call.invoke(buffer, buffer.length) == NvmlTypes.SUCCESS ? Native.toString(buffer) : "";
     }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
-  }
+
+    private <T> Optional<T> bindOptional(Class<? extends T> direct) {
+        try {
+            return Optional.of(bind(direct));
+        } catch (UnsatisfiedLinkError missingSymbol) {
+            return Optional.empty();
+        }
+    }
+
+    /** Registers this library's copy of {@code direct} and returns an instance of it. */
+    private <T> T bind(Class<? extends T> direct) {
+        Class<?> copy = loader.copyOf(direct);
+        Native.register(copy, library);
+        try {
+            @SuppressWarnings("unchecked")
+            T bound = (T) copy.getConstructor().newInstance();
+            return bound;
+        } catch (InstantiationException
+                | IllegalAccessException
+                | NoSuchMethodException
+                | InvocationTargetException e) {
+            throw new IllegalStateException("cannot instantiate " + direct.getName(), e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
 }
