@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU collector against a real driver: runs the sidecar on the machine's libnvidia-ml.so.1,
 # starts a small CUDA load if one is at hand, scrapes twice, compares every GPU family with
-# nvidia-smi and writes the results.
+# nvidia-smi, checks that the energy given to notebooks, other and idle adds up to the GPU's own
+# counter (bench/gpu/energy_conservation.py), and writes the results.
 #
 #   bench/gpu/real-nvml.sh [OUT_DIR]          on a GPU machine (default OUT_DIR: $OUT, else bench/gpu/results)
 #   bench/gpu/real-nvml.sh --prepare          here: builds the sidecar jar and a small Java runtime
@@ -69,7 +70,8 @@ if [ "$mode" = dry ]; then
   # The stub NVML (3 GPUs: GPM, no GPM, MIG) and an nvidia-smi that answers with the stub's values.
   gcc -shared -fPIC -O2 -o "$work/libnvidia-ml.so.1" "$root/sidecar/src/test/c/nvml_stub.c" -ldl
   printf '%s\n' STUB_NVML_GPUS=3 STUB_NVML_UNSUPPORTED=1:gpm STUB_NVML_MIG=2:1:1g.10gb:9728 \
-    STUB_NVML_PROCESS_UTIL=0:999999:30:5 > "$work/libnvidia-ml.so.1.env"
+    STUB_NVML_PROCESS_UTIL=0:999999:30:5 STUB_NVML_ENERGY_GROWS=1 STUB_NVML_SAMPLE_MS=200 \
+    > "$work/libnvidia-ml.so.1.env"
   nvml="$work/libnvidia-ml.so.1"
   mkdir -p "$work/bin"
   cat > "$work/bin/nvidia-smi" <<'SMI'
@@ -153,6 +155,10 @@ say ""
 set +e
 python3 "$root/bench/gpu/compare_nvml.py" "$out/scrape1.txt" "$out/scrape2.txt" "$out/nvidia-smi.csv" | tee -a "$report"
 verdict=${PIPESTATUS[0]}
+say ""
+say "energy attributed to notebooks, other and idle against the GPU's own counter (issue 28):"
+python3 "$root/bench/gpu/energy_conservation.py" "$out/scrape1.txt" "$out/scrape2.txt" | tee -a "$report"
+[ "${PIPESTATUS[0]}" -eq 0 ] || verdict=1
 set -e
 say ""
 say "files: $out/{real-nvml.txt,scrape1.txt,scrape2.txt,nvidia-smi.csv,sidecar.log}"
