@@ -16,6 +16,7 @@ import dev.researchmon.manager.stack.StackDescription;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -127,6 +128,11 @@ final class RuntimeSelector {
         variables.put("VICTORIA_METRICS_BIND", store.bind());
         variables.put("VICTORIA_METRICS_RETENTION", store.retention());
         if (!docker) {
+            // the local store gets its secrets through its own environment, not through the
+            // compose file, which refuses to be read without them being named
+            for (String name : List.of("STORE_USER", "STORE_PASSWORD", "STORE_ADMIN_KEY")) {
+                variables.putIfAbsent(name, "");
+            }
             return LocalRuntime.centralStore(
                     ComposeFile.load(compose, variables, false),
                     store,

@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * Compose-style variable substitution: {@code ${VAR}}, {@code ${VAR:-default}} (default when unset
- * or empty), {@code ${VAR-default}} (default when unset), {@code $VAR} and {@code $$} for a dollar.
+ * or empty), {@code ${VAR-default}} (default when unset), {@code ${VAR?message}} and
+ * {@code ${VAR:?message}} (a refusal with the message when unset, or unset or empty), {@code $VAR}
+ * and {@code $$} for a dollar.
  *
  * <pre>{@code
  * new Interpolator(Map.of("PROMETHEUS_PORT", "19090")).apply("127.0.0.1:${PROMETHEUS_PORT:-9090}:9090");
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class Interpolator {
     private static final Pattern REFERENCE = Pattern.compile(
-            "\\$(?:(\\$)|\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?}|([A-Za-z_][A-Za-z0-9_]*)|(\\{[^}]*}?))");
+            "\\$(?:(\\$)|\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}|([A-Za-z_][A-Za-z0-9_]*)|(\\{[^}]*}?))");
 
     private final Map<String, String> variables;
 
@@ -37,9 +39,14 @@ public final class Interpolator {
                 String name = m.group(2) != null ? m.group(2) : m.group(5);
                 String value = variables.get(name);
                 String operator = m.group(3);
-                if (operator != null) {
-                    boolean useDefault = value == null || (operator.equals(":-") && value.isEmpty());
-                    replacement = useDefault ? m.group(4) : value;
+                boolean missing = operator != null && (value == null || (operator.startsWith(":") && value.isEmpty()));
+                if (operator != null && operator.endsWith("?")) {
+                    if (missing) {
+                        throw new ManagerException("the compose file needs " + name + ": " + m.group(4));
+                    }
+                    replacement = value;
+                } else if (operator != null) {
+                    replacement = missing ? m.group(4) : value;
                 } else {
                     replacement = value == null ? "" : value;
                 }

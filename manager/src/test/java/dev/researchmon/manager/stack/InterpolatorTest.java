@@ -37,4 +37,14 @@ class InterpolatorTest {
         ManagerException e = assertThrows(ManagerException.class, () -> interpolator.apply("port ${PORT"));
         assertTrue(e.getMessage().contains("bad variable reference"), e.getMessage());
     }
+
+    @Test
+    void requiredVariable_isRefusedWithItsMessage_whenUnset_andWithTheColonFormWhenEmpty() {
+        ManagerException e =
+                assertThrows(ManagerException.class, () -> interpolator.apply("${STORE_PASSWORD?the store is closed}"));
+        assertEquals("the compose file needs STORE_PASSWORD: the store is closed", e.getMessage());
+        assertEquals("", interpolator.apply("${EMPTY?given, even if empty}"));
+        assertThrows(ManagerException.class, () -> interpolator.apply("${EMPTY:?not empty}"));
+        assertEquals("lab", interpolator.apply("${NAME:?needed}"));
+    }
 }
