@@ -84,17 +84,7 @@ final class HostJupyter implements AutoCloseable {
                 dir);
         HttpWait.awaitOk(sidecarUrl.resolve("/-/healthy"), Duration.ofMinutes(2), sidecar);
         int prometheusPort = FreePort.loopback();
-        prometheus = LocalPrometheus.start(
-                dir.resolve("prometheus"),
-                prometheusPort,
-                LocalPrometheus.scrapeConfig(
-                        "1s",
-                        Map.of(
-                                "prometheus",
-                                List.of("127.0.0.1:" + prometheusPort),
-                                "research",
-                                List.of(sidecarUrl.getAuthority()))),
-                "--log.level=warn");
+        prometheus = LocalPrometheus.scrapingSidecar(dir.resolve("prometheus"), prometheusPort, sidecarUrl);
 
         Map<String, String> env = new HashMap<>(jupyterDirs);
         env.put("RESEARCH_MONITOR_HOME", home.toString());

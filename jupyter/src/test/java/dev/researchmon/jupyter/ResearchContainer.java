@@ -107,17 +107,7 @@ final class ResearchContainer implements AutoCloseable {
             URI jupyterUrl = URI.create("http://127.0.0.1:" + jupyterPort);
             URI sidecarUrl = URI.create("http://127.0.0.1:" + sidecarPort);
             String token = UUID.randomUUID().toString();
-            prometheus = LocalPrometheus.start(
-                    dir.resolve("prometheus"),
-                    prometheusPort,
-                    LocalPrometheus.scrapeConfig(
-                            "1s",
-                            Map.of(
-                                    "prometheus",
-                                    List.of("127.0.0.1:" + prometheusPort),
-                                    "research",
-                                    List.of(sidecarUrl.getAuthority()))),
-                    "--log.level=warn");
+            prometheus = LocalPrometheus.scrapingSidecar(dir.resolve("prometheus"), prometheusPort, sidecarUrl);
 
             Map<String, String> env = new HashMap<>();
             env.put("RESEARCH_BIND", "127.0.0.1");

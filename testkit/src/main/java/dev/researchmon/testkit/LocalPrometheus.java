@@ -50,6 +50,25 @@ public final class LocalPrometheus implements AutoCloseable {
     }
 
     /**
+     * A Prometheus on {@code port} scraping itself and, as job {@code research}, a sidecar at
+     * {@code sidecarUrl}, every second: what the tests of a notebook's path to Prometheus need.
+     */
+    public static LocalPrometheus scrapingSidecar(Path dir, int port, URI sidecarUrl)
+            throws IOException, InterruptedException {
+        return start(
+                dir,
+                port,
+                scrapeConfig(
+                        "1s",
+                        Map.of(
+                                "prometheus",
+                                List.of("127.0.0.1:" + port),
+                                "research",
+                                List.of(sidecarUrl.getAuthority()))),
+                "--log.level=warn");
+    }
+
+    /**
      * Starts Prometheus listening on {@code 127.0.0.1:port} with {@code configYaml} (written to
      * {@code dir/prometheus.yml}), its TSDB in {@code dir/data} and its log in
      * {@code dir/prometheus.log}, plus any extra {@code flags}; returns once {@code /-/ready}
@@ -120,17 +139,7 @@ public final class LocalPrometheus implements AutoCloseable {
 
     /** Whether {@code /-/ready} answers 200. */
     public boolean ready() throws InterruptedException {
-        try {
-            return http.send(
-                                    HttpRequest.newBuilder(url.resolve("/-/ready"))
-                                            .timeout(Duration.ofSeconds(2))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.discarding())
-                            .statusCode()
-                    == 200;
-        } catch (IOException notYet) {
-            return false;
-        }
+        return HttpWait.isOk(url.resolve("/-/ready"));
     }
 
     /**
