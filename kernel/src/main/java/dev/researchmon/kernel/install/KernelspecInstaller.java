@@ -9,6 +9,7 @@ import dev.researchmon.kernel.startup.ClassArchive;
 import dev.researchmon.kernel.startup.JitPolicy;
 import dev.researchmon.kernel.startup.StartupTuning;
 import dev.researchmon.magics.MonitoringSettings;
+import dev.researchmon.magics.monitor.SidecarLauncher;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -208,22 +209,12 @@ public final class KernelspecInstaller {
      */
     private List<String> jvmOptions(Path dir) throws IOException {
         List<String> jvm = new ArrayList<>(JVM_OPTIONS);
-        if (jit == JitPolicy.TIERED_USER_CODE) {
-            Path directives = dir.resolve(JitPolicy.DIRECTIVES_FILE).toAbsolutePath();
-            Files.writeString(directives, JitPolicy.directives());
-            jvm.addAll(jit.options(directives));
-        } else {
-            jvm.addAll(jit.options(null));
-        }
+        jvm.addAll(jit.writeInto(dir));
         if (!startupTuning) {
             jvm.add(StartupTuning.OFF);
         }
-        // kernel/target/research-kernel.jar -> <checkout>/bin/metrics-sidecar
-        Path launcher = jar.resolveSibling("../../bin/metrics-sidecar").normalize();
-        if (Files.isExecutable(launcher)) {
-            jvm.add("-D" + MonitoringSettings.SIDECAR_LAUNCHER_PROPERTY + "="
-                    + launcher.toAbsolutePath().normalize());
-        }
+        SidecarLauncher.launcherOfCheckout(jar)
+                .ifPresent(launcher -> jvm.add("-D" + MonitoringSettings.SIDECAR_LAUNCHER_PROPERTY + "=" + launcher));
         return jvm;
     }
 

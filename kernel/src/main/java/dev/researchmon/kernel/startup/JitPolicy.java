@@ -1,5 +1,7 @@
 package dev.researchmon.kernel.startup;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +13,7 @@ import java.util.stream.Stream;
  * folder. See docs/performance.md for the figures behind the default.
  *
  * <pre>{@code
- * Files.writeString(dir.resolve(JitPolicy.DIRECTIVES_FILE), JitPolicy.directives());
- * List<String> options = JitPolicy.TIERED_USER_CODE.options(dir.resolve(JitPolicy.DIRECTIVES_FILE));
+ * List<String> options = JitPolicy.TIERED_USER_CODE.writeInto(kernelspecDir);   // writes jit-directives.json
  * }</pre>
  */
 public enum JitPolicy {
@@ -80,13 +81,26 @@ public enum JitPolicy {
             "-XX:Tier4BackEdgeThreshold=400000");
 
     /**
+     * Writes what this policy needs into kernelspec folder {@code dir} (the directives file, for
+     * {@link #TIERED_USER_CODE}) and returns its JVM options, which name it there.
+     */
+    public List<String> writeInto(Path dir) throws IOException {
+        if (this != TIERED_USER_CODE) {
+            return options(null);
+        }
+        Path directives = dir.resolve(DIRECTIVES_FILE).toAbsolutePath();
+        Files.writeString(directives, directives());
+        return options(directives);
+    }
+
+    /**
      * This policy's JVM options, all accepted without a word by Java 17 to 25. {@code -XX:-DisplayVMOutput}
      * keeps HotSpot's "1 compiler directives added" off the kernel's stdout, which Jupyter's tools
      * share (nbconvert --stdout); warnings and crash reports are written elsewhere and still appear.
      *
      * @param directives where {@link #directives()} is written, for {@link #TIERED_USER_CODE}
      */
-    public List<String> options(Path directives) {
+    List<String> options(Path directives) {
         return switch (this) {
             case QUICK -> List.of("-XX:TieredStopAtLevel=1");
             case FULL -> List.of();

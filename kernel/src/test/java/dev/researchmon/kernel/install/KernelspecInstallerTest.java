@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.researchmon.kernel.eval.CellHooks;
 import dev.researchmon.kernel.startup.JitPolicy;
 import dev.researchmon.kernel.startup.StartupTuning;
+import dev.researchmon.magics.MonitoringSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -248,6 +249,26 @@ class KernelspecInstallerTest {
         for (String option : options(spec).lines().filter(l -> l.contains("=/")).toList()) {
             assertTrue(option.contains(spec.toString()), "a file the options name lives in the kernelspec: " + option);
         }
+    }
+
+    /** {@code %monitoring on} starts the checkout's sidecar, which no longer sits beside the copied jar. */
+    @Test
+    void theCheckoutsSidecarLauncher_isRecordedInTheOptions(@TempDir Path dir) throws Exception {
+        Path checkout = dir.resolve("checkout");
+        Path target = Files.createDirectories(checkout.resolve("kernel").resolve("target"));
+        Path jar = Files.writeString(target.resolve("research-kernel.jar"), "bytes");
+        Path launcher = Files.createDirectories(checkout.resolve("bin")).resolve("metrics-sidecar");
+        Files.writeString(launcher, "#!/bin/sh\n");
+        assertTrue(launcher.toFile().setExecutable(true));
+
+        Path spec = new KernelspecInstaller(Path.of("/usr/bin/java"), jar).install(dir.resolve("kernels"), "java");
+
+        assertTrue(
+                options(spec)
+                        .lines()
+                        .anyMatch(("-D" + MonitoringSettings.SIDECAR_LAUNCHER_PROPERTY + "="
+                                + launcher.toAbsolutePath())::equals),
+                options(spec));
     }
 
     @Test

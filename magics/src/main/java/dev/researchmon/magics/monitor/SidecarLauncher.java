@@ -147,10 +147,12 @@ public final class SidecarLauncher {
         return List.of("setsid", launcher.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1");
     }
 
-    /** {@code <checkout>/sidecar/target/metrics-sidecar.jar} -> {@code <checkout>/bin/metrics-sidecar}. */
-    private static Optional<Path> launcherOfCheckout(Path sidecarJar) {
-        Path candidate = sidecarJar
-                .toAbsolutePath()
+    /**
+     * The checkout's launcher beside one of its built jars: {@code <checkout>/MODULE/target/X.jar}
+     * (the sidecar's, or the kernel's) -> {@code <checkout>/bin/metrics-sidecar}, if it is there.
+     */
+    public static Optional<Path> launcherOfCheckout(Path builtJar) {
+        Path candidate = builtJar.toAbsolutePath()
                 .getParent()
                 .resolve("../../bin/metrics-sidecar")
                 .normalize();
@@ -167,10 +169,7 @@ public final class SidecarLauncher {
             if (!Files.isRegularFile(self)) {
                 return Optional.empty(); // classes folder (tests, IDE): not the repository's kernel jar
             }
-            // kernel/target/research-kernel.jar -> <repo>/bin/metrics-sidecar
-            Path candidate =
-                    self.getParent().resolve("../../bin/metrics-sidecar").normalize();
-            return Files.isExecutable(candidate) ? Optional.of(candidate) : Optional.empty();
+            return launcherOfCheckout(self);
         } catch (Exception e) {
             return Optional.empty();
         }
