@@ -24,14 +24,7 @@ import time
 
 from jupyter_client.manager import KernelManager
 
-TRIVIAL = "1 + 1"  # valid Java and Python
-
-
-def stat_cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
+from roundtrip import TRIVIAL, cpu_seconds, wait_reply
 
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
@@ -39,13 +32,6 @@ def rss_mb(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def reply_to(kc, msg_id, timeout):
-    while True:
-        msg = kc.get_shell_msg(timeout=timeout)
-        if msg["parent_header"].get("msg_id") == msg_id:
-            return msg
 
 
 def one_start(name, idle):
@@ -58,18 +44,18 @@ def one_start(name, idle):
     try:
         while True:  # resent until answered, as the Jupyter server does while a kernel boots
             try:
-                reply_to(kc, kc.kernel_info(), timeout=0.2)
+                wait_reply(kc, kc.kernel_info(), timeout=0.2)
                 break
             except Exception:
                 if time.perf_counter() - t0 > 120:
                     raise
-        reply = reply_to(kc, kc.execute(TRIVIAL), timeout=120)
+        reply = wait_reply(kc, kc.execute(TRIVIAL), timeout=120)
         first = time.perf_counter() - t0
         assert reply["content"]["status"] == "ok", reply["content"]
         pid = km.provisioner.process.pid
-        cpu_then = stat_cpu_seconds(pid)
+        cpu_then = cpu_seconds(pid)
         time.sleep(idle)
-        cpu_idle = stat_cpu_seconds(pid) - cpu_then
+        cpu_idle = cpu_seconds(pid) - cpu_then
         return first, cpu_then, cpu_idle, rss_mb(pid)
     finally:
         kc.stop_channels()

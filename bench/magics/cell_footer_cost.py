@@ -9,16 +9,14 @@ the same warmed JIT. Prints the medians and the difference (issue 28 allows 0.2 
 import argparse
 import os
 import statistics
+import sys
 import time
 
 from jupyter_client.manager import KernelManager
 
-
-def cpu_seconds(pid):
-    """User + system CPU of the kernel process so far, every thread (Linux /proc)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+# the kernel benches' reading of a process's CPU from /proc
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "kernel"))
+from roundtrip import cpu_seconds  # noqa: E402
 
 
 def run(kc, code):
