@@ -227,6 +227,7 @@ public final class JavaKernel implements LanguageKernel {
             result = runCell(code, count);
         }
 
+        iopub.holdUntilIdle(); // the cell has run: what is left goes out in one burst
         flushStreams();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         CellOutcome outcome =

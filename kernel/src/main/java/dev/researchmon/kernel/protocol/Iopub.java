@@ -49,6 +49,15 @@ public final class Iopub {
         sink.send(Channel.IOPUB, codec.broadcast(about, type, Messages.content(content)));
     }
 
+    /**
+     * Holds what the request sends from now on (the cell's result, its footer, the reply) until the
+     * idle status that ends it, so that they go out together ({@link MessageSink#hold()}): for
+     * the tail of a request, once the cell has run, never while it runs.
+     */
+    public void holdUntilIdle() {
+        sink.hold();
+    }
+
     public void executeInput(String code, int executionCount) {
         publish(parent, "execute_input", new ExecuteInput(code, executionCount));
     }

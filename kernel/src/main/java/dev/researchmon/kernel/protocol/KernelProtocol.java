@@ -123,6 +123,7 @@ public final class KernelProtocol {
                 reply(channel, msg, ErrorReply.of("KernelError", msg.type() + " failed: " + e));
             } finally {
                 iopub.status(msg, "idle");
+                sink.release(); // what Iopub.holdUntilIdle kept back, with the idle status
                 lastActive = System.nanoTime();
                 served.incrementAndGet();
             }

@@ -45,6 +45,10 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Semaphore wakeRequests = new Semaphore(0);
     private volatile Thread trusted;
+    /** Set and read by the trusted thread only: {@link #hold()} is in force, a wake-up is owed. */
+    private boolean holding;
+
+    private boolean wakeOwed;
     private volatile boolean running = true;
     private final Thread heartbeatThread;
     private final Thread wakerThread;
@@ -115,7 +119,29 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
         trusted = sender;
     }
 
+    @Override
+    public void hold() {
+        if (Thread.currentThread() == trusted) {
+            holding = true;
+        }
+    }
+
+    @Override
+    public void release() {
+        if (Thread.currentThread() == trusted && holding) {
+            holding = false;
+            if (wakeOwed) {
+                wakeOwed = false;
+                wakeUp();
+            }
+        }
+    }
+
     private void wakeUp() {
+        if (holding && Thread.currentThread() == trusted) {
+            wakeOwed = true;
+            return;
+        }
         // one signal is enough however many messages are queued: the loop drains them all
         if (wakePending.compareAndSet(false, true)) {
             if (Thread.currentThread() == trusted) {
@@ -201,6 +227,9 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
 
     /** Ends {@link #run} after it has sent what is queued. */
     public void stop() {
+        if (Thread.currentThread() == trusted) {
+            holding = false; // the stop signal must not be held back
+        }
         running = false;
         wakePending.set(false);
         wakeUp();

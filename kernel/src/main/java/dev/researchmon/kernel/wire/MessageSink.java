@@ -17,4 +17,15 @@ public interface MessageSink {
      * wake the socket loop directly, one thread hop less per reply.
      */
     default void trust(Thread sender) {}
+
+    /**
+     * From now until {@link #release()}, what the trusted thread sends waits in the queue: a burst
+     * it sends together (a cell's result, cost footer, reply and idle status) then goes out in one
+     * wake of the socket loop instead of one wake each, which costs the kernel's threads more than
+     * encoding the messages does. No effect on other threads' sends, which still go out at once.
+     */
+    default void hold() {}
+
+    /** Sends what {@link #hold()} kept back; nothing to do when nothing was held. */
+    default void release() {}
 }

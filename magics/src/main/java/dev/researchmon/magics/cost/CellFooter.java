@@ -5,7 +5,6 @@ import dev.researchmon.magics.render.Html;
 import dev.researchmon.magics.render.Table;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The one-line cost footer under a cell, and the table of the last cells. Plain text and HTML
@@ -39,8 +38,7 @@ public final class CellFooter {
         parts.add("gc " + c.gcPauses() + (c.gcPauses() == 1 ? " pause, " : " pauses, ") + seconds(c.gcNanos()));
         parts.add("peak heap " + (c.peakHeapBytes() < 0 ? "n/a" : bytes(c.peakHeapBytes())));
         for (CellCost.GpuSpent g : c.gpus()) {
-            parts.add(String.format(
-                    Locale.ROOT, "gpu %s: %s, %.1f J", g.gpu(), seconds((long) (g.busySeconds() * 1e9)), g.joules()));
+            parts.add("gpu " + gpu(g));
         }
         return parts;
     }
@@ -53,13 +51,7 @@ public final class CellFooter {
         Table t = new Table(List.of("cell", "status", "wall", "cpu", "allocated", "gc", "peak heap", "gpu"));
         for (CellCost c : cells) {
             List<String> gpu = new ArrayList<>();
-            c.gpus()
-                    .forEach(g -> gpu.add(String.format(
-                            Locale.ROOT,
-                            "%s: %s, %.1f J",
-                            g.gpu(),
-                            seconds((long) (g.busySeconds() * 1e9)),
-                            g.joules())));
+            c.gpus().forEach(g -> gpu.add(gpu(g)));
             t.row(
                     Integer.toString(c.executionCount()),
                     c.outcome().label(),
@@ -73,23 +65,43 @@ public final class CellFooter {
         return t.display();
     }
 
+    private static String gpu(CellCost.GpuSpent g) {
+        return g.gpu() + ": " + seconds((long) (g.busySeconds() * 1e9)) + ", " + fixed(g.joules(), 1) + " J";
+    }
+
     static String seconds(long nanos) {
         if (nanos < 1_000_000) {
-            return String.format(Locale.ROOT, "%.0f us", nanos / 1e3);
+            return fixed(nanos / 1e3, 0) + " us";
         }
         if (nanos < 1_000_000_000) {
-            return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+            return fixed(nanos / 1e6, 1) + " ms";
         }
-        return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+        return fixed(nanos / 1e9, 2) + " s";
     }
 
     static String bytes(long b) {
         if (b < 1_000_000) {
-            return String.format(Locale.ROOT, "%.1f kB", b / 1e3);
+            return fixed(b / 1e3, 1) + " kB";
         }
         if (b < 1_000_000_000) {
-            return String.format(Locale.ROOT, "%.1f MB", b / 1e6);
+            return fixed(b / 1e6, 1) + " MB";
         }
-        return String.format(Locale.ROOT, "%.2f GB", b / 1e9);
+        return fixed(b / 1e9, 2) + " GB";
+    }
+
+    /**
+     * {@code value} with 0 to 2 digits after the point, rounded half up. Not String.format: a
+     * footer is made after every cell, and the format strings' parsing made up most of its cost,
+     * about 0.1 ms a cell while its code is not yet compiled (bench/magics/cell_footer_cost.py).
+     */
+    static String fixed(double value, int decimals) {
+        long scale = decimals == 0 ? 1 : decimals == 1 ? 10 : 100;
+        long units = Math.round(Math.abs(value) * scale);
+        String sign = value < 0 && units != 0 ? "-" : "";
+        if (decimals == 0) {
+            return sign + units;
+        }
+        String fraction = Long.toString(units % scale);
+        return sign + units / scale + "." + "0".repeat(decimals - fraction.length()) + fraction;
     }
 }

@@ -76,4 +76,30 @@ class CellFootersTest {
                 e.getMessage().startsWith("usage: %monitoring on|off|status | %monitoring cells [on|off]"),
                 e.getMessage());
     }
+
+    @Test
+    void fixed_writesWhatFormatWrites_forFootersValues() {
+        assertEquals("0", CellFooter.fixed(0.4, 0));
+        assertEquals("1", CellFooter.fixed(0.5, 0));
+        assertEquals("999", CellFooter.fixed(999.4, 0));
+        assertEquals("104.9", CellFooter.fixed(104.857_6, 1));
+        assertEquals("0.05", CellFooter.fixed(0.05, 2));
+        assertEquals("2.00", CellFooter.fixed(1.999, 2));
+        assertEquals("-3.5", CellFooter.fixed(-3.46, 1));
+        assertEquals("0.0", CellFooter.fixed(-0.01, 1));
+        java.util.Random random = new java.util.Random(28);
+        for (int i = 0; i < 100_000; i++) {
+            double v = random.nextDouble() * Math.pow(10, random.nextInt(7));
+            for (int decimals = 0; decimals <= 2; decimals++) {
+                double scaled = v * Math.pow(10, decimals);
+                if (Math.abs(scaled - Math.floor(scaled) - 0.5) < 1e-6) {
+                    continue; // a tie: the two may round a double's last bit differently
+                }
+                assertEquals(
+                        String.format(java.util.Locale.ROOT, "%." + decimals + "f", v),
+                        CellFooter.fixed(v, decimals),
+                        v + " to " + decimals);
+            }
+        }
+    }
 }
