@@ -3,7 +3,9 @@ package dev.researchmon.notebooks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.researchmon.testkit.Promtool;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,46 @@ class CellFootersIT {
             assertTrue(mb >= 100, "a 100 MB array shows at least 100 MB allocated: " + big);
             String table = output(nb, 5, "text/plain");
             assertTrue(table.contains("cell") && table.contains("peak heap") && table.contains("ok"), table);
+        }
+    }
+
+    /**
+     * With {@code %monitoring on}, the three cost histograms reach the sidecar labelled by notebook
+     * (the 50 MB cell counted in the allocation), and promtool accepts the sidecar's whole scrape,
+     * read by the notebook's last cell while its kernel still reports.
+     */
+    @Test
+    void monitoringOn_cellCostHistogramsReachTheSidecarByNotebook_andPromtoolAcceptsTheScrape() throws Exception {
+        try (TestStack stack = TestStack.kernelAndSidecar(dir)) {
+            var nb = Nbconvert.execute(
+                    Repo.root().resolve("notebooks/src/test/resources/cell-cost-metrics.ipynb"),
+                    Repo.root().resolve("notebooks/target/executed-notebooks"),
+                    stack.kernelEnvironment());
+            StringBuilder scrape = new StringBuilder();
+            for (var o : nb.json().path("cells").get(4).path("outputs")) {
+                var text = o.path("text");
+                if (text.isArray()) {
+                    text.forEach(l -> scrape.append(l.asText()));
+                } else {
+                    scrape.append(text.asText(""));
+                }
+            }
+            String metrics = scrape.toString();
+            for (String family :
+                    List.of("notebook_cell_cpu_seconds", "notebook_cell_allocated_bytes", "notebook_cell_gc_seconds")) {
+                assertTrue(
+                        metrics.lines()
+                                .anyMatch(l -> l.startsWith(family + "_count{")
+                                        && l.contains("notebook=\"cell-cost-metrics.ipynb\"")),
+                        family + " by notebook in the sidecar's scrape:\n" + metrics);
+            }
+            double allocated = metrics.lines()
+                    .filter(l -> l.startsWith("notebook_cell_allocated_bytes_sum{"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
+            assertTrue(allocated >= 50e6, "the 50 MB cell is in the allocation histogram: " + allocated);
+            Promtool.Verdict verdict = Promtool.checkMetrics(metrics);
+            assertTrue(verdict.accepted(), "promtool check metrics:\n" + verdict.output());
         }
     }
 }

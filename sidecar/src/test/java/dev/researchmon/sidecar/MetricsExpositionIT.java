@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.researchmon.report.ReportClient;
 import dev.researchmon.sidecar.testing.Http;
 import dev.researchmon.sidecar.testing.Reports;
+import dev.researchmon.testkit.Promtool;
 import dev.researchmon.testkit.StubNvml;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,33 +104,43 @@ class MetricsExpositionIT {
         assertEquals(200, r.statusCode());
     }
 
+    /**
+     * A whole scrape through promtool: JVM metrics, a kernel's report, and the energy and GPU time
+     * it was given by a stub GPU whose energy counter grows, with the kernel's process on it.
+     */
     @Test
-    void promtool_acceptsARealScrapeIncludingJvmMetrics() throws Exception {
+    void promtool_acceptsARealScrapeIncludingJvmMetricsAndNotebookEnergy() throws Exception {
+        long pid = ProcessHandle.current().pid();
         Path token = tmp.resolve("promtool/sidecar.token");
-        Path lib = StubNvml.configured(tmp.resolve("nvml-promtool"), Map.of("STUB_NVML_GPUS", "1"));
+        Path lib = StubNvml.configured(
+                tmp.resolve("nvml-promtool"),
+                Map.of(
+                        "STUB_NVML_GPUS",
+                        "1",
+                        "STUB_NVML_PROCESSES",
+                        "0:" + pid + ":1073741824",
+                        "STUB_NVML_PROCESS_UTIL",
+                        "0:" + pid + ":30:10",
+                        "STUB_NVML_ENERGY_GROWS",
+                        "1"));
         try (Sidecar withJvm =
                 Sidecar.start(SidecarOptions.defaults(token).withPort(0).withNvmlLibrary(lib))) {
             new ReportClient(URI.create("http://127.0.0.1:" + withJvm.port()), token)
-                    .report(Reports.report(
-                            "k-lint", "lint.ipynb", ProcessHandle.current().pid(), 1, 3));
-            String scrape = Http.metrics(withJvm.port());
+                    .report(Reports.report("k-lint", "lint.ipynb", pid, 1, 3));
+            String scrape = Http.awaitMetrics(
+                    withJvm.port(),
+                    m -> m.lines()
+                            .anyMatch(l -> l.startsWith("gpu_notebook_energy_joules_total{")
+                                    && l.contains("notebook=\"lint.ipynb\"")),
+                    Duration.ofSeconds(30));
             assertTrue(scrape.contains("jvm_memory_used_bytes"), "JVM metrics expected in this scrape");
+            assertTrue(scrape.contains("gpu_notebook_busy_seconds_total{"), scrape);
             assertPromtoolAccepts(scrape);
         }
     }
 
     static void assertPromtoolAccepts(String scrape) throws IOException, InterruptedException {
-        Process promtool = new ProcessBuilder("promtool", "check", "metrics")
-                .redirectErrorStream(true)
-                .start();
-        try {
-            promtool.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
-            promtool.getOutputStream().close();
-            String out = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(promtool.waitFor(30, TimeUnit.SECONDS), "promtool did not finish");
-            assertEquals(0, promtool.exitValue(), "promtool check metrics:\n" + out);
-        } finally {
-            promtool.destroyForcibly();
-        }
+        Promtool.Verdict verdict = Promtool.checkMetrics(scrape);
+        assertTrue(verdict.accepted(), "promtool check metrics:\n" + verdict.output());
     }
 }
