@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the real kernel against the sidecar (stub NVML, one GPU), Debian's node-exporter and Debian's
  * Prometheus with the project's recording rules; exported to HTML by nbconvert and opened in
  * Debian's headless Chromium. Every default panel must have drawn data: charts with lines of
- * points, stats with numbers, nowhere a "No data". The screenshot stays in
+ * points, stats with numbers, nowhere a "No data"; and the same for the Notebook costs row, drawn by name. The screenshot stays in
  * {@code notebooks/target/dashboard-it/}.
  */
 class DashboardNotebookIT {
@@ -37,7 +37,7 @@ class DashboardNotebookIT {
     Path dir;
 
     @Test
-    void dashboard_inAnExportedNotebook_drawsEveryDefaultPanelWithData() throws Exception {
+    void dashboard_inAnExportedNotebook_drawsEveryDefaultPanelAndTheCostsRowWithData() throws Exception {
         Path out = Files.createDirectories(Repo.root().resolve("notebooks/target/dashboard-it"));
         try (TestStack stack = TestStack.startWithHost(dir)) {
             Path notebook = writeNotebook(dir.resolve(NOTEBOOK));
@@ -88,9 +88,17 @@ class DashboardNotebookIT {
                             "GPU power",
                             "CPU usage by mode",
                             "Memory",
-                            "Filesystem used"),
+                            "Filesystem used",
+                            // then the row asked for by name: energy, GPU time and the cells' costs
+                            "GPU power per notebook",
+                            "GPU time per notebook",
+                            "GPU energy per notebook in range",
+                            "GPU time per notebook in range",
+                            "Cell CPU per notebook",
+                            "Cell allocation per notebook",
+                            "Cell GC pauses per notebook"),
                     panels,
-                    "the default panels, in order");
+                    "the default panels, then the Notebook costs row's, in order");
             assertTrue(problems.isEmpty(), String.join("\n", problems) + "\nsee " + out);
             assertFalse(dom.contains("Traceback"), "an error in the exported page; see " + out);
         }
@@ -156,6 +164,7 @@ class DashboardNotebookIT {
                 false);
         code(cells, WAIT_FOR_PROMETHEUS, false);
         code(cells, "%dashboard --range 2m", false);
+        code(cells, "%dashboard --range 2m \"Notebook costs\"", false);
         return Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(nb));
     }
 

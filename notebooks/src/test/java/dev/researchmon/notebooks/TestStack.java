@@ -58,7 +58,9 @@ final class TestStack implements AutoCloseable {
         TestStack stack = new TestStack(dir, FreePort.loopback(), FreePort.loopback());
         try {
             stack.installKernelspec();
-            stack.startSidecar(Map.of("STUB_NVML_GPUS", "1"));
+            // an energy counter that grows: the Notebook costs row shares it (to idle, with no
+            // notebook's process on the stub GPU)
+            stack.startSidecar(Map.of("STUB_NVML_GPUS", "1", "STUB_NVML_ENERGY_GROWS", "1"));
             int port = FreePort.loopback();
             Map<String, List<String>> jobs = new HashMap<>(Map.of(
                     "prometheus", List.of("127.0.0.1:" + port), "research", List.of(stack.sidecarUrl.getAuthority())));
