@@ -1,10 +1,12 @@
 package dev.researchmon.report;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +106,16 @@ public final class ReportClient {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            try {
+                return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (ConnectException | HttpTimeoutException e) {
+                throw e; // down or stuck: asking again would only wait again
+            } catch (IOException stale) {
+                // A kept-alive connection the sidecar had closed (it closes after refusing a
+                // request whose body it did not read; "header parser received no bytes"): once more,
+                // on a new connection. A report is a whole snapshot, so a repeated one changes nothing.
+                return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            }
         } catch (IOException e) {
             throw new ReportException(
                     ReportException.Kind.DOWN, 0, "sidecar at " + base + " is not reachable: " + e, e);

@@ -132,6 +132,8 @@ class ReportEndpointIT {
         HttpResponse<String> r = post("k1", "application/json", null, "{}".getBytes());
         assertEquals(401, r.statusCode());
         assertEquals("{\"error\":\"missing Authorization: Bearer <token>\"}", r.body());
+        // its body unread, the connection closes: the client is told so and does not reuse it
+        assertEquals("close", r.headers().firstValue("Connection").orElse(""));
     }
 
     @Test

@@ -71,6 +71,9 @@ public final class ReportEndpoint implements HttpHandler {
                 handleChecked(exchange);
             } catch (Refusal refusal) {
                 metrics.request(refusal.outcome);
+                // the request's body may be unread: the server then drops the connection, and a
+                // client told so does not send its next request down it
+                exchange.getResponseHeaders().set("Connection", "close");
                 if (refusal.status == 401) {
                     exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
                 }
