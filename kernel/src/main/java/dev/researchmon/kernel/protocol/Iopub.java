@@ -1,7 +1,7 @@
 package dev.researchmon.kernel.protocol;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.researchmon.kernel.protocol.message.ClearOutput;
-import dev.researchmon.kernel.protocol.message.DisplayData;
 import dev.researchmon.kernel.protocol.message.ErrorContent;
 import dev.researchmon.kernel.protocol.message.ExecuteInput;
 import dev.researchmon.kernel.protocol.message.ExecuteResult;
@@ -46,7 +46,11 @@ public final class Iopub {
     }
 
     void publish(Message about, String type, Object content) {
-        sink.send(Channel.IOPUB, codec.broadcast(about, type, Messages.content(content)));
+        publishContent(about, type, Messages.content(content));
+    }
+
+    private void publishContent(Message about, String type, ObjectNode content) {
+        sink.send(Channel.IOPUB, codec.broadcast(about, type, content));
     }
 
     /**
@@ -75,7 +79,7 @@ public final class Iopub {
     }
 
     public void display(Display display) {
-        publish(parent, "display_data", new DisplayData(display.data(), Map.of(), Map.of()));
+        publishContent(parent, "display_data", Messages.displayData(display.data()));
     }
 
     public void clearOutput(boolean wait) {

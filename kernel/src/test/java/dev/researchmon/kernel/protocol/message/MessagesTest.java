@@ -45,8 +45,12 @@ class MessagesTest {
         assertEquals(
                 "{\"status\":\"complete\"}",
                 Messages.content(IsCompleteReply.complete()).toString());
-        assertTrue(Messages.content(new DisplayData(java.util.Map.of(), java.util.Map.of(), java.util.Map.of()))
-                .has("transient"));
+        java.util.Map<String, String> bundle = new java.util.LinkedHashMap<>();
+        bundle.put("text/plain", "cell 3");
+        bundle.put("text/html", "<b>cell 3</b>");
+        assertEquals(
+                "{\"data\":{\"text/plain\":\"cell 3\",\"text/html\":\"<b>cell 3</b>\"},\"metadata\":{},\"transient\":{}}",
+                Messages.displayData(bundle).toString());
         assertTrue(Messages.content(new ClearOutput(true)).path("wait").asBoolean());
     }
 
