@@ -107,7 +107,7 @@ class CellFootersIT {
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                     .sum();
             assertTrue(allocated >= 50e6, "the 50 MB cell is in the allocation histogram: " + allocated);
-            Promtool.Verdict verdict = Promtool.checkMetrics(metrics);
+            Promtool.Result verdict = Promtool.checkMetrics(metrics);
             assertTrue(verdict.accepted(), "promtool check metrics:\n" + verdict.output());
         }
     }

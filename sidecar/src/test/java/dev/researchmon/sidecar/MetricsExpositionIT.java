@@ -140,7 +140,7 @@ class MetricsExpositionIT {
     }
 
     static void assertPromtoolAccepts(String scrape) throws IOException, InterruptedException {
-        Promtool.Verdict verdict = Promtool.checkMetrics(scrape);
+        Promtool.Result verdict = Promtool.checkMetrics(scrape);
         assertTrue(verdict.accepted(), "promtool check metrics:\n" + verdict.output());
     }
 }

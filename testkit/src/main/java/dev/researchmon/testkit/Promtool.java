@@ -2,20 +2,28 @@ package dev.researchmon.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's {@code promtool check metrics}: Prometheus's own lint of an exposition (names, units,
- * help text, types), the check every scrape the project serves must pass.
+ * Runs Debian's {@code promtool} (prometheus 2.42) and captures what it says: Prometheus's own
+ * checks of a configuration, rule files and their unit tests, and an exposition (names, units,
+ * help text, types), which every scrape the project serves must pass.
  *
  * <pre>{@code
- * Promtool.Verdict v = Promtool.checkMetrics(scrape);
- * assertTrue(v.accepted(), v.output());
+ * Promtool.Result r = Promtool.run(dir, "check", "config", "prometheus.yml");
+ * assertEquals(0, r.exitCode(), r.output());
+ * assertTrue(Promtool.checkMetrics(scrape).accepted());
  * }</pre>
  */
 public final class Promtool {
-    /** Its exit status and what it printed (the problems found, one a line). */
-    public record Verdict(int exitCode, String output) {
+    private static final Path BINARY = Path.of("/usr/bin/promtool");
+    private static final long TIMEOUT_SECONDS = 60;
+
+    /** promtool's exit status and its stdout and stderr together (the problems found, one a line). */
+    public record Result(int exitCode, String output) {
         public boolean accepted() {
             return exitCode == 0;
         }
@@ -23,20 +31,40 @@ public final class Promtool {
 
     private Promtool() {}
 
-    public static Verdict checkMetrics(String exposition) throws IOException, InterruptedException {
-        Process promtool = new ProcessBuilder("promtool", "check", "metrics")
+    /** Runs promtool with {@code args} in {@code workingDir}, killing it if it hangs. */
+    public static Result run(Path workingDir, String... args) throws IOException, InterruptedException {
+        return run(workingDir, new byte[0], args);
+    }
+
+    /** {@code promtool check metrics} on an exposition, given on its standard input. */
+    public static Result checkMetrics(String exposition) throws IOException, InterruptedException {
+        return run(Path.of("."), exposition.getBytes(StandardCharsets.UTF_8), "check", "metrics");
+    }
+
+    private static Result run(Path workingDir, byte[] input, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(BINARY.toString());
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command)
+                .directory(workingDir.toFile())
                 .redirectErrorStream(true)
                 .start();
         try {
-            promtool.getOutputStream().write(exposition.getBytes(StandardCharsets.UTF_8));
-            promtool.getOutputStream().close();
-            String out = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!promtool.waitFor(30, TimeUnit.SECONDS)) {
-                throw new IOException("promtool check metrics did not finish in 30 s");
+            try (var stdin = process.getOutputStream()) {
+                stdin.write(input);
             }
-            return new Verdict(promtool.exitValue(), out);
+            // promtool's output is small; reading it to the end also waits for the exit.
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new IOException(
+                        "promtool " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
+            }
+            return new Result(process.exitValue(), output);
         } finally {
-            promtool.destroyForcibly();
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         }
     }
 }

@@ -7,12 +7,11 @@ import dev.researchmon.manager.local.PrometheusConfigGenerator;
 import dev.researchmon.manager.stack.ComposeFile;
 import dev.researchmon.manager.stack.ServiceSpec;
 import dev.researchmon.manager.stack.StackDescription;
+import dev.researchmon.testkit.Promtool;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,12 +47,9 @@ class GeneratedConfigPromtoolIT {
                 .withShipping(new HostShipping("gpu-a", Optional.of(remoteWrite), Optional.of("1s")))
                 .write(dir.resolve("prometheus.yml"));
 
-        Process promtool = new ProcessBuilder(List.of("/usr/bin/promtool", "check", "config", config.toString()))
-                .redirectErrorStream(true)
-                .start();
-        assertTrue(promtool.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
-        String output = new String(promtool.getInputStream().readAllBytes());
-        assertEquals(0, promtool.exitValue(), output + "\n" + Files.readString(config));
+        Promtool.Result result = Promtool.run(dir, "check", "config", config.toString());
+        String output = result.output();
+        assertEquals(0, result.exitCode(), output + "\n" + Files.readString(config));
         assertTrue(output.contains("SUCCESS"), output);
         assertTrue(!Files.readString(config).contains("s3cr3t"), "a secret was copied into the config");
     }
