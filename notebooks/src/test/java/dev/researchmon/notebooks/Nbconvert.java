@@ -109,7 +109,10 @@ final class Nbconvert {
             return out;
         }
 
-        /** The outputs of the code cell whose source starts with {@code sourcePrefix}. */
+        /**
+         * The outputs of the code cell whose source starts with {@code sourcePrefix}: for a MIME
+         * type, or {@code "stream"} for what it printed.
+         */
         String outputOf(String sourcePrefix, String mime) {
             for (JsonNode cell : json.path("cells")) {
                 if ("code".equals(cell.path("cell_type").asText())
@@ -118,7 +121,9 @@ final class Nbconvert {
                     for (JsonNode o : cell.path("outputs")) {
                         JsonNode data = "error".equals(o.path("output_type").asText())
                                 ? o.path("evalue")
-                                : o.path("data").path(mime);
+                                : mime.equals("stream")
+                                        ? o.path("text")
+                                        : o.path("data").path(mime);
                         if (!data.isMissingNode()) {
                             sb.append(joined(data));
                         }
