@@ -45,10 +45,9 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Semaphore wakeRequests = new Semaphore(0);
     private volatile Thread trusted;
-    /** Set and read by the trusted thread only: {@link #hold()} is in force, a wake-up is owed. */
+    /** Set and read by the trusted thread only: {@link #hold()} is in force. */
     private boolean holding;
 
-    private boolean wakeOwed;
     private volatile boolean running = true;
     private final Thread heartbeatThread;
     private final Thread wakerThread;
@@ -130,8 +129,7 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
     public void release() {
         if (Thread.currentThread() == trusted && holding) {
             holding = false;
-            if (wakeOwed) {
-                wakeOwed = false;
+            if (!outgoing.isEmpty()) { // held, and not sent since by another thread's wake
                 wakeUp();
             }
         }
@@ -139,8 +137,7 @@ public final class KernelSockets implements MessageSink, AutoCloseable {
 
     private void wakeUp() {
         if (holding && Thread.currentThread() == trusted) {
-            wakeOwed = true;
-            return;
+            return; // release() wakes the loop for what is queued by then
         }
         // one signal is enough however many messages are queued: the loop drains them all
         if (wakePending.compareAndSet(false, true)) {
