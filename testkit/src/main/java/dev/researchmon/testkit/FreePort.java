@@ -40,6 +40,32 @@ public final class FreePort {
                 "no loopback port this JVM has not already handed out, after " + TRIES + " tries");
     }
 
+    /**
+     * A loopback socket listening on a port this JVM has not handed out, for a test that needs a port
+     * in use: binding port 0 itself, a test may be given a port it already handed to another server
+     * (CI once saw "alertmanager and jupyter are both given port 34161"). The caller closes it.
+     */
+    public static ServerSocket listening() {
+        for (int i = 0; i < TRIES; i++) {
+            ServerSocket socket;
+            try {
+                socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (HANDED_OUT.add(socket.getLocalPort())) {
+                return socket;
+            }
+            try {
+                socket.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException(
+                "no loopback port this JVM has not already handed out, after " + TRIES + " tries");
+    }
+
     private static int askTheKernel() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();

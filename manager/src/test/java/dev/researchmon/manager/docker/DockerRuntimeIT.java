@@ -16,7 +16,6 @@ import dev.researchmon.testkit.containers.PodmanService;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,7 +232,7 @@ class DockerRuntimeIT {
 
     @Test
     void portInUse_isAClearErrorNamingTheOption() throws IOException {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = FreePort.listening()) {
             int i = portArgs.indexOf("--grafana-port");
             portArgs.set(i + 1, String.valueOf(taken.getLocalPort()));
             Result r = manager(portArgs, "--enable-monitoring", "--runtime", "docker");

@@ -11,8 +11,6 @@ import dev.researchmon.testkit.FreePort;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -174,8 +172,7 @@ class LocalRuntimeIT {
 
     @Test
     void portInUse_isAClearErrorAndStartsNothing() throws IOException {
-        try (ServerSocket taken = new ServerSocket()) {
-            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        try (ServerSocket taken = FreePort.listening()) {
             int port = taken.getLocalPort();
             int i = portArgs.indexOf("--jupyter-port");
             portArgs.set(i + 1, String.valueOf(port));
@@ -202,8 +199,7 @@ class LocalRuntimeIT {
                 .redirectOutput(state.resolve("sidecar.log").toFile())
                 .start();
         // a plain program on Jupyter's port stops enable before anything starts, after the sidecar's check
-        try (ServerSocket taken = new ServerSocket()) {
-            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        try (ServerSocket taken = FreePort.listening()) {
             portArgs.set(portArgs.indexOf("--jupyter-port") + 1, String.valueOf(taken.getLocalPort()));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (ProjectSidecar.pidOn(sidecarPort).isEmpty() && System.nanoTime() < deadline) {
