@@ -23,24 +23,45 @@ public final class CellFooter {
     private CellFooter() {}
 
     public static Display render(CellCost c) {
-        List<String> parts = parts(c);
-        String text = PREFIX + c.executionCount() + ": " + String.join(" | ", parts);
-        String html = "<div class=\"research-cell-cost\" style=\"font-size:smaller;color:#777\">" + Html.escape(text)
-                + "</div>";
+        String text = line(c);
+        // only a GPU's name can hold a character HTML must escape: the rest is numbers and our words
+        String html = HTML_OPEN + (c.gpus().isEmpty() ? text : Html.escape(text)) + "</div>";
         return Display.html(html, text);
     }
 
-    private static List<String> parts(CellCost c) {
-        List<String> parts = new ArrayList<>();
-        parts.add("wall " + seconds(c.wall().toNanos()));
-        parts.add("cpu " + (c.cpuNanos() < 0 ? "n/a" : seconds(c.cpuNanos())));
-        parts.add("allocated " + (c.allocatedBytes() < 0 ? "n/a" : bytes(c.allocatedBytes())));
-        parts.add("gc " + c.gcPauses() + (c.gcPauses() == 1 ? " pause, " : " pauses, ") + seconds(c.gcNanos()));
-        parts.add("peak heap " + (c.peakHeapBytes() < 0 ? "n/a" : bytes(c.peakHeapBytes())));
-        for (CellCost.GpuSpent g : c.gpus()) {
-            parts.add("gpu " + gpu(g));
+    private static final String HTML_OPEN = "<div class=\"research-cell-cost\" style=\"font-size:smaller;color:#777\">";
+
+    /**
+     * The footer's text, written into one builder: it is made after every cell, in code the JIT has
+     * not compiled yet (once per cell is never hot), where each intermediate string costs.
+     */
+    static String line(CellCost c) {
+        StringBuilder sb = new StringBuilder(128).append(PREFIX).append(c.executionCount());
+        seconds(sb.append(": wall "), c.wall().toNanos());
+        sb.append(" | cpu ");
+        if (c.cpuNanos() < 0) {
+            sb.append("n/a");
+        } else {
+            seconds(sb, c.cpuNanos());
         }
-        return parts;
+        sb.append(" | allocated ");
+        if (c.allocatedBytes() < 0) {
+            sb.append("n/a");
+        } else {
+            bytes(sb, c.allocatedBytes());
+        }
+        sb.append(" | gc ").append(c.gcPauses()).append(c.gcPauses() == 1 ? " pause, " : " pauses, ");
+        seconds(sb, c.gcNanos());
+        sb.append(" | peak heap ");
+        if (c.peakHeapBytes() < 0) {
+            sb.append("n/a");
+        } else {
+            bytes(sb, c.peakHeapBytes());
+        }
+        for (CellCost.GpuSpent g : c.gpus()) {
+            gpu(sb.append(" | gpu "), g);
+        }
+        return sb.toString();
     }
 
     /** The last cells, oldest first, as {@code %monitoring cells} shows them. */
@@ -66,42 +87,67 @@ public final class CellFooter {
     }
 
     private static String gpu(CellCost.GpuSpent g) {
-        return g.gpu() + ": " + seconds((long) (g.busySeconds() * 1e9)) + ", " + fixed(g.joules(), 1) + " J";
+        return gpu(new StringBuilder(), g).toString();
+    }
+
+    private static StringBuilder gpu(StringBuilder sb, CellCost.GpuSpent g) {
+        seconds(sb.append(g.gpu()).append(": "), (long) (g.busySeconds() * 1e9)).append(", ");
+        return fixed(sb, g.joules(), 1).append(" J");
     }
 
     static String seconds(long nanos) {
+        return seconds(new StringBuilder(), nanos).toString();
+    }
+
+    static StringBuilder seconds(StringBuilder sb, long nanos) {
         if (nanos < 1_000_000) {
-            return fixed(nanos / 1e3, 0) + " us";
+            return fixed(sb, nanos / 1e3, 0).append(" us");
         }
         if (nanos < 1_000_000_000) {
-            return fixed(nanos / 1e6, 1) + " ms";
+            return fixed(sb, nanos / 1e6, 1).append(" ms");
         }
-        return fixed(nanos / 1e9, 2) + " s";
+        return fixed(sb, nanos / 1e9, 2).append(" s");
     }
 
     static String bytes(long b) {
+        return bytes(new StringBuilder(), b).toString();
+    }
+
+    static StringBuilder bytes(StringBuilder sb, long b) {
         if (b < 1_000_000) {
-            return fixed(b / 1e3, 1) + " kB";
+            return fixed(sb, b / 1e3, 1).append(" kB");
         }
         if (b < 1_000_000_000) {
-            return fixed(b / 1e6, 1) + " MB";
+            return fixed(sb, b / 1e6, 1).append(" MB");
         }
-        return fixed(b / 1e9, 2) + " GB";
+        return fixed(sb, b / 1e9, 2).append(" GB");
+    }
+
+    /** {@code value} with 0 to 2 digits after the point, rounded half up, as {@link #fixed(StringBuilder, double, int)}. */
+    static String fixed(double value, int decimals) {
+        return fixed(new StringBuilder(), value, decimals).toString();
     }
 
     /**
-     * {@code value} with 0 to 2 digits after the point, rounded half up. Not String.format: a
-     * footer is made after every cell, and the format strings' parsing made up most of its cost,
+     * Appends {@code value} with 0 to 2 digits after the point, rounded half up. Not String.format:
+     * a footer is made after every cell, and the format strings' parsing made up most of its cost,
      * about 0.1 ms a cell while its code is not yet compiled (bench/magics/cell_footer_cost.py).
      */
-    static String fixed(double value, int decimals) {
+    static StringBuilder fixed(StringBuilder sb, double value, int decimals) {
         long scale = decimals == 0 ? 1 : decimals == 1 ? 10 : 100;
         long units = Math.round(Math.abs(value) * scale);
-        String sign = value < 0 && units != 0 ? "-" : "";
-        if (decimals == 0) {
-            return sign + units;
+        if (value < 0 && units != 0) {
+            sb.append('-');
         }
-        String fraction = Long.toString(units % scale);
-        return sign + units / scale + "." + "0".repeat(decimals - fraction.length()) + fraction;
+        sb.append(units / scale);
+        if (decimals > 0) {
+            long fraction = units % scale;
+            sb.append('.');
+            if (decimals == 2 && fraction < 10) {
+                sb.append('0');
+            }
+            sb.append(fraction);
+        }
+        return sb;
     }
 }

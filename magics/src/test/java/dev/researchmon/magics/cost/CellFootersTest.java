@@ -57,6 +57,33 @@ class CellFootersTest {
     }
 
     @Test
+    void footer_isOneLineOfEveryField_andItsHtmlEscapesAGpusName() {
+        CellCost c = new CellCost(
+                7,
+                CellOutcome.OK,
+                Duration.ofMillis(1200),
+                1_180_000_000L,
+                104_857_600L,
+                3_100_000L,
+                2,
+                210_400_000L,
+                List.of(new CellCost.GpuSpent("0", 0.84, 212.04), new CellCost.GpuSpent("<b>1</b>", 0.0004, 0.05)));
+        Display footer = CellFooter.render(c);
+        String text = "cell 7: wall 1.20 s | cpu 1.18 s | allocated 104.9 MB | gc 2 pauses, 3.1 ms"
+                + " | peak heap 210.4 MB | gpu 0: 840.0 ms, 212.0 J | gpu <b>1</b>: 400 us, 0.1 J";
+        assertEquals(text, footer.data().get("text/plain"));
+        assertTrue(footer.data()
+                .get("text/html")
+                .endsWith(">" + text.replace("<b>1</b>", "&lt;b&gt;1&lt;/b&gt;") + "</div>"));
+
+        CellCost unmeasured =
+                new CellCost(8, CellOutcome.ERROR, Duration.ofNanos(999_499), -1, -1, 0, 1, -1, List.of());
+        assertEquals(
+                "cell 8: wall 999 us | cpu n/a | allocated n/a | gc 1 pause, 0 us | peak heap n/a",
+                CellFooter.render(unmeasured).data().get("text/plain"));
+    }
+
+    @Test
     void meter_seesThePauseOfACollectionDuringTheCell() {
         CellCostMeter meter = new CellCostMeter();
         meter.start();
