@@ -4,12 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loopback port nobody listens on at the moment of asking, for a server a test starts (or for a
- * URL that must stay dead). No port is handed out twice in one JVM.
+ * URL that must stay dead). No port is handed out twice in one JVM, nor to two test JVMs of the
+ * machine within {@link #RESERVATION} (the build runs modules side by side).
  *
  * <pre>{@code
  * int port = FreePort.loopback();
@@ -24,6 +31,16 @@ public final class FreePort {
      */
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
+    /**
+     * Where test JVMs of this machine note the ports they handed out, a file per port: modules' tests
+     * run side by side (.mvn/maven.config), and two JVMs asking at once may be given one port, as one
+     * JVM's asks in a row were. A note older than {@link #RESERVATION} is free again: by then its
+     * server has bound the port (and the kernel hands out no bound port) or is long gone.
+     */
+    static final Path RESERVED = Path.of(System.getProperty("java.io.tmpdir"), "research-monitor-test-ports");
+
+    static final Duration RESERVATION = Duration.ofMinutes(10);
+
     private static final int TRIES = 1000;
 
     private FreePort() {}
@@ -32,7 +49,7 @@ public final class FreePort {
     public static int loopback() {
         for (int i = 0; i < TRIES; i++) {
             int port = askTheKernel();
-            if (HANDED_OUT.add(port)) {
+            if (reserve(port)) {
                 return port;
             }
         }
@@ -53,7 +70,7 @@ public final class FreePort {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            if (HANDED_OUT.add(socket.getLocalPort())) {
+            if (reserve(socket.getLocalPort())) {
                 return socket;
             }
             try {
@@ -64,6 +81,31 @@ public final class FreePort {
         }
         throw new IllegalStateException(
                 "no loopback port this JVM has not already handed out, after " + TRIES + " tries");
+    }
+
+    /** Whether {@code port} was handed out by no JVM of this machine lately; if so, it is now this one's. */
+    static boolean reserve(int port) {
+        if (!HANDED_OUT.add(port)) {
+            return false;
+        }
+        Path note = RESERVED.resolve(Integer.toString(port));
+        try {
+            Files.createDirectories(RESERVED);
+            try {
+                Files.createFile(note);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                if (Files.getLastModifiedTime(note)
+                        .toInstant()
+                        .isAfter(Instant.now().minus(RESERVATION))) {
+                    return false; // another JVM's, lately
+                }
+                Files.setLastModifiedTime(note, FileTime.from(Instant.now()));
+                return true;
+            }
+        } catch (IOException e) {
+            return true; // no shared folder to note it in: this JVM's memory still guards it
+        }
     }
 
     private static int askTheKernel() {

@@ -3,10 +3,15 @@ package dev.researchmon.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -38,6 +43,33 @@ class FreePortTest {
                 int later = FreePort.loopback();
                 assertFalse(later == taken.getLocalPort(), "handed out again: " + later);
             }
+        }
+    }
+
+    @Test
+    void aPortAnotherJvmNotedLately_isNotHandedOut_butAnOldNoteIsTakenOver() throws IOException {
+        // ports above the kernel's ephemeral range, so that no ask of this run comes near them
+        Path lately = FreePort.RESERVED.resolve("65531");
+        Path old = FreePort.RESERVED.resolve("65532");
+        try {
+            Files.createDirectories(FreePort.RESERVED);
+            Files.deleteIfExists(lately);
+            Files.createFile(lately); // as another JVM noted it a moment ago
+            Files.deleteIfExists(old);
+            Files.createFile(old);
+            Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(FreePort.RESERVATION.multipliedBy(2))));
+
+            assertFalse(FreePort.reserve(65531), "another JVM's port");
+            assertTrue(FreePort.reserve(65532), "a note older than the reservation is free again");
+            assertTrue(
+                    Files.getLastModifiedTime(old)
+                            .toInstant()
+                            .isAfter(Instant.now().minusSeconds(60)),
+                    "and noted anew");
+            assertFalse(FreePort.reserve(65532), "this JVM's own, once handed out");
+        } finally {
+            Files.deleteIfExists(lately);
+            Files.deleteIfExists(old);
         }
     }
 }
