@@ -48,7 +48,6 @@ public final class MonitoringSession {
     private final SidecarProbe probe = new SidecarProbe(Duration.ofSeconds(1));
     private final Map<String, Histogram> timed = new ConcurrentHashMap<>();
 
-    private final CellCostMeter meter = new CellCostMeter();
     private final CellHistory history = new CellHistory();
     private final CellGpuSpending gpuSpending = new CellGpuSpending();
 
@@ -56,7 +55,7 @@ public final class MonitoringSession {
     private volatile Reporter reporter;
     private volatile boolean cellsOn;
     private volatile URI sidecarUrl;
-    private CellListener listener;
+    private CostListener listener;
     private SidecarLauncher.Started startedSidecar;
 
     /** A session reporting {@code notebookRegistry} to the sidecar the environment names. */
@@ -166,6 +165,7 @@ public final class MonitoringSession {
             ctx.addCellListener(listener);
         } else if (!needed && listener != null) {
             ctx.removeCellListener(listener);
+            listener.meter.close();
             listener = null;
         }
     }
@@ -173,6 +173,8 @@ public final class MonitoringSession {
     /** Measures each cell; reports it while monitoring is on and shows its footer while cells are on. */
     private final class CostListener implements CellListener {
         private final MagicContext ctx;
+        /** Listens to the collectors while this listener is on: nothing once it is removed. */
+        private final CellCostMeter meter = new CellCostMeter();
 
         CostListener(MagicContext ctx) {
             this.ctx = ctx;
