@@ -3,6 +3,7 @@ restart, usage_request, streaming, stdin, magics. Run with Debian's Python again
     JUPYTER_DATA_DIR=... /usr/bin/python3 -m unittest -v test_client_behaviour
 """
 import os
+import sys
 import tempfile
 import time
 import unittest
@@ -157,16 +158,20 @@ class FreshKernelInterruptTest(KernelSession):
     included, goes quiet at once, however young the kernel."""
     own_kernel = True
 
-    def test_interruptInTheFirstMinute_leavesTheWholeProcessQuietWithinTwoSeconds(self):
+    def test_interruptInTheFirstMinute_leavesTheWholeProcessQuietAfterLittleWork(self):
         started = time.time()
         msg_id = self.kc.execute("while (true) {}")
         time.sleep(1.0)
         pid = self.usage()["content"]["pid"]
         interrupted = time.time()
+        cpu_at_interrupt = process_cpu_seconds(pid)
         self.km.interrupt_kernel()
         content, _ = self.collect(msg_id)
         self.assertEqual(content["ename"], "Interrupted")
-        # quiet: under a fifth of a core over a quarter of a second, reached within 2 s of the interrupt
+        # quiet: under a fifth of a core over a quarter of a second, reached after at most 2 CPU-s
+        # of the process's own since the interrupt (the JIT finishing what it had queued; ~0.3-0.45
+        # on 2 cores, loaded or not). Counted in CPU time, not wall time: where other work shares
+        # the machine, as when the build runs modules side by side, the same work takes longer.
         window = 0.25
         while True:
             before = process_cpu_seconds(pid)
@@ -174,9 +179,13 @@ class FreshKernelInterruptTest(KernelSession):
             used = process_cpu_seconds(pid) - before
             if used <= 0.2 * window + 0.01:  # a clock tick of slack
                 break
-            self.assertLess(time.time() - interrupted, 2.0,
-                            f"process still busy {time.time() - interrupted:.1f} s after the interrupt: "
-                            f"{used:.2f} CPU-s in {window} s; {busy_threads(pid)}")
+            spent = process_cpu_seconds(pid) - cpu_at_interrupt
+            busy = (f"process still busy {time.time() - interrupted:.1f} s after the interrupt, "
+                    f"{spent:.2f} CPU-s since: {used:.2f} CPU-s in {window} s; {busy_threads(pid)}")
+            self.assertLess(spent, 2.0, busy)
+            self.assertLess(time.time() - interrupted, 15.0, busy)
+        print(f"quiet {time.time() - interrupted:.2f} s after the interrupt, "
+              f"{process_cpu_seconds(pid) - cpu_at_interrupt:.2f} CPU-s since", file=sys.stderr)
         self.assertLess(time.time() - started, 60, "the check belongs to the kernel's first minute")
 
 

@@ -99,10 +99,10 @@ class JupyterClientIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
-    void interruptInTheKernelsFirstMinute_leavesTheWholeProcessQuietWithinTwoSeconds(KernelHarness.Jdk jdk) {
+    void interruptInTheKernelsFirstMinute_leavesTheWholeProcessQuietAfterLittleWork(KernelHarness.Jdk jdk) {
         passes(
                 jdk,
-                "FreshKernelInterruptTest.test_interruptInTheFirstMinute_leavesTheWholeProcessQuietWithinTwoSeconds");
+                "FreshKernelInterruptTest.test_interruptInTheFirstMinute_leavesTheWholeProcessQuietAfterLittleWork");
     }
 
     @ParameterizedTest(name = "{0}")
