@@ -12,6 +12,14 @@ Two clients read the replies, in alternating blocks of the same run:
 
     JUPYTER_DATA_DIR=/tmp/jd bin/research-kernel install --name java-cost
     JUPYTER_DATA_DIR=/tmp/jd /usr/bin/python3 bench/magics/cell_footer_cost.py --kernel java-cost
+    JUPYTER_DATA_DIR=/tmp/jd /usr/bin/python3 bench/magics/cell_footer_cost.py --kernel java-cost --crossover 375
+
+--crossover N: two kernels of the same kernelspec, one with footers on and one off, the lean client
+alternating blocks between them, in four phases of N blocks whose roles swap (on/off, off/on,
+off/on, on/off). A trivial cell's speed drifts within one process by up to a millisecond over a
+minute (javac's JIT state, JShell's growing session), more than the footer costs; here each
+process spends as long in each state, in an order that cancels a steady drift, and the two
+processes' own differences cancel too. The per-process differences are printed to show the drift.
 """
 import argparse
 import json
@@ -96,13 +104,61 @@ class LeanClient:
         self.ctx.destroy(linger=0)
 
 
+def crossover(kernel, per_phase):
+    """Footers on in one kernel and off in another, roles swapped between phases; lean client."""
+    kms = [KernelManager(kernel_name=kernel) for _ in range(2)]
+    for km in kms:
+        km.start_kernel()
+    clients = []
+    try:
+        clients = [LeanClient(km) for km in kms]
+        for client in clients:  # both states warmed up in each
+            for state in ("on", "off"):
+                client.run("%monitoring cells " + state)
+                for _ in range(500):
+                    client.run("1 + 1")
+        cells = {"empty": "", "trivial `1 + 1`": "1 + 1"}
+        times = {(k, s, cell): [] for k in (0, 1) for s in ("on", "off") for cell in cells}
+        for first in ("on", "off", "off", "on"):
+            states = [first, "off" if first == "on" else "on"]
+            for k in (0, 1):
+                clients[k].run("%monitoring cells " + states[k])
+            for block in range(per_phase):
+                for k in (0, 1) if block % 2 == 0 else (1, 0):
+                    for cell, code in cells.items():
+                        for _ in range(2):
+                            times[(k, states[k], cell)].append(clients[k].run(code))
+
+        def ms(values):
+            return statistics.median(values) * 1e3
+
+        print(f"| {per_phase * 8} cells of each kind and state, two kernels crossed over, lean client, medians "
+              "| footers off | footers on | added | added in kernel A / B |")
+        print("|---|---|---|---|---|")
+        for cell in cells:
+            off = ms(times[(0, "off", cell)] + times[(1, "off", cell)])
+            on = ms(times[(0, "on", cell)] + times[(1, "on", cell)])
+            each = [ms(times[(k, "on", cell)]) - ms(times[(k, "off", cell)]) for k in (0, 1)]
+            print(f"| {cell} cell, round trip | {off:.3f} ms | {on:.3f} ms | {on - off:+.3f} ms "
+                  f"| {each[0]:+.3f} / {each[1]:+.3f} ms |")
+    finally:
+        for client in clients:
+            client.close()
+        for km in kms:
+            km.shutdown_kernel(now=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernel", default="java")
     ap.add_argument("--blocks", type=int, default=30)
     ap.add_argument("--cells", type=int, default=40, help="trivial cells per block")
     ap.add_argument("--warmup", type=int, default=1000, help="cells first, half with footers: javac and the footer compiled")
+    ap.add_argument("--crossover", type=int, metavar="N", help="two kernels crossed over, N blocks a phase")
     a = ap.parse_args()
+    if a.crossover:
+        crossover(a.kernel, a.crossover)
+        return
     km = KernelManager(kernel_name=a.kernel)
     km.start_kernel()
     clients = {"jupyter_client": FullClient(km)}
