@@ -47,14 +47,11 @@ public final class FreePort {
 
     /** A port on 127.0.0.1 the kernel just handed out and this JVM has not; servers in tests bind loopback only. */
     public static int loopback() {
-        for (int i = 0; i < TRIES; i++) {
-            int port = askTheKernel();
-            if (reserve(port)) {
-                return port;
-            }
+        try (ServerSocket socket = listening()) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        throw new IllegalStateException(
-                "no loopback port this JVM has not already handed out, after " + TRIES + " tries");
     }
 
     /**
@@ -68,6 +65,7 @@ public final class FreePort {
             try {
                 socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
             } catch (IOException e) {
+                // only fails when the machine is out of ports: nothing a test could recover from
                 throw new UncheckedIOException(e);
             }
             if (reserve(socket.getLocalPort())) {
@@ -105,15 +103,6 @@ public final class FreePort {
             }
         } catch (IOException e) {
             return true; // no shared folder to note it in: this JVM's memory still guards it
-        }
-    }
-
-    private static int askTheKernel() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            // Only fails when the machine is out of ports: nothing a test could recover from.
-            throw new UncheckedIOException(e);
         }
     }
 }
