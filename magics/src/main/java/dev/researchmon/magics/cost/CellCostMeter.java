@@ -60,21 +60,20 @@ public final class CellCostMeter implements AutoCloseable {
     private final NotificationListener onCollection = (n, handback) -> collected(n);
 
     /**
-     * The cell's collections as notified, swapped whole as a cell starts: a notification is judged
-     * by the window current when it comes, so that a collection from before the cell, notified late,
-     * cannot count in it.
+     * The cell being measured, swapped whole as a cell starts and cleared as it finishes: a
+     * notification is judged by the window current when it comes, so that a collection from before
+     * the cell, notified late, cannot count in it, and one between cells counts nowhere.
      *
-     * @param countsAtStart by collector, how many collections it had done when the cell started
-     * @param peak          the heap just before the cell's collections, the largest; 0 before any
-     * @param seen          the cell's collections whose notification came
+     * @param atStart the collectors' counts and pause time when the cell started
+     * @param peak    the heap just before the cell's collections, the largest; 0 before any
+     * @param seen    the cell's collections whose notification came
      */
-    private record Window(long[] countsAtStart, AtomicLong peak, AtomicLong seen) {}
+    private record Window(Totals atStart, AtomicLong peak, AtomicLong seen) {}
 
+    /** The cell's window; null between cells, and for a cell this meter did not see start. */
     private volatile Window window;
 
     private boolean listening;
-    private boolean started;
-    private Totals atStart;
 
     public CellCostMeter() {
         for (int i = 0; i < collectors.size(); i++) {
@@ -106,27 +105,27 @@ public final class CellCostMeter implements AutoCloseable {
 
     public void start() {
         listen();
-        atStart = totals();
-        window = new Window(atStart.counts(), new AtomicLong(), new AtomicLong());
-        started = true;
+        window = new Window(totals(), new AtomicLong(), new AtomicLong());
     }
 
     /** Whether {@link #start()} saw this cell begin (a listener added mid-cell did not). */
     public boolean started() {
-        return started;
+        return window != null;
     }
 
     public CellCost finish(int executionCount, CellOutcome outcome, CellUsage usage, List<CellCost.GpuSpent> gpus) {
         long gcNanos = 0;
         long gcPauses = 0;
         long peak = -1;
-        if (started) {
+        Window w = window;
+        if (w != null) {
+            Totals atStart = w.atStart();
             Totals atEnd = totals();
             gcNanos = (atEnd.pauseMillis() - atStart.pauseMillis()) * 1_000_000;
             gcPauses = atEnd.pauses() - atStart.pauses();
-            peak = peak(atEnd.collections() - atStart.collections());
+            peak = peak(w, atEnd.collections() - atStart.collections());
+            window = null;
         }
-        started = false;
         return new CellCost(
                 executionCount,
                 outcome,
@@ -139,8 +138,7 @@ public final class CellCostMeter implements AutoCloseable {
                 gpus);
     }
 
-    private long peak(long collectionsDuringTheCell) {
-        Window w = window;
+    private long peak(Window w, long collectionsDuringTheCell) {
         if (collectionsDuringTheCell > 0) {
             // the JVM notifies from its own thread, after the collection: the cell's last may be on its way
             long deadline = System.nanoTime() + NOTIFICATION_WAIT_NANOS;
@@ -160,7 +158,9 @@ public final class CellCostMeter implements AutoCloseable {
         Window w = window;
         Integer collector = collectorIndex.get(info.getGcName());
         // a collection from before the cell, notified late, is not the cell's (ids count from 1)
-        if (w == null || collector == null || info.getGcInfo().getId() <= w.countsAtStart()[collector]) {
+        if (w == null
+                || collector == null
+                || info.getGcInfo().getId() <= w.atStart().counts()[collector]) {
             return;
         }
         long before = 0;

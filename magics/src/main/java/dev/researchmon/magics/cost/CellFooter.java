@@ -38,26 +38,11 @@ public final class CellFooter {
     static String line(CellCost c) {
         StringBuilder sb = new StringBuilder(128).append(PREFIX).append(c.executionCount());
         seconds(sb.append(": wall "), c.wall().toNanos());
-        sb.append(" | cpu ");
-        if (c.cpuNanos() < 0) {
-            sb.append("n/a");
-        } else {
-            seconds(sb, c.cpuNanos());
-        }
-        sb.append(" | allocated ");
-        if (c.allocatedBytes() < 0) {
-            sb.append("n/a");
-        } else {
-            bytes(sb, c.allocatedBytes());
-        }
+        measuredSeconds(sb.append(" | cpu "), c.cpuNanos());
+        measuredBytes(sb.append(" | allocated "), c.allocatedBytes());
         sb.append(" | gc ").append(c.gcPauses()).append(c.gcPauses() == 1 ? " pause, " : " pauses, ");
         seconds(sb, c.gcNanos());
-        sb.append(" | peak heap ");
-        if (c.peakHeapBytes() < 0) {
-            sb.append("n/a");
-        } else {
-            bytes(sb, c.peakHeapBytes());
-        }
+        measuredBytes(sb.append(" | peak heap "), c.peakHeapBytes());
         for (CellCost.GpuSpent g : c.gpus()) {
             gpu(sb.append(" | gpu "), g);
         }
@@ -77,10 +62,10 @@ public final class CellFooter {
                     Integer.toString(c.executionCount()),
                     c.outcome().label(),
                     seconds(c.wall().toNanos()),
-                    c.cpuNanos() < 0 ? "n/a" : seconds(c.cpuNanos()),
-                    c.allocatedBytes() < 0 ? "n/a" : bytes(c.allocatedBytes()),
+                    measuredSeconds(new StringBuilder(), c.cpuNanos()).toString(),
+                    measuredBytes(new StringBuilder(), c.allocatedBytes()).toString(),
                     seconds(c.gcNanos()) + " (" + c.gcPauses() + ")",
-                    c.peakHeapBytes() < 0 ? "n/a" : bytes(c.peakHeapBytes()),
+                    measuredBytes(new StringBuilder(), c.peakHeapBytes()).toString(),
                     gpu.isEmpty() ? "-" : String.join("; ", gpu));
         }
         return t.display();
@@ -95,6 +80,17 @@ public final class CellFooter {
         return fixed(sb, g.joules(), 1).append(" J");
     }
 
+    /** What a field reads that was not measured (negative in {@link CellCost}). */
+    private static final String NOT_MEASURED = "n/a";
+
+    private static StringBuilder measuredSeconds(StringBuilder sb, long nanos) {
+        return nanos < 0 ? sb.append(NOT_MEASURED) : seconds(sb, nanos);
+    }
+
+    private static StringBuilder measuredBytes(StringBuilder sb, long b) {
+        return b < 0 ? sb.append(NOT_MEASURED) : bytes(sb, b);
+    }
+
     static String seconds(long nanos) {
         return seconds(new StringBuilder(), nanos).toString();
     }
@@ -107,10 +103,6 @@ public final class CellFooter {
             return fixed(sb, nanos / 1e6, 1).append(" ms");
         }
         return fixed(sb, nanos / 1e9, 2).append(" s");
-    }
-
-    static String bytes(long b) {
-        return bytes(new StringBuilder(), b).toString();
     }
 
     static StringBuilder bytes(StringBuilder sb, long b) {
