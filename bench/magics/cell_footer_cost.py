@@ -104,6 +104,15 @@ class LeanClient:
         self.ctx.destroy(linger=0)
 
 
+def warm_up(client, cells_per_state):
+    """Both footer states warmed up: the JIT compiles the footer's code during its first few hundred
+    cells, a one-off cost that alternating blocks would otherwise charge to the footer."""
+    for state in ("on", "off"):
+        client.run("%monitoring cells " + state)
+        for _ in range(cells_per_state):
+            client.run("1 + 1")
+
+
 def crossover(kernel, per_phase):
     """Footers on in one kernel and off in another, roles swapped between phases; lean client."""
     kms = [KernelManager(kernel_name=kernel) for _ in range(2)]
@@ -112,11 +121,8 @@ def crossover(kernel, per_phase):
     clients = []
     try:
         clients = [LeanClient(km) for km in kms]
-        for client in clients:  # both states warmed up in each
-            for state in ("on", "off"):
-                client.run("%monitoring cells " + state)
-                for _ in range(500):
-                    client.run("1 + 1")
+        for client in clients:
+            warm_up(client, 500)
         cells = {"empty": "", "trivial `1 + 1`": "1 + 1"}
         times = {(k, s, cell): [] for k in (0, 1) for s in ("on", "off") for cell in cells}
         for first in ("on", "off", "off", "on"):
@@ -164,12 +170,7 @@ def main():
     clients = {"jupyter_client": FullClient(km)}
     try:
         clients["lean"] = LeanClient(km)
-        # both states warmed up: the JIT compiles the footer's code during its first few hundred
-        # cells, a one-off cost that alternating blocks would otherwise charge to the footer
-        for state in ("on", "off"):
-            clients["jupyter_client"].run("%monitoring cells " + state)
-            for _ in range(a.warmup // 2):
-                clients["jupyter_client"].run("1 + 1")
+        warm_up(clients["jupyter_client"], a.warmup // 2)
         # the empty cell first: measured after the trivial ones, its CPU took in the JIT's work
         # that javac's cells had left behind
         cells = {"empty": "", "trivial `1 + 1`": "1 + 1"}
