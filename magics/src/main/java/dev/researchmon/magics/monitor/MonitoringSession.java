@@ -165,7 +165,6 @@ public final class MonitoringSession {
             ctx.addCellListener(listener);
         } else if (!needed && listener != null) {
             ctx.removeCellListener(listener);
-            listener.meter.close();
             listener = null;
         }
     }
@@ -173,7 +172,6 @@ public final class MonitoringSession {
     /** Measures each cell; reports it while monitoring is on and shows its footer while cells are on. */
     private final class CostListener implements CellListener {
         private final MagicContext ctx;
-        /** Listens to the collectors while this listener is on: nothing once it is removed. */
         private final CellCostMeter meter = new CellCostMeter();
 
         CostListener(MagicContext ctx) {

@@ -86,54 +86,70 @@ class CellFootersTest {
 
     @Test
     void meter_seesThePauseOfACollectionDuringTheCell() {
-        try (CellCostMeter meter = new CellCostMeter()) {
-            meter.start();
-            System.gc();
-            CellCost c = meter.finish(1, CellOutcome.OK, CellUsage.wallOnly(Duration.ofMillis(5)), List.of());
-            assertTrue(c.gcPauses() >= 1, c.toString());
-            assertTrue(c.peakHeapBytes() > 0, c.toString());
-        }
+        CellCostMeter meter = new CellCostMeter();
+        meter.start();
+        System.gc();
+        CellCost c = meter.finish(1, CellOutcome.OK, CellUsage.wallOnly(Duration.ofMillis(5)), List.of());
+        assertTrue(c.gcPauses() >= 1, c.toString());
+        assertTrue(c.peakHeapBytes() > 0, c.toString());
     }
 
     /** The peak is the heap just before the cell's collection, though the cell ends with less. */
     @Test
     void meter_peakIsTheHeapBeforeACollectionDuringTheCell() {
-        try (CellCostMeter meter = new CellCostMeter()) {
-            for (int cell = 1; cell <= 3; cell++) {
-                meter.start();
-                byte[] big = new byte[64_000_000];
-                big[big.length - 1] = 1;
-                big = null;
-                System.gc();
-                CellCost c = meter.finish(cell, CellOutcome.OK, CellUsage.wallOnly(Duration.ofMillis(5)), List.of());
-                long after =
-                        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-                assertTrue(c.peakHeapBytes() >= 64_000_000, "cell " + cell + ": " + c);
-                assertTrue(c.peakHeapBytes() > after + 32_000_000, "cell " + cell + ": " + c + ", heap after " + after);
-            }
+        CellCostMeter meter = new CellCostMeter();
+        for (int cell = 1; cell <= 3; cell++) {
+            meter.start();
+            byte[] big = new byte[64_000_000];
+            big[big.length - 1] = 1;
+            big = null;
+            System.gc();
+            CellCost c = meter.finish(cell, CellOutcome.OK, CellUsage.wallOnly(Duration.ofMillis(5)), List.of());
+            long after =
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            assertTrue(c.peakHeapBytes() >= 64_000_000, "cell " + cell + ": " + c);
+            assertTrue(c.peakHeapBytes() > after + 32_000_000, "cell " + cell + ": " + c + ", heap after " + after);
         }
     }
 
-    /** A collection just before the cell, notified while the cell runs, is not the cell's peak. */
+    /** A collection just before the cell, the collector's last when the cell ends, is not the cell's peak. */
     @Test
     void meter_collectionBeforeTheCell_isNotItsPeak() {
-        try (CellCostMeter meter = new CellCostMeter()) {
-            meter.start(); // listening from now on
-            meter.finish(1, CellOutcome.OK, CellUsage.wallOnly(Duration.ofMillis(1)), List.of());
-            for (int cell = 2; cell <= 4; cell++) {
-                byte[] big = new byte[64_000_000];
-                big[big.length - 1] = 1;
-                big = null;
-                System.gc();
-                long base =
-                        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-                meter.start();
-                CellCost c = meter.finish(cell, CellOutcome.OK, CellUsage.wallOnly(Duration.ofMillis(1)), List.of());
-                assertEquals(0, c.gcPauses(), c.toString());
-                assertTrue(
-                        c.peakHeapBytes() < base + 32_000_000, "cell " + cell + ": " + c + ", heap at start " + base);
-            }
+        CellCostMeter meter = new CellCostMeter();
+        meter.start();
+        meter.finish(1, CellOutcome.OK, CellUsage.wallOnly(Duration.ofMillis(1)), List.of());
+        for (int cell = 2; cell <= 4; cell++) {
+            byte[] big = new byte[64_000_000];
+            big[big.length - 1] = 1;
+            big = null;
+            System.gc();
+            long base = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            meter.start();
+            CellCost c = meter.finish(cell, CellOutcome.OK, CellUsage.wallOnly(Duration.ofMillis(1)), List.of());
+            assertEquals(0, c.gcPauses(), c.toString());
+            assertTrue(c.peakHeapBytes() < base + 32_000_000, "cell " + cell + ": " + c + ", heap at start " + base);
         }
+    }
+
+    /**
+     * Two collections in one cell: the peak is at least the heap before the second, the one the
+     * collector keeps, and what the cell held at its end.
+     */
+    @Test
+    void meter_twoCollectionsInACell_peakIsAtLeastTheLastOnesHeap() {
+        CellCostMeter meter = new CellCostMeter();
+        meter.start();
+        byte[] first = new byte[16_000_000];
+        first[0] = 1;
+        System.gc();
+        byte[] second = new byte[64_000_000];
+        second[0] = 1;
+        first = null;
+        second = null;
+        System.gc();
+        CellCost c = meter.finish(1, CellOutcome.OK, CellUsage.wallOnly(Duration.ofMillis(5)), List.of());
+        assertTrue(c.gcPauses() >= 2, c.toString());
+        assertTrue(c.peakHeapBytes() >= 64_000_000, c.toString());
     }
 
     @Test
