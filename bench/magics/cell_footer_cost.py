@@ -13,6 +13,10 @@ Two clients read the replies, in alternating blocks of the same run:
     JUPYTER_DATA_DIR=/tmp/jd bin/research-kernel install --name java-cost
     JUPYTER_DATA_DIR=/tmp/jd /usr/bin/python3 bench/magics/cell_footer_cost.py --kernel java-cost
     JUPYTER_DATA_DIR=/tmp/jd /usr/bin/python3 bench/magics/cell_footer_cost.py --kernel java-cost --crossover 375
+    JUPYTER_DATA_DIR=/tmp/jd /usr/bin/python3 bench/magics/cell_footer_cost.py --kernel java-cost --threads 60
+
+--threads N: one kernel, footers toggled every 20 trivial cells, N blocks of each state; each of
+the kernel's threads' CPU per cell, by name, in either state. It names which thread pays.
 
 --crossover N: two kernels of the same kernelspec, one with footers on and one off, the lean client
 alternating blocks between them, in four phases of N blocks whose roles swap (on/off, off/on,
@@ -22,8 +26,10 @@ process spends as long in each state, in an order that cancels a steady drift, a
 processes' own differences cancel too. The per-process differences are printed to show the drift.
 """
 import argparse
+import collections
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -154,6 +160,64 @@ def crossover(kernel, per_phase):
             km.shutdown_kernel(now=True)
 
 
+def thread_cpu_ns(pid):
+    """Each live thread's CPU so far, in nanoseconds, summed by name (digits folded: the JIT's
+    compiler threads, ZeroMQ's I/O threads): /proc's schedstat, fine enough for microseconds."""
+    totals = collections.Counter()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/comm") as f:
+                name = re.sub(r"\d+", "N", f.read().strip())
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                totals[name] += int(f.read().split()[0])
+        except (OSError, ValueError):
+            pass  # the thread ended meanwhile
+    return totals
+
+
+def threads(kernel, blocks, per_block=20):
+    """Which of the kernel's threads pays for footers: one kernel, footers toggled every
+    `per_block` trivial cells (so that a drift over seconds falls on both states alike), each
+    thread's CPU per cell in either state. CPU, unlike the round trip, is not lengthened by waiting
+    for a core, so it names the cost's owner even where the machine is too noisy for the round trip
+    to show it."""
+    km = KernelManager(kernel_name=kernel)
+    km.start_kernel()
+    client = None
+    try:
+        client = LeanClient(km)
+        warm_up(client, 500)
+        pid = km.provisioner.process.pid
+        cpu = {"on": collections.Counter(), "off": collections.Counter()}
+        cells = {"on": 0, "off": 0}
+        for block in range(blocks):
+            for state in ("on", "off") if block % 2 == 0 else ("off", "on"):
+                client.run("%monitoring cells " + state)
+                client.run("1 + 1")  # the first cell after the switch, not counted
+                before = thread_cpu_ns(pid)
+                for _ in range(per_block):
+                    client.run("1 + 1")
+                after = thread_cpu_ns(pid)
+                for name, ns in after.items():
+                    cpu[state][name] += ns - before.get(name, 0)
+                cells[state] += per_block
+
+        def us(state, name=None):
+            total = cpu[state][name] if name else sum(cpu[state].values())
+            return total / cells[state] / 1e3
+
+        print(f"| trivial cells, {cells['on']} of each state, CPU per cell | footers off | footers on | added |")
+        print("|---|---|---|---|")
+        print(f"| kernel process | {us('off'):.1f} us | {us('on'):.1f} us | {us('on') - us('off'):+.1f} us |")
+        for name in sorted(cpu["on"], key=lambda n: -(cpu["on"][n] + cpu["off"][n]))[:8]:
+            print(f"| thread `{name}` | {us('off', name):.1f} us | {us('on', name):.1f} us "
+                  f"| {us('on', name) - us('off', name):+.1f} us |")
+    finally:
+        if client:
+            client.close()
+        km.shutdown_kernel(now=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernel", default="java")
@@ -161,7 +225,11 @@ def main():
     ap.add_argument("--cells", type=int, default=40, help="trivial cells per block")
     ap.add_argument("--warmup", type=int, default=1000, help="cells first, half with footers: javac and the footer compiled")
     ap.add_argument("--crossover", type=int, metavar="N", help="two kernels crossed over, N blocks a phase")
+    ap.add_argument("--threads", type=int, metavar="N", help="each thread's CPU per cell, N blocks of each state")
     a = ap.parse_args()
+    if a.threads:
+        threads(a.kernel, a.threads)
+        return
     if a.crossover:
         crossover(a.kernel, a.crossover)
         return
