@@ -13,7 +13,12 @@ Two clients read the replies, in alternating blocks of the same run:
     JUPYTER_DATA_DIR=/tmp/jd bin/research-kernel install --name java-cost
     JUPYTER_DATA_DIR=/tmp/jd /usr/bin/python3 bench/magics/cell_footer_cost.py --kernel java-cost
     JUPYTER_DATA_DIR=/tmp/jd /usr/bin/python3 bench/magics/cell_footer_cost.py --kernel java-cost --crossover 375
+    JUPYTER_DATA_DIR=/tmp/jd /usr/bin/python3 bench/magics/cell_footer_cost.py --kernel java-cost --crossover 375 --accounting
     JUPYTER_DATA_DIR=/tmp/jd /usr/bin/python3 bench/magics/cell_footer_cost.py --kernel java-cost --threads 60
+
+--accounting, with --crossover: "on" is `%monitoring on` as well as footers, so that each cell is also
+observed in the notebook's histograms and reported to a sidecar (of this checkout, started by the
+bench on a free port with its own state folder): issue 28's "footer and accounting".
 
 --threads N: one kernel, footers toggled every 20 trivial cells, N blocks of each state; each of
 the kernel's threads' CPU per cell, by name, in either state. It names which thread pays.
@@ -30,9 +35,14 @@ import collections
 import json
 import os
 import re
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 import uuid
 
 import zmq
@@ -119,22 +129,70 @@ def warm_up(client, cells_per_state):
             client.run("1 + 1")
 
 
-def crossover(kernel, per_phase):
-    """Footers on in one kernel and off in another, roles swapped between phases; lean client."""
+class Sidecar:
+    """A metrics sidecar of this checkout on a free loopback port, its state (the report token) in
+    a folder of its own, for --accounting: the kernels report to it, not to the user's."""
+
+    def __init__(self):
+        self.home = tempfile.mkdtemp(prefix="footer-bench-")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        self.log = open(os.path.join(self.home, "sidecar.log"), "w")
+        self.process = subprocess.Popen(
+            [os.path.join(root, "bin", "metrics-sidecar"), f"--port={port}"],
+            env=dict(os.environ, RESEARCH_MONITOR_HOME=self.home), stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(self.url + "/metrics", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the sidecar did not answer; see " + self.log.name)
+
+    def kernel_env(self):
+        return dict(os.environ, RESEARCH_MONITOR_HOME=self.home, RESEARCH_MONITOR_SIDECAR_URL=self.url)
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def switch(client, state, accounting):
+    """Footers (and, with accounting, reports to the sidecar with the per-notebook histograms) on or off."""
+    if accounting:
+        client.run("%monitoring " + state)
+    client.run("%monitoring cells " + state)
+
+
+def crossover(kernel, per_phase, accounting=False):
+    """Footers on in one kernel and off in another, roles swapped between phases; lean client.
+    With `accounting`, "on" is monitoring on as well: each cell is also observed in the notebook's
+    histograms, and the reporter sends them to a sidecar every second or so."""
+    sidecar = Sidecar() if accounting else None
     kms = [KernelManager(kernel_name=kernel) for _ in range(2)]
     for km in kms:
-        km.start_kernel()
+        km.start_kernel(**({"env": sidecar.kernel_env()} if sidecar else {}))
     clients = []
     try:
         clients = [LeanClient(km) for km in kms]
         for client in clients:
             warm_up(client, 500)
+            if accounting:  # the reporter's code warmed up as well
+                switch(client, "on", True)
+                for _ in range(500):
+                    client.run("1 + 1")
+                switch(client, "off", True)
         cells = {"empty": "", "trivial `1 + 1`": "1 + 1"}
         times = {(k, s, cell): [] for k in (0, 1) for s in ("on", "off") for cell in cells}
         for first in ("on", "off", "off", "on"):
             states = [first, "off" if first == "on" else "on"]
             for k in (0, 1):
-                clients[k].run("%monitoring cells " + states[k])
+                switch(clients[k], states[k], accounting)
             for block in range(per_phase):
                 for k in (0, 1) if block % 2 == 0 else (1, 0):
                     for cell, code in cells.items():
@@ -144,7 +202,8 @@ def crossover(kernel, per_phase):
         def ms(values):
             return statistics.median(values) * 1e3
 
-        print(f"| {per_phase * 8} cells of each kind and state, two kernels crossed over, lean client, medians "
+        what = "footers and accounting" if accounting else "footers"
+        print(f"| {per_phase * 8} cells of each kind and state, two kernels crossed over, {what}, lean client, medians "
               "| footers off | footers on | added | added in kernel A / B |")
         print("|---|---|---|---|---|")
         for cell in cells:
@@ -158,6 +217,8 @@ def crossover(kernel, per_phase):
             client.close()
         for km in kms:
             km.shutdown_kernel(now=True)
+        if sidecar:
+            sidecar.close()
 
 
 def thread_cpu_ns(pid):
@@ -225,13 +286,15 @@ def main():
     ap.add_argument("--cells", type=int, default=40, help="trivial cells per block")
     ap.add_argument("--warmup", type=int, default=1000, help="cells first, half with footers: javac and the footer compiled")
     ap.add_argument("--crossover", type=int, metavar="N", help="two kernels crossed over, N blocks a phase")
+    ap.add_argument("--accounting", action="store_true",
+                    help="with --crossover: 'on' is %%monitoring on too, reporting to a sidecar the bench starts")
     ap.add_argument("--threads", type=int, metavar="N", help="each thread's CPU per cell, N blocks of each state")
     a = ap.parse_args()
     if a.threads:
         threads(a.kernel, a.threads)
         return
     if a.crossover:
-        crossover(a.kernel, a.crossover)
+        crossover(a.kernel, a.crossover, a.accounting)
         return
     km = KernelManager(kernel_name=a.kernel)
     km.start_kernel()
