@@ -19,6 +19,9 @@ public final class TestContext implements MagicContext {
     public final List<Display> displayed = new ArrayList<>();
     public final List<CellListener> listeners = new CopyOnWriteArrayList<>();
     public final List<String> evaluated = new ArrayList<>();
+    /** The thread of each call to {@link #identity()}: a kernel's may ask the Jupyter server. */
+    public final List<Thread> identityAskedBy = new CopyOnWriteArrayList<>();
+
     private final KernelIdentity identity;
     private Evaluator evaluator = code -> null;
 
@@ -38,6 +41,7 @@ public final class TestContext implements MagicContext {
 
     @Override
     public KernelIdentity identity() {
+        identityAskedBy.add(Thread.currentThread());
         return identity;
     }
 

@@ -172,10 +172,17 @@ public final class MonitoringSession {
     /** Measures each cell; reports it while monitoring is on and shows its footer while cells are on. */
     private final class CostListener implements CellListener {
         private final MagicContext ctx;
+        /**
+         * Read once: a kernel's id never changes, and asking for the identity may ask the Jupyter
+         * server for the notebook's name (an HTTP call, bounded to a second) on the cell's thread.
+         */
+        private final String kernelId;
+
         private final CellCostMeter meter = new CellCostMeter();
 
         CostListener(MagicContext ctx) {
             this.ctx = ctx;
+            this.kernelId = ctx.identity().kernelId();
         }
 
         @Override
@@ -192,9 +199,8 @@ public final class MonitoringSession {
         public void cellFinished(int executionCount, CellOutcome outcome, CellUsage usage) {
             boolean footer = cellsOn && meter.started(); // the cell that turned footers on gets none
             Reporter r = reporter;
-            List<CellCost.GpuSpent> gpus = footer && r != null
-                    ? gpuSpending.since(sidecarUrl, ctx.identity().kernelId(), usage.wall())
-                    : List.of();
+            List<CellCost.GpuSpent> gpus =
+                    footer && r != null ? gpuSpending.since(sidecarUrl, kernelId, usage.wall()) : List.of();
             CellCost cost = meter.finish(executionCount, outcome, usage, gpus);
             if (r != null) {
                 metrics.cellFinished(cost);

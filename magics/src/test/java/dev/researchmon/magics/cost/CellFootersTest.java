@@ -3,6 +3,7 @@ package dev.researchmon.magics.cost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.researchmon.magics.TestContext;
 import dev.researchmon.magics.api.CellOutcome;
 import dev.researchmon.magics.api.CellUsage;
@@ -12,6 +13,9 @@ import dev.researchmon.magics.command.MonitoringMagic;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +86,54 @@ class CellFootersTest {
         assertEquals(
                 "cell 8: wall 999 us | cpu n/a | allocated n/a | gc 1 pause, 0 us | peak heap n/a",
                 CellFooter.render(unmeasured).data().get("text/plain"));
+    }
+
+    /**
+     * With monitoring and footers on, a cell's tail does not ask who the kernel is: in the kernel
+     * that may be an HTTP call to the Jupyter server for the notebook's name, on the cell's thread.
+     * (The reporter asks, on its own thread, once a report.)
+     */
+    @Test
+    void monitoringAndCellsOn_aCellDoesNotAskForTheKernelsIdentity() throws Exception {
+        HttpServer sidecar = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        sidecar.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        sidecar.start();
+        Path home = Files.createTempDirectory("cell-footers-identity");
+        try {
+            MonitoringSession session = new MonitoringSession(
+                    Map.of(
+                            "RESEARCH_MONITOR_SIDECAR_URL",
+                            "http://127.0.0.1:" + sidecar.getAddress().getPort(),
+                            "RESEARCH_MONITOR_HOME",
+                            home.toString()),
+                    new PrometheusRegistry());
+            TestContext ctx = new TestContext("k", "nb.ipynb");
+            monitoring(session, ctx, "on");
+            monitoring(session, ctx, "cells on");
+            long asked = ctx.identityAskedBy.stream()
+                    .filter(t -> t == Thread.currentThread())
+                    .count();
+            for (int n = 2; n <= 40; n++) {
+                runCell(ctx, n, new CellUsage(Duration.ofMillis(2), 1_000_000L, 1_000L));
+            }
+            assertEquals(
+                    asked,
+                    ctx.identityAskedBy.stream()
+                            .filter(t -> t == Thread.currentThread())
+                            .count());
+            assertTrue(ctx.displayed.stream()
+                    .anyMatch(d -> d.data().get("text/plain").startsWith("cell 40: ")));
+            monitoring(session, ctx, "off");
+        } finally {
+            sidecar.stop(0);
+            try (var files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     @Test
