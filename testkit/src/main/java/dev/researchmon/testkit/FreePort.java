@@ -45,7 +45,7 @@ public final class FreePort {
 
     private FreePort() {}
 
-    /** A port on 127.0.0.1 the kernel just handed out and this JVM has not; servers in tests bind loopback only. */
+    /** A port on 127.0.0.1 the kernel just handed out and no test JVM of this machine has lately ({@link #reserve}); servers in tests bind loopback only. */
     public static int loopback() {
         try (ServerSocket socket = listening()) {
             return socket.getLocalPort();
@@ -55,7 +55,7 @@ public final class FreePort {
     }
 
     /**
-     * A loopback socket listening on a port this JVM has not handed out, for a test that needs a port
+     * A loopback socket listening on a port no test JVM of this machine handed out lately, for a test that needs a port
      * in use: binding port 0 itself, a test may be given a port it already handed to another server
      * (CI once saw "alertmanager and jupyter are both given port 34161"). The caller closes it.
      */
@@ -77,8 +77,8 @@ public final class FreePort {
                 throw new UncheckedIOException(e);
             }
         }
-        throw new IllegalStateException(
-                "no loopback port this JVM has not already handed out, after " + TRIES + " tries");
+        throw new IllegalStateException("no loopback port that no test JVM of this machine has handed out within "
+                + RESERVATION.toMinutes() + " minutes, after " + TRIES + " tries (notes in " + RESERVED + ")");
     }
 
     /** Whether {@code port} was handed out by no JVM of this machine lately; if so, it is now this one's. */
