@@ -8,7 +8,9 @@ machine state. Prints medians and the ratio as a Markdown table.
     /usr/bin/python3 bench/kernel/roundtrip.py --java java-bench,java-bench-full --rounds 5
 """
 import argparse
+import collections
 import os
+import re
 import statistics
 import time
 
@@ -46,18 +48,26 @@ def cpu_seconds(pid):
     return stat_cpu_seconds(f"/proc/{pid}/stat")
 
 
-def cpu_seconds_fine(pid):
-    """The same to the nanosecond, summed over the process's live threads' schedstat: /proc's
-    stat counts in 10 ms ticks, too coarse for what a millisecond cell adds. A thread that ended
-    between two readings takes its time with it."""
-    total = 0
+def thread_cpu_ns(pid):
+    """Each live thread's CPU so far, in nanoseconds, summed by name (digits folded: the JIT's
+    compiler threads, ZeroMQ's I/O threads), from /proc's schedstat: its stat counts in 10 ms
+    ticks, too coarse for what a millisecond cell adds. A thread that ended between two readings
+    takes its time with it."""
+    totals = collections.Counter()
     for task in os.listdir(f"/proc/{pid}/task"):
         try:
+            with open(f"/proc/{pid}/task/{task}/comm") as f:
+                name = re.sub(r"\d+", "N", f.read().strip())
             with open(f"/proc/{pid}/task/{task}/schedstat") as f:
-                total += int(f.read().split()[0])
+                totals[name] += int(f.read().split()[0])
         except (OSError, ValueError):
             pass  # the thread ended meanwhile
-    return total / 1e9
+    return totals
+
+
+def cpu_seconds_fine(pid):
+    """The process's CPU so far to the nanosecond: its live threads' schedstat, summed."""
+    return sum(thread_cpu_ns(pid).values()) / 1e9
 
 
 def round_trips(kc, code, cells, warmup):

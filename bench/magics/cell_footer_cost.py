@@ -34,7 +34,6 @@ import argparse
 import collections
 import json
 import os
-import re
 import shutil
 import socket
 import statistics
@@ -51,7 +50,7 @@ from jupyter_client.session import Session
 
 # the kernel benches' reading of a process's CPU from /proc
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "kernel"))
-from roundtrip import cpu_seconds_fine  # noqa: E402
+from roundtrip import cpu_seconds_fine, thread_cpu_ns  # noqa: E402
 
 
 class FullClient:
@@ -219,21 +218,6 @@ def crossover(kernel, per_phase, accounting=False):
             km.shutdown_kernel(now=True)
         if sidecar:
             sidecar.close()
-
-
-def thread_cpu_ns(pid):
-    """Each live thread's CPU so far, in nanoseconds, summed by name (digits folded: the JIT's
-    compiler threads, ZeroMQ's I/O threads): /proc's schedstat, fine enough for microseconds."""
-    totals = collections.Counter()
-    for task in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{task}/comm") as f:
-                name = re.sub(r"\d+", "N", f.read().strip())
-            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
-                totals[name] += int(f.read().split()[0])
-        except (OSError, ValueError):
-            pass  # the thread ended meanwhile
-    return totals
 
 
 def threads(kernel, blocks, per_block=20):
