@@ -70,4 +70,16 @@ public final class TestContext implements MagicContext {
     public void removeCellListener(CellListener listener) {
         listeners.remove(listener);
     }
+
+    /**
+     * One cell as the kernel tells its listeners: started, finished with what its threads used,
+     * then answered (its idle status out). Between {@code started} and {@code finished} nothing
+     * runs here; a test that needs the cell to take time calls the three itself.
+     */
+    public void runCell(
+            int n, dev.researchmon.magics.api.CellOutcome outcome, dev.researchmon.magics.api.CellUsage usage) {
+        listeners.forEach(l -> l.cellStarted(n));
+        listeners.forEach(l -> l.cellFinished(n, outcome, usage));
+        listeners.forEach(l -> l.cellAnswered(n));
+    }
 }

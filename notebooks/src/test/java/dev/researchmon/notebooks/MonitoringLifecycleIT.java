@@ -81,8 +81,10 @@ class MonitoringLifecycleIT {
             assertTrue(Files.exists(dir.resolve("sidecar.log")), "the started sidecar logs into the state dir");
 
             batches.inc(3);
-            ctx.listeners.forEach(
-                    l -> l.cellFinished(1, dev.researchmon.magics.api.CellOutcome.OK, Duration.ofMillis(5)));
+            ctx.runCell(
+                    1,
+                    dev.researchmon.magics.api.CellOutcome.OK,
+                    dev.researchmon.magics.api.CellUsage.wallOnly(Duration.ofMillis(5)));
             // the report after the cell: the first one (at %monitoring on) may or may not have the 3
             String body = awaitMetricsContaining(
                     sidecar,

@@ -70,6 +70,8 @@ public final class JavaKernel implements LanguageKernel {
     private final StdinBridge stdin;
     private volatile boolean interrupted;
     private int executionCount;
+    /** The cell whose listeners are told it was answered once its idle status is out; -1 for none. */
+    private int unanswered = -1;
 
     public JavaKernel(Iopub iopub, Supplier<KernelIdentity> identity, PrintStream log) {
         this.iopub = iopub;
@@ -248,11 +250,22 @@ public final class JavaKernel implements LanguageKernel {
         }
         CellUsage usage = new CellUsage(took, CellThreadUsage.cpuNanos(), CellThreadUsage.allocatedBytes());
         listeners.forEach(l -> safely(() -> l.cellFinished(count, outcome, usage)));
+        unanswered = count;
         if (request.storeHistory()) {
             Display d = result.display();
             history.add(count, code, d == null ? null : d.data().get("text/plain"));
         }
         return reply;
+    }
+
+    /** Tells the listeners that the last cell's idle status is out (see {@link CellListener#cellAnswered}). */
+    @Override
+    public void answered() {
+        int count = unanswered;
+        if (count >= 0) {
+            unanswered = -1;
+            listeners.forEach(l -> safely(() -> l.cellAnswered(count)));
+        }
     }
 
     /** {@code NAME?} alone in a cell asks for NAME's documentation; returns NAME, else null. */

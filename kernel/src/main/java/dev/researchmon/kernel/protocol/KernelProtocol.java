@@ -19,6 +19,7 @@ import dev.researchmon.kernel.wire.Message;
 import dev.researchmon.kernel.wire.MessageCodec;
 import dev.researchmon.kernel.wire.MessageSink;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,6 +56,8 @@ public final class KernelProtocol {
     private volatile long abortThrough = -1;
     /** The count of the last executed cell, for the replies of aborted ones. */
     private volatile int lastExecutionCount;
+    /** While the worker does the language's work after an answer, which a shutdown lets finish. */
+    private volatile boolean answering;
 
     public KernelProtocol(
             MessageCodec codec,
@@ -124,10 +127,40 @@ public final class KernelProtocol {
             } finally {
                 iopub.status(msg, "idle");
                 sink.release(); // what Iopub.holdUntilIdle kept back, with the idle status
+                answered();
                 lastActive = System.nanoTime();
                 served.incrementAndGet();
             }
         });
+    }
+
+    /** The language's work after an answer; a failure there is logged, the next request still served. */
+    private void answered() {
+        answering = true;
+        try {
+            language.answered();
+        } catch (RuntimeException e) {
+            log.println("research-kernel: after the answer: " + e);
+        } finally {
+            answering = false;
+        }
+    }
+
+    /**
+     * Lets the work after the last answer finish, up to {@code limit}: a client may ask for the
+     * shutdown as soon as it sees the idle status (nbconvert does), and what that work records
+     * belongs in the last report. Returns at once when no such work runs, even during a long cell.
+     */
+    private void awaitAnswered(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (answering && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void serve(Channel channel, Message msg, long seq) {
@@ -169,6 +202,7 @@ public final class KernelProtocol {
     private void shutdown(Channel channel, Message msg) {
         ShutdownReply reply = new ShutdownReply(
                 "ok", Messages.read(msg.content(), ShutdownRequest.class).restart());
+        awaitAnswered(Duration.ofSeconds(1));
         language.shutdown();
         reply(channel, msg, reply);
         iopub.publish(msg, "shutdown_reply", reply);

@@ -41,4 +41,10 @@ public interface LanguageKernel {
 
     /** The kernel is about to end: stop what runs. */
     void shutdown();
+
+    /**
+     * A request's reply and idle status have been handed to the sockets: the time for work nobody
+     * waits for, on the shell worker, before the next request.
+     */
+    default void answered() {}
 }

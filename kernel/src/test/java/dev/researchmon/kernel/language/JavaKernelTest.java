@@ -41,11 +41,17 @@ class JavaKernelTest {
     private static KernelProtocol kernel;
     private static JavaKernel javaKernel;
     private static final List<String> heard = new ArrayList<>();
+    /** The last message handed to the sink, as CHANNEL:type[:execution_state]. */
+    private static volatile String lastSent = "";
 
     @BeforeAll
     static void start() throws Exception {
         codec = new MessageCodec(new HMACGenerator("HmacSHA256", "test-key"), "kernel-session");
-        MessageSink sink = (channel, message) -> sent.add(new Sent(channel, message));
+        MessageSink sink = (channel, message) -> {
+            lastSent = channel + ":" + message.type() + ":"
+                    + message.content().path("execution_state").asText();
+            sent.add(new Sent(channel, message));
+        };
         PrintStream log = new PrintStream(OutputStream.nullOutputStream());
         Iopub iopub = new Iopub(codec, sink);
         KernelIdentity identity = new KernelIdentity("k1", "", 1);
@@ -65,6 +71,13 @@ class JavaKernelTest {
                 synchronized (heard) {
                     heard.add(
                             "finished " + executionCount + " " + outcome + (duration.isNegative() ? " negative" : ""));
+                }
+            }
+
+            @Override
+            public void cellAnswered(int executionCount) {
+                synchronized (heard) {
+                    heard.add("answered " + executionCount + " after " + lastSent);
                 }
             }
         });
@@ -152,6 +165,18 @@ class JavaKernelTest {
         synchronized (heard) {
             assertTrue(heard.contains("started " + count), heard.toString());
             assertTrue(heard.contains("finished " + count + " OK"), heard.toString());
+        }
+        // told once the idle status is out, so that what it does costs no round trip
+        String answered = "answered " + count + " after IOPUB:status:idle";
+        for (int i = 0; i < 500 && !heardSays(answered); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(heardSays(answered), heard.toString());
+    }
+
+    private static boolean heardSays(String what) {
+        synchronized (heard) {
+            return heard.contains(what);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.researchmon.magics.api.MagicCall;
 import dev.researchmon.magics.command.MonitoringMagic;
 import dev.researchmon.magics.monitor.MonitoringSession;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -29,10 +30,9 @@ class CellFootersTest {
                 .execute(new MagicCall("monitoring", args, List.of(args.split(" ")), null), ctx);
     }
 
-    /** What the kernel does around a cell: start, then finish with the threads' usage. */
+    /** What the kernel does around a cell: start, finish with the threads' usage, answer. */
     private static void runCell(TestContext ctx, int n, CellUsage usage) {
-        ctx.listeners.forEach(l -> l.cellStarted(n));
-        ctx.listeners.forEach(l -> l.cellFinished(n, CellOutcome.OK, usage));
+        ctx.runCell(n, CellOutcome.OK, usage);
     }
 
     @Test
@@ -88,20 +88,19 @@ class CellFootersTest {
                 CellFooter.render(unmeasured).data().get("text/plain"));
     }
 
-    /**
-     * With monitoring and footers on, a cell's tail does not ask who the kernel is: in the kernel
-     * that may be an HTTP call to the Jupyter server for the notebook's name, on the cell's thread.
-     * (The reporter asks, on its own thread, once a report.)
-     */
-    @Test
-    void monitoringAndCellsOn_aCellDoesNotAskForTheKernelsIdentity() throws Exception {
+    /** A session with monitoring on, reporting to a stand-in sidecar that accepts everything. */
+    private interface WithMonitoring {
+        void run(MonitoringSession session, TestContext ctx) throws Exception;
+    }
+
+    private static void withMonitoringOn(WithMonitoring test) throws Exception {
         HttpServer sidecar = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         sidecar.createContext("/", exchange -> {
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
         sidecar.start();
-        Path home = Files.createTempDirectory("cell-footers-identity");
+        Path home = Files.createTempDirectory("cell-footers-monitoring");
         try {
             MonitoringSession session = new MonitoringSession(
                     Map.of(
@@ -113,6 +112,28 @@ class CellFootersTest {
             TestContext ctx = new TestContext("k", "nb.ipynb");
             monitoring(session, ctx, "on");
             monitoring(session, ctx, "cells on");
+            try {
+                test.run(session, ctx);
+            } finally {
+                monitoring(session, ctx, "off");
+            }
+        } finally {
+            sidecar.stop(0);
+            try (var files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * With monitoring and footers on, a cell's tail does not ask who the kernel is: in the kernel
+     * that may be an HTTP call to the Jupyter server for the notebook's name, on the cell's thread.
+     * (The reporter asks, on its own thread, once a report.)
+     */
+    @Test
+    void monitoringAndCellsOn_aCellDoesNotAskForTheKernelsIdentity() throws Exception {
+        withMonitoringOn((session, ctx) -> {
             long asked = ctx.identityAskedBy.stream()
                     .filter(t -> t == Thread.currentThread())
                     .count();
@@ -126,14 +147,44 @@ class CellFootersTest {
                             .count());
             assertTrue(ctx.displayed.stream()
                     .anyMatch(d -> d.data().get("text/plain").startsWith("cell 40: ")));
-            monitoring(session, ctx, "off");
-        } finally {
-            sidecar.stop(0);
-            try (var files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(p -> p.toFile().delete());
-            }
-        }
+        });
+    }
+
+    private static long cellsRecorded(MonitoringSession session) {
+        return session.scrape().stream()
+                .filter(m -> m.getMetadata().getPrometheusName().equals("notebook_cell_cpu_seconds"))
+                .map(m -> (HistogramSnapshot) m)
+                .mapToLong(h -> h.getDataPoints().get(0).getCount())
+                .sum();
+    }
+
+    /**
+     * The footer is the cell's output, before its idle status; the notebook's histograms wait until
+     * the cell is answered, so that a cold recording is not on the round trip, and the last-cells
+     * table has the cell by the next request.
+     */
+    @Test
+    void monitoringAndCellsOn_theFooterComesWithTheCell_theRecordingOnceItIsAnswered() throws Exception {
+        withMonitoringOn((session, ctx) -> {
+            long before = cellsRecorded(session);
+            ctx.listeners.forEach(l -> l.cellStarted(2));
+            ctx.listeners.forEach(
+                    l -> l.cellFinished(2, CellOutcome.OK, new CellUsage(Duration.ofMillis(3), 2_000_000L, 1_000L)));
+            assertTrue(ctx.displayed
+                    .get(ctx.displayed.size() - 1)
+                    .data()
+                    .get("text/plain")
+                    .startsWith("cell 2: "));
+            assertEquals(before, cellsRecorded(session), "not recorded before the idle status");
+            assertTrue(session.lastCells().isEmpty(), session.lastCells().toString());
+
+            ctx.listeners.forEach(l -> l.cellAnswered(2));
+            assertEquals(before + 1, cellsRecorded(session));
+            assertEquals(2, session.lastCells().get(0).executionCount());
+
+            ctx.listeners.forEach(l -> l.cellAnswered(2));
+            assertEquals(before + 1, cellsRecorded(session), "a cell is recorded once");
+        });
     }
 
     @Test
