@@ -25,7 +25,8 @@ the kernel's threads' CPU per cell, by name, in either state. It names which thr
 
 --crossover N: two kernels of the same kernelspec, one with footers on and one off, the lean client
 alternating blocks between them, in four phases of N blocks whose roles swap (on/off, off/on,
-off/on, on/off). A trivial cell's speed drifts within one process by up to a millisecond over a
+off/on, on/off; --phases 8 or 16 continues the same Thue-Morse order, so that a drift that bends
+cancels too). A trivial cell's speed drifts within one process by up to a millisecond over a
 minute (javac's JIT state, JShell's growing session), more than the footer costs; here each
 process spends as long in each state, in an order that cancels a steady drift, and the two
 processes' own differences cancel too. The per-process differences are printed to show the drift.
@@ -168,7 +169,14 @@ def switch(client, state, accounting):
     client.run("%monitoring cells " + state)
 
 
-def crossover(kernel, per_phase, accounting=False):
+def phase_order(phases):
+    """Kernel A's state in each phase, the Thue-Morse sequence (on off off on, off on on off, ...):
+    over 4 phases it cancels a drift that is steady, over 8 one that bends (any quadratic), so that
+    what remains of a kernel's slow drift is not charged to either state."""
+    return ["on" if bin(i).count("1") % 2 == 0 else "off" for i in range(phases)]
+
+
+def crossover(kernel, per_phase, accounting=False, phases=4):
     """Footers on in one kernel and off in another, roles swapped between phases; lean client.
     With `accounting`, "on" is monitoring on as well: each cell is also observed in the notebook's
     histograms, and the reporter sends them to a sidecar every second or so."""
@@ -188,7 +196,7 @@ def crossover(kernel, per_phase, accounting=False):
                 switch(client, "off", True)
         cells = {"empty": "", "trivial `1 + 1`": "1 + 1"}
         times = {(k, s, cell): [] for k in (0, 1) for s in ("on", "off") for cell in cells}
-        for first in ("on", "off", "off", "on"):
+        for first in phase_order(phases):
             states = [first, "off" if first == "on" else "on"]
             for k in (0, 1):
                 switch(clients[k], states[k], accounting)
@@ -202,7 +210,8 @@ def crossover(kernel, per_phase, accounting=False):
             return statistics.median(values) * 1e3
 
         what = "footers and accounting" if accounting else "footers"
-        print(f"| {per_phase * 8} cells of each kind and state, two kernels crossed over, {what}, lean client, medians "
+        print(f"| {per_phase * phases * 2} cells of each kind and state, two kernels crossed over in {phases} phases, "
+              f"{what}, lean client, medians "
               "| footers off | footers on | added | added in kernel A / B |")
         print("|---|---|---|---|---|")
         for cell in cells:
@@ -270,6 +279,8 @@ def main():
     ap.add_argument("--cells", type=int, default=40, help="trivial cells per block")
     ap.add_argument("--warmup", type=int, default=1000, help="cells first, half with footers: javac and the footer compiled")
     ap.add_argument("--crossover", type=int, metavar="N", help="two kernels crossed over, N blocks a phase")
+    ap.add_argument("--phases", type=int, default=4, choices=(4, 8, 16),
+                    help="with --crossover: phases whose roles swap (8 cancels a drift that bends)")
     ap.add_argument("--accounting", action="store_true",
                     help="with --crossover: 'on' is %%monitoring on too, reporting to a sidecar the bench starts")
     ap.add_argument("--threads", type=int, metavar="N", help="each thread's CPU per cell, N blocks of each state")
@@ -278,7 +289,7 @@ def main():
         threads(a.kernel, a.threads)
         return
     if a.crossover:
-        crossover(a.kernel, a.crossover, a.accounting)
+        crossover(a.kernel, a.crossover, a.accounting, a.phases)
         return
     km = KernelManager(kernel_name=a.kernel)
     km.start_kernel()
