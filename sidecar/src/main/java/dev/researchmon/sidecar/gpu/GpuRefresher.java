@@ -11,7 +11,11 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Reads the GPUs on its own thread at a fixed delay and publishes each outcome as an immutable
  * {@link GpuState}, so a scrape never waits on a driver call; a stuck call only makes the state
- * older. Opens the reader lazily and again after a failure, so a driver loaded later is found.
+ * older. Opens the reader lazily and again after a failure, so a driver loaded later is found: at
+ * the next pass after a driver that failed, but only every {@link #LIBRARY_RETRY} where no NVML
+ * library loads at all. Looking for a library that is not there took ~3.5 ms of CPU a pass, the
+ * largest part of an idle sidecar's CPU on a machine without a GPU; the XID watcher already waits
+ * as long between its tries.
  *
  * <pre>{@code
  * GpuRefresher refresher = new GpuRefresher(() -> NvmlGpuReader.open(lib), Duration.ofSeconds(2));
@@ -28,8 +32,12 @@ public final class GpuRefresher implements AutoCloseable {
         GpuReader open() throws GpuUnavailableException;
     }
 
+    /** How long a missing NVML library is not looked for again (the XID watcher's retry too). */
+    public static final Duration LIBRARY_RETRY = Duration.ofSeconds(30);
+
     private final ReaderFactory factory;
     private final Duration interval;
+    private final long libraryRetryNanos;
     private final AtomicReference<GpuState> state = new AtomicReference<>(GpuState.notYetRead());
     private final CountDownLatch firstRefresh = new CountDownLatch(1);
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -43,6 +51,10 @@ public final class GpuRefresher implements AutoCloseable {
     private GpuReader reader; // touched only by the refresher thread
     private NotebookEnergy energy = NotebookEnergy.NONE; // kept when a pass fails
     private String lastLoggedReason;
+    /** No library loaded: why, and when (System.nanoTime) to look again; touched only by the refresher thread. */
+    private String libraryMissing;
+
+    private long lookAgainNanos;
 
     public GpuRefresher(ReaderFactory factory, Duration interval) {
         this(factory, interval, null);
@@ -50,9 +62,15 @@ public final class GpuRefresher implements AutoCloseable {
 
     /** With notebook energy accounting by {@code ledger} after each successful pass ({@code null}: none). */
     public GpuRefresher(ReaderFactory factory, Duration interval, EnergyLedger ledger) {
+        this(factory, interval, ledger, LIBRARY_RETRY);
+    }
+
+    /** With {@code libraryRetry} between two looks for a missing library; for tests. */
+    GpuRefresher(ReaderFactory factory, Duration interval, EnergyLedger ledger, Duration libraryRetry) {
         this.factory = Objects.requireNonNull(factory);
         this.interval = interval;
         this.ledger = ledger;
+        this.libraryRetryNanos = libraryRetry.toNanos();
     }
 
     public void start() {
@@ -78,7 +96,7 @@ public final class GpuRefresher implements AutoCloseable {
         String reason = null;
         try {
             if (reader == null) {
-                reader = factory.open();
+                reader = open(start);
             }
             reading = reader.read();
             if (reading.devices().isEmpty()) {
@@ -104,6 +122,25 @@ public final class GpuRefresher implements AutoCloseable {
         state.set(new GpuState(reason == null ? reading : null, reason, end, (end - start) / 1e9, energy));
         logOnChange(reason);
         firstRefresh.countDown();
+    }
+
+    /** A reader, or why there is none; a missing library is looked for again only after the retry time. */
+    private GpuReader open(long now) throws GpuUnavailableException {
+        if (libraryMissing != null && now - lookAgainNanos < 0) {
+            throw new GpuUnavailableException(libraryMissing);
+        }
+        try {
+            GpuReader opened = factory.open();
+            libraryMissing = null;
+            return opened;
+        } catch (NvmlLibraryMissingException e) {
+            libraryMissing = e.getMessage();
+            lookAgainNanos = now + libraryRetryNanos;
+            throw e;
+        } catch (GpuUnavailableException e) {
+            libraryMissing = null; // a library loads: what fails now is retried each pass
+            throw e;
+        }
     }
 
     /** Says once that the GPUs are unavailable (and why), and once when they come back. */

@@ -3,6 +3,7 @@ package dev.researchmon.sidecar.gpu.nvml;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import dev.researchmon.sidecar.gpu.GpuUnavailableException;
+import dev.researchmon.sidecar.gpu.NvmlLibraryMissingException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -59,7 +60,7 @@ public final class NvmlLibrary {
         try {
             library = NativeLibrary.getInstance(name);
         } catch (UnsatisfiedLinkError e) {
-            throw new GpuUnavailableException(
+            throw new NvmlLibraryMissingException(
                     "NVML library " + name + " cannot be loaded (no NVIDIA driver here?): " + firstLine(e.getMessage()),
                     e);
         }
