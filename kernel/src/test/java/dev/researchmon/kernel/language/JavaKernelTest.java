@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.researchmon.kernel.protocol.ClientRequests;
 import dev.researchmon.kernel.protocol.Iopub;
 import dev.researchmon.kernel.protocol.KernelProtocol;
 import dev.researchmon.kernel.wire.Channel;
@@ -17,7 +18,6 @@ import dev.researchmon.magics.api.CellOutcome;
 import dev.researchmon.magics.api.KernelIdentity;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +48,7 @@ class JavaKernelTest {
     static void start() throws Exception {
         codec = new MessageCodec(new HMACGenerator("HmacSHA256", "test-key"), "kernel-session");
         MessageSink sink = (channel, message) -> {
-            lastSent = channel + ":" + message.type() + ":"
-                    + message.content().path("execution_state").asText();
+            lastSent = ClientRequests.describe(channel, message);
             sent.add(new Sent(channel, message));
         };
         PrintStream log = new PrintStream(OutputStream.nullOutputStream());
@@ -84,30 +83,11 @@ class JavaKernelTest {
     }
 
     private static Message request(String type, ObjectNode content) {
-        ObjectNode header = codec.json()
-                .createObjectNode()
-                .put("msg_id", java.util.UUID.randomUUID().toString())
-                .put("msg_type", type)
-                .put("session", "client")
-                .put("version", "5.3");
-        return new Message(
-                List.of("client".getBytes(StandardCharsets.UTF_8)),
-                header,
-                codec.json().createObjectNode(),
-                codec.json().createObjectNode(),
-                content,
-                List.of());
+        return ClientRequests.request(codec, type, content);
     }
 
     private static Message execute(String code) {
-        return request(
-                "execute_request",
-                codec.json()
-                        .createObjectNode()
-                        .put("code", code)
-                        .put("silent", false)
-                        .put("store_history", true)
-                        .put("stop_on_error", true));
+        return ClientRequests.execute(codec, code);
     }
 
     /** Everything sent about {@code request} until its idle status, in order. */

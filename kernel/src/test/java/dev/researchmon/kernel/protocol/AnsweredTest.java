@@ -3,7 +3,6 @@ package dev.researchmon.kernel.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.researchmon.kernel.protocol.message.CompleteReply;
 import dev.researchmon.kernel.protocol.message.CompleteRequest;
 import dev.researchmon.kernel.protocol.message.ExecuteReply;
@@ -22,7 +21,6 @@ import dev.researchmon.kernel.wire.MessageSink;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -104,36 +102,17 @@ class AnsweredTest {
 
     AnsweredTest() throws Exception {
         codec = new MessageCodec(new HMACGenerator("HmacSHA256", "k"), "kernel");
-        MessageSink sink = (channel, message) -> language.lastSent = channel + ":" + message.type() + ":"
-                + message.content().path("execution_state").asText();
+        MessageSink sink = (channel, message) -> language.lastSent = ClientRequests.describe(channel, message);
         PrintStream log = new PrintStream(OutputStream.nullOutputStream());
         protocol = new KernelProtocol(codec, sink, new Iopub(codec, sink), language, log, stopped::countDown);
     }
 
-    private Message request(String type, ObjectNode content) {
-        ObjectNode header = codec.json()
-                .createObjectNode()
-                .put("msg_id", UUID.randomUUID().toString())
-                .put("msg_type", type)
-                .put("session", "client")
-                .put("version", "5.3");
-        return new Message(
-                List.of("client".getBytes()),
-                header,
-                codec.json().createObjectNode(),
-                codec.json().createObjectNode(),
-                content,
-                List.of());
+    private Message request(String type) {
+        return ClientRequests.request(codec, type, codec.json().createObjectNode());
     }
 
     private Message execute(String code) {
-        return request(
-                "execute_request",
-                codec.json()
-                        .createObjectNode()
-                        .put("code", code)
-                        .put("silent", false)
-                        .put("store_history", true));
+        return ClientRequests.execute(codec, code);
     }
 
     @Test
@@ -159,8 +138,7 @@ class AnsweredTest {
         language.answerMillis = 300;
         protocol.handle(Channel.SHELL, execute("last cell"));
         assertTrue(language.answering.await(30, TimeUnit.SECONDS));
-        protocol.handle(
-                Channel.CONTROL, request("shutdown_request", codec.json().createObjectNode()));
+        protocol.handle(Channel.CONTROL, request("shutdown_request"));
         assertTrue(stopped.await(30, TimeUnit.SECONDS));
         assertEquals(
                 List.of("execute last cell", "answered after IOPUB:status:idle", "answered done", "shutdown"),
